@@ -1,0 +1,127 @@
+"""aidtrack: normalise aid pledges across currencies, exactly and with provenance.
+
+>>> import aidtrack
+>>> c = aidtrack.convert(500_000_000, "USD", to="EUR", on="2025-01-09", policy="monthly_mean")
+>>> c.result, c.policy_name, c.source.last_date
+(Money('482917877.62', 'EUR'), 'monthly_mean', datetime.date(2026, 10, 30))
+
+The modules with heavy imports (pydantic models, pandas) are loaded on first
+use, so ``import aidtrack`` and a first conversion stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .conversion import Conversion, convert
+from .currency import currency_name, is_currency, minor_units, normalize_currency
+from .errors import (
+    AidtrackError,
+    CurrencyMismatchError,
+    InvalidRecordError,
+    NetworkError,
+    PledgeFileError,
+    RateDataError,
+    RateNotAvailableError,
+    SourceError,
+    UnknownCurrencyError,
+    UnknownPolicyError,
+)
+from .money import Money, Rounding
+from .policy import FixedDate, RateLeg, RatePolicy, as_policy, quote
+from .ratetable import RateTable, SourceInfo
+from .sources import (
+    BundledECB,
+    RateSource,
+    bundled_table,
+    default_source,
+    set_default_source,
+    using_source,
+)
+
+if TYPE_CHECKING:
+    from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
+    from .pledgefile import read_pledges_csv, write_pledges_csv
+    from .totals import convert_pledges, totals
+
+__all__ = [
+    # errors
+    "AidtrackError",
+    # records
+    "Category",
+    # conversion
+    "Conversion",
+    "CurrencyMismatchError",
+    "DateRange",
+    "Donor",
+    # rates
+    "BundledECB",
+    "FixedDate",
+    "InvalidRecordError",
+    "Measure",
+    "Money",
+    "NetworkError",
+    "Pledge",
+    "PledgeFileError",
+    "Qualifier",
+    "RateDataError",
+    "RateLeg",
+    "RateNotAvailableError",
+    "RatePolicy",
+    "RateSource",
+    "RateTable",
+    "Rounding",
+    "SourceError",
+    "SourceInfo",
+    "SourceRef",
+    "UnknownCurrencyError",
+    "UnknownPolicyError",
+    "__version__",
+    "as_policy",
+    "bundled_table",
+    "convert",
+    "convert_pledges",
+    # currencies
+    "currency_name",
+    "default_source",
+    "is_currency",
+    "minor_units",
+    "normalize_currency",
+    "quote",
+    # files
+    "read_pledges_csv",
+    "set_default_source",
+    # totals
+    "totals",
+    "using_source",
+    "write_pledges_csv",
+]
+
+_LAZY = {
+    "Category": "pledge",
+    "DateRange": "pledge",
+    "Donor": "pledge",
+    "Measure": "pledge",
+    "Pledge": "pledge",
+    "Qualifier": "pledge",
+    "SourceRef": "pledge",
+    "read_pledges_csv": "pledgefile",
+    "write_pledges_csv": "pledgefile",
+    "convert_pledges": "totals",
+    "totals": "totals",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aidtrack' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,184 @@
+"""The exception tree of aidtrack.
+
+Every error aidtrack raises on purpose derives from :class:`AidtrackError`, and
+each subclass also inherits the builtin exception it resembles, so code that
+already catches ``ValueError`` or ``LookupError`` keeps working.  Errors carry
+structured fields (``.currency``, ``.date``, ``.available`` ...) so callers can
+react without parsing messages, and chain their cause with ``raise ... from``.
+
+Tree::
+
+    AidtrackError
+    ├── InvalidRecordError (ValueError)        a Money / Pledge field is invalid
+    ├── UnknownCurrencyError (ValueError, LookupError)
+    ├── CurrencyMismatchError (TypeError)      arithmetic across currencies
+    ├── UnknownPolicyError (ValueError)        a rate policy name is not known
+    ├── RateNotAvailableError (LookupError)    no rate for that currency and date
+    ├── RateDataError (ValueError)             malformed rate data (file or download)
+    ├── PledgeFileError (ValueError)           bad rows in a pledge file
+    └── SourceError                            a rate source could not answer
+        └── NetworkError (OSError)             a download failed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = [
+    "AidtrackError",
+    "CurrencyMismatchError",
+    "FieldProblem",
+    "InvalidRecordError",
+    "NetworkError",
+    "PledgeFileError",
+    "RateDataError",
+    "RateNotAvailableError",
+    "RowProblem",
+    "SourceError",
+    "UnknownCurrencyError",
+    "UnknownPolicyError",
+]
+
+
+class AidtrackError(Exception):
+    """Root of every error raised by aidtrack."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid field of a record: where, what was given, and why it is wrong."""
+
+    field: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message} (got {self.value!r})"
+
+
+class InvalidRecordError(AidtrackError, ValueError):
+    """A record (Money, Pledge, ...) was built from invalid values.
+
+    ``problems`` lists every invalid field with the value given.
+    """
+
+    def __init__(self, model: str, problems: Sequence[FieldProblem]) -> None:
+        self.model = model
+        self.problems = tuple(problems)
+        lines = "; ".join(str(p) for p in self.problems)
+        super().__init__(f"invalid {model}: {lines}")
+
+
+class UnknownCurrencyError(AidtrackError, ValueError, LookupError):
+    """A currency code is not an ISO 4217 code, or a rate table does not carry it."""
+
+    def __init__(self, currency: object, *, known: Sequence[str] = (), where: str = "") -> None:
+        self.currency = currency
+        self.known = tuple(known)
+        self.where = where
+        if where:
+            msg = f"currency {currency!r} is not available in {where}"
+            if self.known:
+                msg += f"; available: {', '.join(self.known)}"
+        else:
+            msg = f"unknown currency code {currency!r}: expected an ISO 4217 code such as 'EUR', 'USD' or 'CAD'"
+            if self.known:
+                msg += f" (did you mean {' or '.join(repr(k) for k in self.known)}?)"
+        super().__init__(msg)
+
+
+class CurrencyMismatchError(AidtrackError, TypeError):
+    """Arithmetic or comparison between amounts in different currencies."""
+
+    def __init__(self, left: str, right: str, operation: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot {operation} {left} and {right}: convert one of them first (aidtrack.convert)")
+
+
+class UnknownPolicyError(AidtrackError, ValueError):
+    """A rate policy was given by a name that is not a policy."""
+
+    def __init__(self, value: object, valid: Sequence[str]) -> None:
+        self.value = value
+        self.valid = tuple(valid)
+        super().__init__(
+            f"unknown rate policy {value!r}: expected one of {', '.join(self.valid)}, "
+            "a date (YYYY-MM-DD) or 'fixed:YYYY-MM-DD'"
+        )
+
+
+class RateNotAvailableError(AidtrackError, LookupError):
+    """No rate can be given for that currency and date without guessing.
+
+    ``available`` is the ``(first, last)`` range of dates the source holds for
+    the currency, or ``None`` when it holds none.
+    """
+
+    def __init__(
+        self,
+        currency: str,
+        on: date,
+        *,
+        available: tuple[date, date] | None,
+        source: str,
+        reason: str,
+    ) -> None:
+        self.currency = currency
+        self.date = on
+        self.available = available
+        self.source = source
+        self.reason = reason
+        span = f"{available[0].isoformat()} to {available[1].isoformat()}" if available else "no dates"
+        super().__init__(
+            f"no {currency} rate for {on.isoformat()} in {source}: {reason} (available for {currency}: {span})"
+        )
+
+
+class RateDataError(AidtrackError, ValueError):
+    """Rate data (a bundled file, a download, a user table) is malformed."""
+
+    def __init__(self, message: str, *, where: str = "", line: int | None = None) -> None:
+        self.where = where
+        self.line = line
+        prefix = where
+        if line is not None:
+            prefix += f", line {line}"
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad row of a file: its 1-based line number and the reason."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class PledgeFileError(AidtrackError, ValueError):
+    """A pledge file has bad rows or a bad header; nothing was loaded from it.
+
+    ``problems`` holds every bad row (line number and reason), not only the first.
+    """
+
+    def __init__(self, path: str, problems: Sequence[RowProblem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        shown = "\n  ".join(str(p) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        count = len(self.problems)
+        super().__init__(f"{path}: {count} bad row{'s' if count != 1 else ''}, nothing loaded:\n  {shown}{tail}")
+
+
+class SourceError(AidtrackError):
+    """A rate source could not provide rates."""
+
+
+class NetworkError(SourceError, OSError):
+    """Rates could not be downloaded (connection, timeout, HTTP status, size cap)."""

@@ -1,0 +1,300 @@
+"""``Money``: an exact ``Decimal`` amount in one ISO 4217 currency.
+
+* Floats enter through ``str()``, so ``0.1`` stays ``Decimal('0.1')``.
+* NaN, infinities, booleans and non-numbers are rejected.
+* Arithmetic works only within one currency; mixing raises
+  :class:`~aidtrack.errors.CurrencyMismatchError`. ``0 + money`` works, so the
+  builtin ``sum()`` works over a list of ``Money``.
+* Nothing is rounded unless you call :meth:`Money.round` (to the currency's
+  minor unit, ``ROUND_HALF_EVEN`` by default).
+
+``Money`` is an immutable value class with a pydantic core schema: it
+validates as a field of any pydantic model (``Pledge.amount`` is one), round
+trips through JSON (``model_dump_json`` / ``model_validate_json``) and has a
+JSON schema (``Money.model_json_schema()``), while ``import aidtrack`` stays
+free of pydantic's model machinery.
+
+>>> Money("0.1", "eur") + Money(0.2, "EUR")
+Money('0.3', 'EUR')
+>>> sum([Money(1, "USD"), Money("2.50", "USD")])
+Money('3.50', 'USD')
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self
+
+from .currency import minor_units, normalize_currency
+from .errors import CurrencyMismatchError, FieldProblem, InvalidRecordError, UnknownCurrencyError
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
+
+__all__ = ["Money", "Rounding", "to_decimal"]
+
+
+class Rounding(StrEnum):
+    """How an amount is rounded to its currency's minor unit.
+
+    ``half_even`` (the default everywhere in aidtrack) rounds ties to the even
+    digit, so rounding errors do not drift in one direction over many pledges;
+    ``half_up`` rounds ties away from zero, as most spreadsheets do.
+    """
+
+    HALF_EVEN = "half_even"
+    HALF_UP = "half_up"
+
+    @property
+    def decimal_mode(self) -> str:
+        """The :mod:`decimal` rounding constant for this mode."""
+        return ROUND_HALF_EVEN if self is Rounding.HALF_EVEN else ROUND_HALF_UP
+
+
+def to_decimal(value: object, *, what: str = "amount") -> Decimal:
+    """Turn ``value`` into a finite ``Decimal`` exactly, or raise ``ValueError``.
+
+    Floats go through ``str()`` so that ``0.1`` stays ``0.1``.
+
+    >>> to_decimal(0.1), to_decimal("2e9"), to_decimal(7)
+    (Decimal('0.1'), Decimal('2E+9'), Decimal('7'))
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be a number, not a boolean")
+    if isinstance(value, Decimal):
+        dec = value
+    elif isinstance(value, int):
+        dec = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{what} must be a finite number, got {value!r}")
+        dec = Decimal(str(value))
+    elif isinstance(value, str):
+        try:
+            dec = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(
+                f"{what} {value!r} is not a plain decimal number (expected e.g. 440000000 or 1250.50)"
+            ) from None
+    else:
+        raise ValueError(f"{what} must be a number (int, Decimal, float or numeric string), not {type(value).__name__}")
+    if not dec.is_finite():
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return dec
+
+
+def quantum(currency: str) -> Decimal:
+    """The currency's minor unit as a ``Decimal`` exponent: ``0.01`` for EUR, ``1`` for JPY."""
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+class Money:
+    """An amount of money: exact ``Decimal`` amount and upper-case ISO 4217 code."""
+
+    __slots__ = ("amount", "currency")
+    amount: Decimal
+    currency: str
+
+    def __init__(self, amount: object, currency: object) -> None:
+        problems = []
+        try:
+            dec = to_decimal(amount)
+        except ValueError as exc:
+            problems.append(FieldProblem("amount", amount, str(exc)))
+        try:
+            code = normalize_currency(currency)
+        except UnknownCurrencyError as exc:
+            problems.append(FieldProblem("currency", currency, str(exc)))
+        if problems:
+            raise InvalidRecordError("Money", problems)
+        object.__setattr__(self, "amount", dec)
+        object.__setattr__(self, "currency", code)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"Money is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"Money is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[type[Money], tuple[str, str]]:
+        return (Money, (str(self.amount), self.currency))
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Money):
+            return self.currency == other.currency and self.amount == other.amount
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.currency))
+
+    # -- construction helpers -------------------------------------------------
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Zero in ``currency``."""
+        return cls(Decimal(0), currency)
+
+    def _same(self, other: Money, operation: str) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(self.currency, other.currency, operation)
+
+    # -- arithmetic -----------------------------------------------------------
+    def __add__(self, other: object) -> Money:
+        if isinstance(other, Money):
+            self._same(other, "add")
+            return Money(self.amount + other.amount, self.currency)
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Money:
+        if isinstance(other, Money):
+            self._same(other, "subtract")
+            return Money(self.amount - other.amount, self.currency)
+        return NotImplemented
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, factor: object) -> Money:
+        if isinstance(factor, Money):
+            raise TypeError("cannot multiply Money by Money")
+        try:
+            dec = to_decimal(factor, what="factor")
+        except ValueError:
+            return NotImplemented
+        return Money(self.amount * dec, self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: object) -> Any:
+        if isinstance(other, Money):
+            self._same(other, "divide")
+            return self.amount / other.amount
+        try:
+            dec = to_decimal(other, what="divisor")
+        except ValueError:
+            return NotImplemented
+        return Money(self.amount / dec, self.currency)
+
+    def _cmp(self, other: object) -> Decimal:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot compare Money with {type(other).__name__}")
+        self._same(other, "compare")
+        return other.amount
+
+    def __lt__(self, other: object) -> bool:
+        return self.amount < self._cmp(other)
+
+    def __le__(self, other: object) -> bool:
+        return self.amount <= self._cmp(other)
+
+    def __gt__(self, other: object) -> bool:
+        return self.amount > self._cmp(other)
+
+    def __ge__(self, other: object) -> bool:
+        return self.amount >= self._cmp(other)
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    # -- rounding and display -------------------------------------------------
+    def round(self, rounding: Rounding | str = Rounding.HALF_EVEN) -> Money:
+        """Round to the currency's minor unit (2 for EUR, 0 for JPY, 3 for BHD).
+
+        >>> Money("0.125", "EUR").round(), Money("0.125", "EUR").round("half_up")
+        (Money('0.12', 'EUR'), Money('0.13', 'EUR'))
+        """
+        mode = Rounding(rounding)
+        return Money(self.amount.quantize(quantum(self.currency), rounding=mode.decimal_mode), self.currency)
+
+    def format(self, *, locale: str, **kwargs: Any) -> str:
+        """Format for display in ``locale`` (see :mod:`aidtrack.formatting`).
+
+        >>> Money("440000000", "CAD").format(locale="en_CA")
+        '$440,000,000.00'
+        """
+        from .formatting import format_money
+
+        return format_money(self, locale=locale, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount:,}"
+
+    def __format__(self, spec: str) -> str:
+        return f"{self.currency} {self.amount:{spec}}" if spec else str(self)
+
+    # -- pydantic integration and JSON ------------------------------------------
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema as cs
+
+        fields = cs.typed_dict_schema(
+            {
+                "amount": cs.typed_dict_field(
+                    cs.union_schema([cs.str_schema(), cs.int_schema(), cs.float_schema(), cs.decimal_schema()]),
+                    required=True,
+                ),
+                "currency": cs.typed_dict_field(cs.str_schema(pattern=r"^[A-Za-z]{3}$"), required=True),
+            },
+            extra_behavior="forbid",
+        )
+        from_dict = cs.no_info_after_validator_function(lambda d: cls(d["amount"], d["currency"]), fields)
+        return cs.json_or_python_schema(
+            json_schema=from_dict,
+            python_schema=cs.union_schema([cs.is_instance_schema(cls), from_dict]),
+            serialization=cs.plain_serializer_function_ser_schema(
+                lambda m: {"amount": format(m.amount, "f"), "currency": m.currency}, when_used="json"
+            ),
+        )
+
+    def model_dump(self, *, mode: Literal["json", "python"] = "python") -> dict[str, Any]:
+        """``{"amount": ..., "currency": ...}``; with ``mode="json"`` the amount is a string."""
+        amount: Any = format(self.amount, "f") if mode == "json" else self.amount
+        return {"amount": amount, "currency": self.currency}
+
+    def model_dump_json(self) -> str:
+        """JSON text with the amount as a string, e.g. ``{"amount":"0.10","currency":"EUR"}``."""
+        from ._serialize import dump_json
+
+        return dump_json(self)
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Money:
+        """Build from a ``Money`` or a ``{"amount", "currency"}`` mapping."""
+        from ._serialize import validate
+
+        return validate(cls, data)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Money:
+        """Build from JSON text as written by :meth:`model_dump_json`."""
+        from ._serialize import validate_json
+
+        return validate_json(cls, data)
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON schema of a serialised ``Money``."""
+        from ._serialize import json_schema
+
+        return json_schema(cls)

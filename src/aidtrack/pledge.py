@@ -1,0 +1,306 @@
+"""``Pledge``: one announced aid commitment as an immutable, validated record.
+
+>>> from datetime import date
+>>> p = Pledge(donor="Canada", announced="2025-01-09",
+...            amount=Money("440000000", "CAD"), category="military")
+>>> p.donor
+Donor(name='Canada', country='CA')
+>>> p.qualifier, p.measure, p.recipient
+(<Qualifier.EXACT: 'exact'>, <Measure.COMMITMENT: 'commitment'>, 'Ukraine')
+>>> len(p.id)
+16
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlsplit
+
+from babel import Locale
+from pydantic import (
+    ModelWrapValidatorHandler,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+from ._dates import parse_iso_date
+from ._record import Record
+from .money import Money
+
+if TYPE_CHECKING:
+    from .conversion import Conversion
+    from .money import Rounding
+    from .policy import PolicyLike
+    from .sources import SourceLike
+
+__all__ = [
+    "Category",
+    "DateRange",
+    "Donor",
+    "Measure",
+    "Pledge",
+    "Qualifier",
+    "SourceRef",
+    "country_code",
+]
+
+
+class Category(StrEnum):
+    """What kind of aid a pledge is (the Kiel tracker's aid types, plus ``other``)."""
+
+    MILITARY = "military"
+    FINANCIAL = "financial"
+    HUMANITARIAN = "humanitarian"
+    OTHER = "other"
+
+
+class Measure(StrEnum):
+    """How far along the pledge is: promised, earmarked for delivery, or paid/delivered."""
+
+    COMMITMENT = "commitment"
+    ALLOCATION = "allocation"
+    DISBURSEMENT = "disbursement"
+
+
+class Qualifier(StrEnum):
+    """How exact the announced figure is ("over two billion" is ``at_least``)."""
+
+    EXACT = "exact"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    APPROXIMATELY = "approximately"
+
+    @property
+    def is_bound(self) -> bool:
+        """True when the figure is only a floor or a ceiling (``at_least`` / ``at_most``)."""
+        return self in (Qualifier.AT_LEAST, Qualifier.AT_MOST)
+
+
+_ALIASES = {
+    "usa": "US",
+    "u.s.": "US",
+    "us": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "eu": "EU",
+}
+
+
+@cache
+def _territories() -> dict[str, str]:
+    """Map of alpha-2 code to English name (CLDR), without numeric regions like ``001``."""
+    names = Locale("en").territories
+    return {code: str(name) for code, name in names.items() if len(code) == 2 and code.isalpha()}
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for lang in ("en", "de"):
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                table.setdefault(str(name).casefold(), code)
+    table.update(_ALIASES)
+    return table
+
+
+def country_code(name: str) -> str | None:
+    """The ISO 3166 alpha-2 code for a country name in English or German, or ``None``.
+
+    Only exact names (any case) and a few common short forms (USA, UK, EU) match;
+    nothing is guessed.
+
+    >>> country_code("Norway"), country_code("Kanada"), country_code("NATO")
+    ('NO', 'CA', None)
+    """
+    return _by_name().get(name.strip().casefold())
+
+
+class Donor(Record):
+    """Who pledged: a name, and the ISO 3166 alpha-2 code when the donor is a country."""
+
+    name: str
+    country: str | None = None
+
+    def __init__(self, name: Any = None, /, **data: Any) -> None:
+        if name is not None:
+            data["name"] = name
+        super().__init__(**data)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("donor name must not be empty")
+        return value
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ValueError("country must be an ISO 3166 alpha-2 code such as 'NO'")
+        code = value.strip().upper()
+        if code not in _territories():
+            raise ValueError(f"country {value!r} is not an ISO 3166 alpha-2 code (e.g. 'NO' Norway, 'CA' Canada, 'US')")
+        return code
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_country(cls, data: object) -> object:
+        if isinstance(data, str):
+            data = {"name": data}
+        if isinstance(data, dict) and not data.get("country") and isinstance(data.get("name"), str):
+            code = country_code(data["name"])
+            if code:
+                data = {**data, "country": code}
+        return data
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DateRange(Record):
+    """An inclusive range of dates, e.g. the years a multi-year pledge covers."""
+
+    start: date
+    end: date
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> date:
+        return parse_iso_date(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"period end {self.end.isoformat()} is before its start {self.start.isoformat()}")
+        return self
+
+
+class SourceRef(Record):
+    """Where a pledge was reported: a URL, a title and a publisher (each optional)."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"source url {value!r} must be an http(s) URL such as https://example.org/page")
+        return value
+
+
+class Pledge(Record):
+    """One pledge of aid, with everything needed to convert and total it.
+
+    ``id`` is derived from the content (a SHA-256 prefix), so the same pledge
+    read twice gets the same id and a changed pledge gets a new one.
+    """
+
+    donor: Donor
+    announced: date
+    amount: Money
+    category: Category = Category.OTHER
+    measure: Measure = Measure.COMMITMENT
+    qualifier: Qualifier = Qualifier.EXACT
+    recipient: str = "Ukraine"
+    period: DateRange | None = None
+    source: SourceRef | None = None
+    notes: str | None = None
+
+    @field_validator("announced", mode="before")
+    @classmethod
+    def _announced(cls, value: object) -> date:
+        return parse_iso_date(value, what="announced date")
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, value: Money) -> Money:
+        if value.amount <= 0:
+            raise ValueError(f"pledged amount must be greater than zero, got {value.amount} {value.currency}")
+        return value
+
+    @field_validator("category", "measure", "qualifier", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("recipient")
+    @classmethod
+    def _recipient(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("recipient must not be empty")
+        return value
+
+    @field_validator("notes")
+    @classmethod
+    def _notes(cls, value: str | None) -> str | None:
+        return value if value and value.strip() else None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_id(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        given = None
+        if isinstance(data, dict) and "id" in data:
+            data = dict(data)
+            given = data.pop("id")
+        pledge = handler(data)
+        if given is not None and given != pledge.id:
+            raise ValueError(
+                f"id {given!r} does not match the pledge's content (its id is {pledge.id!r}); "
+                "drop the id to accept the edited content"
+            )
+        return pledge
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        """Stable content hash: 16 hex digits of SHA-256 over the canonical JSON."""
+        content = self.model_dump(mode="json", exclude={"id"})
+        blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def convert(
+        self,
+        to: str,
+        *,
+        policy: PolicyLike = "daily",
+        source: SourceLike | None = None,
+        on: date | None = None,
+        rounding: Rounding | str = "half_even",
+        max_lookback_days: int = 7,
+    ) -> Conversion:
+        """Convert the pledged amount into ``to`` at the rate for its announcement date.
+
+        ``on`` overrides the date used to pick the rate (e.g. an IATI value-date).
+        """
+        from .conversion import convert
+
+        return convert(
+            self.amount,
+            to=to,
+            on=self.announced if on is None else on,
+            policy=policy,
+            source=source,
+            rounding=rounding,
+            max_lookback_days=max_lookback_days,
+        )

@@ -1,0 +1,208 @@
+"""Rate policies: which rate applies to a date (pure functions over a :class:`RateTable`).
+
+=================  ==============================================================
+policy             rate used for a date
+=================  ==============================================================
+``daily``          that day's fixing; on a non-fixing day (weekend, TARGET
+                   holiday) the last fixing before it, looking back at most
+                   ``max_lookback_days`` (7, the ECB's convention). Default.
+``exact``          that day's fixing, or an error.
+``monthly_mean``   arithmetic mean of the currency's daily fixings in the
+                   calendar month (the Kiel Ukraine Support Tracker's method).
+``annual_mean``    the same over the calendar year (OECD / World Bank style).
+``FixedDate(d)``   every amount at the ``daily`` rate of one date ``d``
+                   ("in euros of 2026-10-30").
+=================  ==============================================================
+
+A policy can be given as a :class:`RatePolicy` member, its name as a string
+(``"monthly_mean"``), a :class:`FixedDate`, a ``datetime.date`` or the string
+``"fixed:2026-10-30"``; anything else raises
+:class:`~aidtrack.errors.UnknownPolicyError`.
+
+Nothing is extrapolated: a date before a currency's first fixing, after the
+data ends, or a month or year that the data does not cover to its end raises
+:class:`~aidtrack.errors.RateNotAvailableError` naming the currency, the date
+and the available range. Means are computed exactly and rounded once, to 28
+significant digits (``ROUND_HALF_EVEN``).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from enum import StrEnum
+from typing import TypeAlias
+
+from .errors import RateNotAvailableError, UnknownPolicyError
+from .ratetable import RateTable
+
+__all__ = [
+    "DEFAULT_MAX_LOOKBACK_DAYS",
+    "RATE_CONTEXT",
+    "FixedDate",
+    "Policy",
+    "PolicyLike",
+    "RateLeg",
+    "RatePolicy",
+    "as_policy",
+    "mean_window",
+    "policy_name",
+    "quote",
+]
+
+DEFAULT_MAX_LOOKBACK_DAYS = 7
+RATE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+"""Decimal context for derived rates (means, cross rates): 28 significant digits, half-even."""
+
+
+class RatePolicy(StrEnum):
+    """How a date picks its rate. Members compare equal to their names."""
+
+    DAILY = "daily"
+    EXACT = "exact"
+    MONTHLY_MEAN = "monthly_mean"
+    ANNUAL_MEAN = "annual_mean"
+
+
+@dataclass(frozen=True, slots=True)
+class FixedDate:
+    """Value every amount at one date's ``daily`` rate, whatever its own date.
+
+    >>> FixedDate(date(2026, 10, 30))
+    FixedDate(on=datetime.date(2026, 10, 30))
+    """
+
+    on: date
+
+    def __str__(self) -> str:
+        return f"fixed:{self.on.isoformat()}"
+
+
+Policy: TypeAlias = RatePolicy | FixedDate
+PolicyLike: TypeAlias = RatePolicy | FixedDate | date | str
+"""Anything :func:`as_policy` accepts."""
+
+
+def as_policy(value: PolicyLike) -> Policy:
+    """Turn a policy given by name, date or object into a :data:`Policy`.
+
+    >>> as_policy("monthly_mean"), as_policy("fixed:2026-10-30")
+    (<RatePolicy.MONTHLY_MEAN: 'monthly_mean'>, FixedDate(on=datetime.date(2026, 10, 30)))
+    """
+    if isinstance(value, RatePolicy | FixedDate):
+        return value
+    if isinstance(value, date):
+        return FixedDate(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return RatePolicy(text.lower())
+        except ValueError:
+            pass
+        from ._dates import parse_iso_date
+
+        candidate = text.removeprefix("fixed:")
+        try:
+            return FixedDate(parse_iso_date(candidate))
+        except ValueError:
+            pass
+    raise UnknownPolicyError(value, [p.value for p in RatePolicy])
+
+
+def policy_name(policy: Policy) -> str:
+    """``"daily"``, ``"monthly_mean"``, ... or ``"fixed:YYYY-MM-DD"``."""
+    return policy.value if isinstance(policy, RatePolicy) else str(policy)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLeg:
+    """The rate of one currency against the table's base, and the fixings it came from.
+
+    ``rate`` is units of ``currency`` per one unit of ``base``. For ``daily`` and
+    ``exact`` it is one fixing, exactly as published; for the means it is the
+    mean of ``fixing_dates``' fixings (28 significant digits). A leg for the base
+    itself has rate 1 and no fixing dates.
+    """
+
+    currency: str
+    base: str
+    rate: Decimal
+    fixing_dates: tuple[date, ...]
+
+
+def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
+    """The calendar month or year around ``on`` for a mean policy."""
+    if policy is RatePolicy.MONTHLY_MEAN:
+        last = _calendar.monthrange(on.year, on.month)[1]
+        return date(on.year, on.month, 1), date(on.year, on.month, last)
+    if policy is RatePolicy.ANNUAL_MEAN:
+        return date(on.year, 1, 1), date(on.year, 12, 31)
+    raise ValueError(f"{policy} is not a mean policy")
+
+
+def quote(
+    table: RateTable,
+    currency: str,
+    on: date,
+    policy: Policy = RatePolicy.DAILY,
+    *,
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+) -> RateLeg:
+    """The rate of ``currency`` per unit of the table's base for ``on`` under ``policy``.
+
+    >>> from aidtrack.sources import bundled_table
+    >>> quote(bundled_table(), "USD", date(2025, 1, 11))  # a Saturday
+    RateLeg(currency='USD', base='EUR', rate=Decimal('1.0304'), fixing_dates=(datetime.date(2025, 1, 10),))
+    """
+    if max_lookback_days < 0:
+        raise ValueError(f"max_lookback_days must be 0 or more, got {max_lookback_days}")
+    if currency == table.base:
+        return RateLeg(currency, table.base, Decimal(1), ())
+    series = table.series(currency)
+    if isinstance(policy, FixedDate):
+        on = policy.on
+        policy = RatePolicy.DAILY
+    first, last = series.first, series.last
+    source = table.info.name
+
+    def fail(reason: str) -> RateNotAvailableError:
+        return RateNotAvailableError(currency, on, available=(first, last), source=source, reason=reason)
+
+    if on < first:
+        raise fail(f"the date is before the first {currency} fixing")
+    if on > table.coverage_end:
+        raise fail(f"the date is after the end of the data ({table.info.last_date.isoformat()})")
+
+    if policy is RatePolicy.EXACT:
+        i = series.index_of(on)
+        if i is None:
+            why = "no fixing that day" if on.weekday() < 5 else "a weekend has no fixing"
+            raise fail(f"{why} (policy 'exact'; use 'daily' to take the last fixing before it)")
+        return RateLeg(currency, table.base, series.rate(i), (on,))
+
+    if policy is RatePolicy.DAILY:
+        day = table.last_fixing_day(on)
+        if day is None or (on - day).days > max_lookback_days:
+            raise fail(f"no fixing day in the {max_lookback_days} days up to it")
+        i = series.index_of(day)
+        if i is None:
+            if day > last:
+                raise fail(f"{currency} has no fixings after {last.isoformat()}")
+            raise fail(f"the source published no {currency} rate on the fixing day {day.isoformat()}")
+        return RateLeg(currency, table.base, series.rate(i), (day,))
+
+    start, end = mean_window(policy, on)
+    if end > table.coverage_end:
+        raise fail(
+            f"policy '{policy.value}' needs every fixing from {start.isoformat()} to {end.isoformat()}, "
+            f"but the data ends {table.info.last_date.isoformat()}"
+        )
+    positions = series.between(start, end)
+    if not positions:
+        raise fail(f"no {currency} fixings between {start.isoformat()} and {end.isoformat()}")
+    total = sum((series.rate(i) for i in positions), Decimal(0))
+    mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
+    dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
+    return RateLeg(currency, table.base, mean, dates)
