@@ -29,16 +29,28 @@ def invalid_record(model: str, exc: ValidationError) -> InvalidRecordError:
     return InvalidRecordError(model, problems)
 
 
-class Record(BaseModel):
+_ModelMetaclass: Any = type(BaseModel)
+
+
+class _RecordMeta(_ModelMetaclass):  # type: ignore[misc]
+    """Re-raises construction errors as aidtrack errors.
+
+    Wrapping ``__call__`` (not ``__init__``) keeps pydantic's fast path: a model
+    with a custom ``__init__`` is validated by calling that ``__init__``, which
+    would wrap nested errors twice.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as exc:
+            raise invalid_record(cls.__name__, exc) from exc
+
+
+class Record(BaseModel, metaclass=_RecordMeta):
     """Immutable, strict-about-extras pydantic model that raises aidtrack errors."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise invalid_record(type(self).__name__, exc) from exc
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:

@@ -22,15 +22,11 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from babel import Locale
-from pydantic import (
-    ModelWrapValidatorHandler,
-    computed_field,
-    field_validator,
-    model_validator,
-)
+from pydantic import computed_field, field_validator, model_validator
 
 from ._dates import parse_iso_date
 from ._record import Record
+from .errors import FieldProblem, InvalidRecordError
 from .money import Money
 
 if TYPE_CHECKING:
@@ -130,11 +126,6 @@ class Donor(Record):
 
     name: str
     country: str | None = None
-
-    def __init__(self, name: Any = None, /, **data: Any) -> None:
-        if name is not None:
-            data["name"] = name
-        super().__init__(**data)
 
     @field_validator("name")
     @classmethod
@@ -256,26 +247,49 @@ class Pledge(Record):
     def _notes(cls, value: str | None) -> str | None:
         return value if value and value.strip() else None
 
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _check_id(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        given = None
+    def _drop_id(cls, data: Any) -> Any:
+        # ``id`` is derived from the content; a serialised pledge carries it, and
+        # model_validate / model_validate_json check it against the content.
         if isinstance(data, dict) and "id" in data:
-            data = dict(data)
-            given = data.pop("id")
-        pledge = handler(data)
+            data = {k: v for k, v in data.items() if k != "id"}
+        return data
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate a mapping; a given ``id`` must match the content."""
+        given = obj.get("id") if isinstance(obj, dict) else None
+        pledge = super().model_validate(obj, *args, **kwargs)
         if given is not None and given != pledge.id:
-            raise ValueError(
-                f"id {given!r} does not match the pledge's content (its id is {pledge.id!r}); "
-                "drop the id to accept the edited content"
+            raise InvalidRecordError(
+                "Pledge",
+                [
+                    FieldProblem(
+                        "id",
+                        given,
+                        f"does not match the pledge's content (its id is {pledge.id!r}); "
+                        "drop the id to accept edited content",
+                    )
+                ],
             )
         return pledge
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+        """Validate JSON text; a given ``id`` must match the content."""
+        try:
+            obj = json.loads(json_data)
+        except ValueError as exc:
+            raise InvalidRecordError("Pledge", [FieldProblem("<json>", str(json_data)[:80], f"not JSON ({exc})")]) from exc
+        return cls.model_validate(obj, *args, **kwargs)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def id(self) -> str:
         """Stable content hash: 16 hex digits of SHA-256 over the canonical JSON."""
         content = self.model_dump(mode="json", exclude={"id"})
+        content["amount"]["amount"] = format(self.amount.amount.normalize(), "f")  # 2E+9 and 2000000000 alike
         blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -1,0 +1,219 @@
+"""Reading and writing pledge CSV files (UTF-8, comma-separated, header row).
+
+Columns (only the first four are required; the order is free)::
+
+    donor, date, amount, currency,
+    country, category, measure, qualifier, recipient,
+    period_start, period_end, source, source_title, source_publisher, notes
+
+``date`` is ``YYYY-MM-DD``; ``amount`` a plain decimal number (``440000000``
+or ``1250.50``: no thousands separators, which differ between locales);
+``country`` an ISO 3166 alpha-2 code (inferred from the donor's name when it
+is a country's English or German name); ``source`` a URL.
+
+Reading checks every row and, if any is bad, raises
+:class:`~aidtrack.errors.PledgeFileError` listing each bad row's line number
+and reason: a file loads completely or not at all. Writing goes to a
+temporary file that replaces the target only once it is complete, so a crash
+never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import AidtrackError, PledgeFileError, RowProblem
+from .pledge import Pledge
+
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "pledge_from_row", "pledge_to_row", "read_pledges_csv", "write_pledges_csv"]
+
+REQUIRED_COLUMNS = ("donor", "date", "amount", "currency")
+OPTIONAL_COLUMNS = (
+    "country",
+    "category",
+    "measure",
+    "qualifier",
+    "recipient",
+    "period_start",
+    "period_end",
+    "source",
+    "source_title",
+    "source_publisher",
+    "notes",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+"""Every column a pledge CSV may have, in the order aidtrack writes them."""
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def pledge_from_row(row: dict[str, str | None]) -> Pledge:
+    """Build a :class:`Pledge` from one CSV row (a dict of column to text)."""
+    from .money import Money
+
+    def get(name: str) -> str | None:
+        value = row.get(name)
+        return None if _blank(value) else value.strip()  # type: ignore[union-attr]
+
+    missing = [c for c in REQUIRED_COLUMNS if get(c) is None]
+    if missing:
+        raise ValueError(f"empty required field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    data: dict[str, Any] = {
+        "donor": {"name": get("donor"), "country": get("country")},
+        "announced": get("date"),
+        "amount": Money(get("amount"), get("currency")),
+    }
+    for name in ("category", "measure", "qualifier", "recipient", "notes"):
+        if get(name) is not None:
+            data[name] = get(name)
+    start, end = get("period_start"), get("period_end")
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise ValueError("period_start and period_end must be given together")
+        data["period"] = {"start": start, "end": end}
+    source = {"url": get("source"), "title": get("source_title"), "publisher": get("source_publisher")}
+    if any(v is not None for v in source.values()):
+        data["source"] = source
+    return Pledge.model_validate(data)
+
+
+def pledge_to_row(pledge: Pledge) -> dict[str, str]:
+    """One pledge as a CSV row (every column of :data:`COLUMNS`, blanks as ``""``)."""
+    src = pledge.source
+    return {
+        "donor": pledge.donor.name,
+        "date": pledge.announced.isoformat(),
+        "amount": format(pledge.amount.amount, "f"),
+        "currency": pledge.amount.currency,
+        "country": pledge.donor.country or "",
+        "category": pledge.category.value,
+        "measure": pledge.measure.value,
+        "qualifier": pledge.qualifier.value,
+        "recipient": pledge.recipient,
+        "period_start": pledge.period.start.isoformat() if pledge.period else "",
+        "period_end": pledge.period.end.isoformat() if pledge.period else "",
+        "source": (src.url or "") if src else "",
+        "source_title": (src.title or "") if src else "",
+        "source_publisher": (src.publisher or "") if src else "",
+        "notes": pledge.notes or "",
+    }
+
+
+def _rows(fh: IO[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    reader = csv.DictReader(fh, restkey="\0extra")
+    header = reader.fieldnames
+    if not header:
+        raise PledgeFileError(where, [RowProblem(1, "the file is empty; expected a header row")])
+    names = [h.strip() if h else h for h in header]
+    problems = []
+    unknown = [h for h in names if h not in COLUMNS]
+    if unknown:
+        problems.append(
+            RowProblem(1, f"unknown column(s) {', '.join(repr(u) for u in unknown)}; valid columns: {', '.join(COLUMNS)}")
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        problems.append(RowProblem(1, f"missing required column(s): {', '.join(missing)}"))
+    if len(set(names)) != len(names):
+        problems.append(RowProblem(1, "a column name appears twice"))
+    if problems:
+        raise PledgeFileError(where, problems)
+    reader.fieldnames = names
+    line = reader.line_num
+    for row in reader:
+        start = line + 1
+        line = reader.line_num
+        yield start, row
+
+
+def read_pledges_csv(source: str | os.PathLike[str] | IO[str]) -> list[Pledge]:
+    """Read every pledge of a CSV file (a path or an open text file).
+
+    >>> import io
+    >>> text = "donor,date,amount,currency,category\\nCanada,2025-01-09,440000000,CAD,military\\n"
+    >>> [p.amount for p in read_pledges_csv(io.StringIO(text))]
+    [Money('440000000', 'CAD')]
+    """
+    if isinstance(source, str | os.PathLike):
+        where = os.fspath(source)
+        try:
+            with open(source, encoding="utf-8-sig", newline="") as fh:
+                return _read(fh, where)
+        except UnicodeDecodeError as exc:
+            raise PledgeFileError(where, [RowProblem(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+    return _read(source, getattr(source, "name", "<stream>"))
+
+
+def _read(fh: IO[str], where: str) -> list[Pledge]:
+    pledges: list[Pledge] = []
+    problems: list[RowProblem] = []
+    for line, row in _rows(fh, where):
+        if row.get("\0extra"):
+            problems.append(RowProblem(line, f"more fields than the {len(row) - 1} columns of the header"))
+            continue
+        if all(_blank(v) for v in row.values()):
+            problems.append(RowProblem(line, "empty row (every field blank)"))
+            continue
+        try:
+            pledges.append(pledge_from_row(row))
+        except (AidtrackError, ValueError) as exc:
+            problems.append(RowProblem(line, str(exc)))
+    if problems:
+        raise PledgeFileError(where, problems)
+    return pledges
+
+
+def write_pledges_csv(
+    pledges: Iterable[Pledge], target: str | os.PathLike[str] | IO[str], *, columns: Iterable[str] = COLUMNS
+) -> None:
+    """Write pledges as CSV (all of :data:`COLUMNS` unless ``columns`` says fewer).
+
+    A path is written atomically: to a temporary file in the same folder,
+    flushed to disk, then renamed over the target.
+    """
+    cols = list(columns)
+    bad = [c for c in cols if c not in COLUMNS]
+    if bad:
+        raise ValueError(f"unknown column(s) {bad}; valid columns: {', '.join(COLUMNS)}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in cols]
+    if missing:
+        raise ValueError(f"columns must include {', '.join(missing)}")
+    if not isinstance(target, str | os.PathLike):
+        _write(pledges, target, cols)
+        return
+    path = Path(target)
+    buffer = io.StringIO()
+    _write(pledges, buffer, cols)  # fully rendered before the file is touched
+    atomic_write_text(path, buffer.getvalue())
+
+
+def _write(pledges: Iterable[Pledge], fh: IO[str], cols: list[str]) -> None:
+    writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for p in pledges:
+        writer.writerow(pledge_to_row(p))
+
+
+def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` via a temporary file and ``os.replace`` (all or nothing)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
