@@ -261,11 +261,22 @@ class Money:
         from_dict = cs.no_info_after_validator_function(lambda d: cls(d["amount"], d["currency"]), fields)
         return cs.json_or_python_schema(
             json_schema=from_dict,
-            python_schema=cs.union_schema([cs.is_instance_schema(cls), from_dict]),
+            python_schema=cs.no_info_plain_validator_function(cls._coerce),
             serialization=cs.plain_serializer_function_ser_schema(
                 lambda m: {"amount": format(m.amount, "f"), "currency": m.currency}, when_used="json"
             ),
         )
+
+    @classmethod
+    def _coerce(cls, value: object) -> Money:
+        if isinstance(value, Money):
+            return value
+        if isinstance(value, dict):
+            extra = set(value) - {"amount", "currency"}
+            if extra or "amount" not in value or "currency" not in value:
+                raise ValueError(f"a Money mapping needs exactly the keys 'amount' and 'currency', got {sorted(value)}")
+            return cls(value["amount"], value["currency"])
+        raise ValueError(f"expected Money or a mapping with 'amount' and 'currency', not {type(value).__name__}")
 
     def model_dump(self, *, mode: Literal["json", "python"] = "python") -> dict[str, Any]:
         """``{"amount": ..., "currency": ...}``; with ``mode="json"`` the amount is a string."""
