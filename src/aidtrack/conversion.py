@@ -79,7 +79,7 @@ class Conversion:
         """One line saying how the figure was produced.
 
         >>> print(convert(440_000_000, "CAD", to="EUR", on="2025-01-09").explain())
-        CAD 440,000,000 = EUR 296,675,207.34 at 0.6742633673993662598610747758 EUR/CAD (daily; fixing 2025-01-09; ECB euro reference rates (bundled snapshot), data to 2026-10-30)
+        CAD 440,000,000 = EUR 296,675,881.60 at 0.6742633672712561526532263502 EUR/CAD (daily; fixing 2025-01-09; ECB euro reference rates (bundled snapshot), data to 2026-10-30)
         """
         dates = self.fixing_dates
         if not dates:
