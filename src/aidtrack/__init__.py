@@ -20,6 +20,7 @@ from .currency import currency_name, is_currency, minor_units, normalize_currenc
 from .errors import (
     AidtrackError,
     CurrencyMismatchError,
+    InvalidArgumentError,
     InvalidRecordError,
     NetworkError,
     PledgeFileError,
@@ -59,6 +60,7 @@ __all__ = [
     # rates
     "BundledECB",
     "FixedDate",
+    "InvalidArgumentError",
     "InvalidRecordError",
     "Measure",
     "Money",

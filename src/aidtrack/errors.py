@@ -10,6 +10,7 @@ Tree::
 
     AidtrackError
     ├── InvalidRecordError (ValueError)        a Money / Pledge field is invalid
+    ├── InvalidArgumentError (ValueError)      a bad argument: a date, an option value
     ├── UnknownCurrencyError (ValueError, LookupError)
     ├── CurrencyMismatchError (TypeError)      arithmetic across currencies
     ├── UnknownPolicyError (ValueError)        a rate policy name is not known
@@ -30,6 +31,7 @@ __all__ = [
     "AidtrackError",
     "CurrencyMismatchError",
     "FieldProblem",
+    "InvalidArgumentError",
     "InvalidRecordError",
     "NetworkError",
     "PledgeFileError",
@@ -69,6 +71,15 @@ class InvalidRecordError(AidtrackError, ValueError):
         self.problems = tuple(problems)
         lines = "; ".join(str(p) for p in self.problems)
         super().__init__(f"invalid {model}: {lines}")
+
+
+class InvalidArgumentError(AidtrackError, ValueError):
+    """A function argument has a value that is not allowed (``argument`` and ``value`` say which)."""
+
+    def __init__(self, argument: str, value: object, message: str) -> None:
+        self.argument = argument
+        self.value = value
+        super().__init__(message)
 
 
 class UnknownCurrencyError(AidtrackError, ValueError, LookupError):

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import AidtrackError, PledgeFileError, RowProblem
+from .errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
 from .pledge import Pledge
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "pledge_from_row", "pledge_to_row", "read_pledges_csv", "write_pledges_csv"]
@@ -183,10 +183,10 @@ def write_pledges_csv(
     cols = list(columns)
     bad = [c for c in cols if c not in COLUMNS]
     if bad:
-        raise ValueError(f"unknown column(s) {bad}; valid columns: {', '.join(COLUMNS)}")
+        raise InvalidArgumentError("columns", bad, f"unknown column(s) {bad}; valid columns: {', '.join(COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
-        raise ValueError(f"columns must include {', '.join(missing)}")
+        raise InvalidArgumentError("columns", cols, f"columns must include {', '.join(missing)}")
     if not isinstance(target, str | os.PathLike):
         _write(pledges, target, cols)
         return

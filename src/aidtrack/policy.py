@@ -35,7 +35,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
 from typing import TypeAlias
 
-from .errors import RateNotAvailableError, UnknownPolicyError
+from .errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
 from .ratetable import RateTable
 
 __all__ = [
@@ -157,7 +157,9 @@ def quote(
     RateLeg(currency='USD', base='EUR', rate=Decimal('1.0304'), fixing_dates=(datetime.date(2025, 1, 10),))
     """
     if max_lookback_days < 0:
-        raise ValueError(f"max_lookback_days must be 0 or more, got {max_lookback_days}")
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
     if currency == table.base:
         return RateLeg(currency, table.base, Decimal(1), ())
     series = table.series(currency)

@@ -1,0 +1,230 @@
+"""Rate policies and conversion: known figures, fallback rules, bounds, provenance, every error path."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import aidtrack
+from aidtrack import (
+    Conversion,
+    FixedDate,
+    InvalidRecordError,
+    Money,
+    RateNotAvailableError,
+    RatePolicy,
+    RateTable,
+    UnknownCurrencyError,
+    UnknownPolicyError,
+    bundled_table,
+    convert,
+    quote,
+)
+from aidtrack.policy import as_policy
+
+
+# -- the Kiel Ukraine Support Tracker's published method (formats.md) ------------------------
+@pytest.mark.parametrize(
+    ("amount", "currency", "on", "expected"),
+    [
+        (500_000_000, "USD", "2025-01-09", "482917877.62"),
+        (200_000_000, "CAD", "2025-01-20", "134195028.07"),
+        (700_000_000, "NOK", "2025-01-31", "59596923.56"),
+        (1_250_000_000, "USD", "2024-12-30", "1192890373.37"),
+    ],
+)
+def test_kiel_monthly_mean_figures(amount: int, currency: str, on: str, expected: str) -> None:
+    c = convert(amount, currency, to="EUR", on=on, policy="monthly_mean")
+    assert c.result == Money(expected, "EUR")
+    assert c.policy is RatePolicy.MONTHLY_MEAN
+
+
+def test_monthly_mean_rate_and_fixings() -> None:
+    leg = quote(bundled_table(), "USD", date(2025, 1, 9), RatePolicy.MONTHLY_MEAN)
+    assert str(leg.rate).startswith("1.035372727")
+    assert len(leg.fixing_dates) == 22
+    assert leg.fixing_dates[0] == date(2025, 1, 2) and leg.fixing_dates[-1] == date(2025, 1, 31)
+    assert date(2025, 1, 1) not in leg.fixing_dates  # TARGET holiday
+
+
+def test_daily_known_values() -> None:
+    c = convert(1, "EUR", to="USD", on="2025-01-09")
+    assert c.rate == Decimal("1.0305") and c.result == Money("1.03", "USD")
+    assert c.fixing_dates == (date(2025, 1, 9),)
+    assert convert(Money(11.7605, "NOK"), to="EUR", on="2025-01-09").result == Money("1.00", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("on", "fixing"),
+    [
+        (date(2025, 1, 11), date(2025, 1, 10)),  # Saturday
+        (date(2025, 1, 12), date(2025, 1, 10)),  # Sunday
+        (date(2025, 1, 1), date(2024, 12, 31)),  # New Year, a TARGET holiday
+        (date(2025, 4, 18), date(2025, 4, 17)),  # Good Friday
+        (date(2025, 4, 21), date(2025, 4, 17)),  # Easter Monday: four days back
+        (date(2024, 12, 26), date(2024, 12, 24)),  # Boxing Day, after Christmas
+    ],
+)
+def test_daily_falls_back_to_last_fixing(on: date, fixing: date) -> None:
+    c = convert(100, "USD", to="EUR", on=on)
+    assert c.fixing_dates == (fixing,)
+
+
+def test_lookback_limit() -> None:
+    with pytest.raises(RateNotAvailableError, match="no fixing day in the 1 days"):
+        convert(100, "USD", to="EUR", on="2025-01-12", max_lookback_days=1)
+    assert convert(100, "USD", to="EUR", on="2025-01-12", max_lookback_days=2).fixing_dates == (date(2025, 1, 10),)
+    gap = RateTable.from_rows(
+        [("2025-01-01", "USD", "1.1"), ("2025-01-20", "USD", "1.2")], base="EUR", key="gap", name="gappy table"
+    )
+    with pytest.raises(RateNotAvailableError, match="7 days"):
+        convert(1, "USD", to="EUR", on="2025-01-10", source=gap)
+    assert convert(1, "USD", to="EUR", on="2025-01-08", source=gap).fixing_dates == (date(2025, 1, 1),)
+
+
+def test_exact_policy() -> None:
+    assert convert(1, "USD", to="EUR", on="2025-01-09", policy="exact").fixing_dates == (date(2025, 1, 9),)
+    with pytest.raises(RateNotAvailableError, match="weekend"):
+        convert(1, "USD", to="EUR", on="2025-01-11", policy="exact")
+    with pytest.raises(RateNotAvailableError, match="no fixing that day"):
+        convert(1, "USD", to="EUR", on="2025-01-01", policy="exact")
+
+
+def test_annual_mean() -> None:
+    c = convert(1000, "USD", to="EUR", on="2024-06-15", policy="annual_mean")
+    assert len(c.fixing_dates) == len(bundled_table().series("USD").between(date(2024, 1, 1), date(2024, 12, 31)))
+    assert c.fixing_dates[0] == date(2024, 1, 2)
+    with pytest.raises(RateNotAvailableError, match=r"annual_mean.*2026-12-31.*2026-10-30"):
+        convert(1000, "USD", to="EUR", on="2026-03-01", policy="annual_mean")
+
+
+def test_monthly_mean_needs_the_whole_month() -> None:
+    # October 2026 ends on a Saturday, so the snapshot ending Friday 30th covers it.
+    assert len(convert(1, "USD", to="EUR", on="2026-10-05", policy="monthly_mean").fixing_dates) == 22
+    with pytest.raises(RateNotAvailableError, match="2026-11-30"):
+        convert(1, "USD", to="EUR", on="2026-11-01", policy="monthly_mean")
+
+
+def test_fixed_date_policy() -> None:
+    for policy in ("2026-10-30", "fixed:2026-10-30", date(2026, 10, 30), FixedDate(date(2026, 10, 30))):
+        c = convert(1_000_000, "USD", to="EUR", on="2001-05-05", policy=policy)
+        assert c.fixing_dates == (date(2026, 10, 30),)
+        assert c.on == date(2001, 5, 5) and c.policy_name == "fixed:2026-10-30"
+    assert convert(1, "USD", to="EUR", on="2001-05-05", policy="2026-11-01").fixing_dates == (date(2026, 10, 30),)
+
+
+def test_policy_names() -> None:
+    assert as_policy("MONTHLY_MEAN") is RatePolicy.MONTHLY_MEAN
+    assert RatePolicy.DAILY == "daily"
+    with pytest.raises(UnknownPolicyError, match="'monthly'.*daily, exact, monthly_mean, annual_mean"):
+        convert(1, "USD", to="EUR", on="2025-01-09", policy="monthly")
+    with pytest.raises(UnknownPolicyError):
+        as_policy("fixed:yesterday")
+
+
+# -- bounds: nothing extrapolated -------------------------------------------------------------
+def test_rub_after_suspension() -> None:
+    assert convert(100, "RUB", to="EUR", on="2022-03-01").fixing_dates == (date(2022, 3, 1),)
+    with pytest.raises(RateNotAvailableError) as err:
+        convert(100, "RUB", to="EUR", on="2022-03-02")
+    e = err.value
+    assert e.currency == "RUB" and e.date == date(2022, 3, 2)
+    assert e.available == (date(2005, 4, 1), date(2022, 3, 1))
+    assert "2022-03-01" in str(e)
+
+
+def test_before_first_fixing_and_after_snapshot() -> None:
+    with pytest.raises(RateNotAvailableError, match="before the first USD fixing"):
+        convert(1, "USD", to="EUR", on="1998-12-31")
+    with pytest.raises(RateNotAvailableError, match=r"after the end of the data \(2026-10-30\)"):
+        convert(1, "USD", to="EUR", on="2026-11-02")
+    # the weekend right after the last Friday fixing is covered by it
+    assert convert(1, "USD", to="EUR", on="2026-11-01").fixing_dates == (date(2026, 10, 30),)
+
+
+def test_discontinued_currencies() -> None:
+    with pytest.raises(RateNotAvailableError, match="HRK"):
+        convert(1, "HRK", to="EUR", on="2023-01-02")
+    assert convert(1, "BGN", to="EUR", on="2025-12-31").fixing_dates == (date(2025, 12, 31),)
+    with pytest.raises(RateNotAvailableError, match="BGN"):
+        convert(1, "BGN", to="EUR", on="2026-01-02")
+
+
+def test_isk_gap_is_an_error_not_a_guess() -> None:
+    s = bundled_table().series("ISK")
+    ordinals = list(s.ordinals)
+    gap_start = next(i for i in range(1, len(ordinals)) if ordinals[i] - ordinals[i - 1] > 30)
+    inside = date.fromordinal(ordinals[gap_start - 1] + 10)
+    with pytest.raises(RateNotAvailableError, match="ISK"):
+        convert(1, "ISK", to="EUR", on=inside)
+
+
+def test_unknown_currency_errors() -> None:
+    with pytest.raises(UnknownCurrencyError, match="ARS"):
+        convert(1, "ARS", to="EUR", on="2025-01-09")
+    with pytest.raises(InvalidRecordError, match="QQQ"):
+        convert(1, "QQQ", to="EUR", on="2025-01-09")
+    with pytest.raises(UnknownCurrencyError, match="QQQ"):
+        convert(1, "EUR", to="QQQ", on="2025-01-09")
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="not an ISO date"):
+        convert(1, "USD", to="EUR", on="09/01/2025")
+    with pytest.raises(TypeError, match="from_currency"):
+        convert(1, to="EUR", on="2025-01-09")
+    with pytest.raises(InvalidRecordError, match="contradicts"):
+        convert(Money(1, "USD"), "CAD", to="EUR", on="2025-01-09")
+    with pytest.raises(ValueError, match="max_lookback_days"):
+        convert(1, "USD", to="EUR", on="2025-01-09", max_lookback_days=-1)
+
+
+# -- provenance and cross rates ---------------------------------------------------------------
+def test_same_currency_is_exact() -> None:
+    c = convert("123.456", "EUR", to="EUR", on="1990-01-01")
+    assert c.rate == 1 and c.legs == () and c.source is None
+    assert c.unrounded == Decimal("123.456") and c.result == Money("123.46", "EUR")
+
+
+def test_provenance_is_complete() -> None:
+    c = convert(440_000_000, "CAD", to="USD", on="2025-01-09")
+    assert [leg.currency for leg in c.legs] == ["CAD", "USD"]
+    assert [leg.rate for leg in c.legs] == [Decimal("1.4831"), Decimal("1.0305")]
+    assert c.source is not None and c.source.key == "ecb-bundled" and c.source.last_date == date(2026, 10, 30)
+    assert c.rate == (Decimal("1.0305") / Decimal("1.4831")).quantize(Decimal("1e-28"))
+    data = c.to_dict()
+    assert data["rate"] == str(c.rate) and data["result"] == {"amount": "305724495.99", "currency": "USD"}
+    assert data["policy"] == "daily" and data["fixing_dates"] == ["2025-01-09"]
+    assert json.loads(json.dumps(data)) == data
+    assert Conversion.model_validate_json(c.model_dump_json()) == c
+    assert "fixing 2025-01-09" in c.explain()
+
+
+def test_cross_rate_consistency() -> None:
+    on = "2025-01-09"
+    direct = convert(1_000_000, "CAD", to="USD", on=on)
+    via_eur = convert(convert(1_000_000, "CAD", to="EUR", on=on).unrounded, "EUR", to="USD", on=on)
+    assert abs(direct.unrounded - via_eur.unrounded) < Decimal("1e-20")
+    ctx = aidtrack.conversion.EXACT_CONTEXT
+    assert direct.unrounded == ctx.divide(ctx.multiply(Decimal(1_000_000), Decimal("1.0305")), Decimal("1.4831"))
+
+
+def test_rounding_modes() -> None:
+    # 0.125 EUR -> EUR is a tie at the minor unit
+    assert convert("0.125", "EUR", to="EUR", on="2025-01-09").result == Money("0.12", "EUR")
+    assert convert("0.125", "EUR", to="EUR", on="2025-01-09", rounding="half_up").result == Money("0.13", "EUR")
+    assert convert(1000, "EUR", to="JPY", on="2025-01-09").result.amount.as_tuple().exponent == 0
+
+
+def test_pledge_convert_and_default_source() -> None:
+    p = aidtrack.Pledge(donor="United States", announced="2025-01-09", amount=Money(500_000_000, "USD"))
+    assert p.convert(to="EUR", policy="monthly_mean").result == Money("482917877.62", "EUR")
+    assert p.convert(to="EUR", on=date(2025, 1, 10)).fixing_dates == (date(2025, 1, 10),)
+    tiny = RateTable.from_rows([("2025-01-09", "USD", "2")], base="EUR", key="tiny", name="tiny table")
+    with aidtrack.using_source(tiny):
+        c = p.convert(to="EUR")
+        assert c.result == Money(250_000_000, "EUR") and c.source is not None and c.source.key == "tiny"
+    assert p.convert(to="EUR").source.key == "ecb-bundled"  # type: ignore[union-attr]

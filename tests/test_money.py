@@ -1,0 +1,123 @@
+"""Money: exact amounts, validated codes, same-currency arithmetic, JSON round trip."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from decimal import Decimal
+
+import pytest
+
+from aidtrack import CurrencyMismatchError, InvalidRecordError, Money, Rounding
+from aidtrack.money import to_decimal
+
+
+def test_float_enters_through_str() -> None:
+    assert Money(0.1, "EUR").amount == Decimal("0.1")
+    assert Money(0.1, "EUR") + Money(0.2, "EUR") == Money("0.3", "EUR")
+
+
+def test_currency_is_upper_cased_and_validated() -> None:
+    assert Money(1, " usd ").currency == "USD"
+    with pytest.raises(InvalidRecordError) as err:
+        Money(1, "XYZ")
+    assert "XYZ" in str(err.value)
+    assert err.value.problems[0].field == "currency"
+    assert err.value.problems[0].value == "XYZ"
+
+
+def test_unknown_currency_suggests_close_codes() -> None:
+    with pytest.raises(InvalidRecordError, match="did you mean"):
+        Money(1, "EUX")
+
+
+@pytest.mark.parametrize(
+    "bad", [float("nan"), float("inf"), "NaN", "-Infinity", "sNaN", Decimal("NaN"), "abc", "", True, None, [1]]
+)
+def test_non_finite_and_non_numbers_are_rejected(bad: object) -> None:
+    with pytest.raises(InvalidRecordError) as err:
+        Money(bad, "EUR")
+    assert err.value.problems[0].field == "amount"
+
+
+def test_historical_codes_from_the_ecb_file_are_valid() -> None:
+    for code in ["CYP", "EEK", "ROL", "TRL", "SIT", "SKK", "MTL", "LTL", "LVL", "HRK", "BGN", "RUB"]:
+        assert Money(1, code).currency == code
+
+
+def test_arithmetic_within_one_currency() -> None:
+    a, b = Money("10.50", "EUR"), Money("0.25", "EUR")
+    assert a + b == Money("10.75", "EUR")
+    assert a - b == Money("10.25", "EUR")
+    assert -a == Money("-10.50", "EUR")
+    assert a * 2 == Money("21.00", "EUR")
+    assert 2 * a == Money("21", "EUR")
+    assert a / 2 == Money("5.25", "EUR")
+    assert a / b == Decimal(42)
+    assert abs(Money(-1, "EUR")) == Money(1, "EUR")
+    assert b < a and a > b and a >= a and b <= b
+
+
+def test_mixing_currencies_raises() -> None:
+    with pytest.raises(CurrencyMismatchError, match="EUR and USD"):
+        Money(1, "EUR") + Money(1, "USD")
+    with pytest.raises(CurrencyMismatchError):
+        Money(1, "EUR") - Money(1, "USD")
+    with pytest.raises(CurrencyMismatchError):
+        _ = Money(1, "EUR") < Money(1, "USD")
+    with pytest.raises(TypeError):
+        Money(1, "EUR") + 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        Money(1, "EUR") * Money(1, "EUR")
+
+
+def test_sum_works() -> None:
+    assert sum([Money(1, "USD"), Money("2.50", "USD")]) == Money("3.50", "USD")
+    with pytest.raises(CurrencyMismatchError):
+        sum([Money(1, "USD"), Money(1, "EUR")])
+
+
+def test_immutable_hashable_picklable() -> None:
+    m = Money("1.10", "EUR")
+    with pytest.raises(AttributeError):
+        m.amount = Decimal(2)  # type: ignore[misc]
+    assert hash(m) == hash(Money("1.1", "EUR"))
+    assert len({m, Money("1.1", "EUR")}) == 1
+    assert pickle.loads(pickle.dumps(m)) == m
+    assert copy.deepcopy(m) is m
+
+
+def test_round_to_minor_units() -> None:
+    assert Money("0.125", "EUR").round() == Money("0.12", "EUR")
+    assert Money("0.125", "EUR").round(Rounding.HALF_UP) == Money("0.13", "EUR")
+    assert str(Money("1234.5", "JPY").round().amount) == "1234"
+    assert str(Money("1.2345", "BHD").round().amount) == "1.234"
+
+
+def test_json_round_trip_and_schema() -> None:
+    m = Money("0.10", "EUR")
+    text = m.model_dump_json()
+    assert text == '{"amount":"0.10","currency":"EUR"}'
+    assert Money.model_validate_json(text) == m
+    assert str(Money.model_validate_json(text).amount) == "0.10"
+    assert Money.model_validate({"amount": "5", "currency": "cad"}) == Money(5, "CAD")
+    schema = Money.model_json_schema()
+    assert set(schema["required"]) == {"amount", "currency"}
+    with pytest.raises(InvalidRecordError):
+        Money.model_validate_json('{"amount": "x", "currency": "EUR"}')
+    with pytest.raises(InvalidRecordError):
+        Money.model_validate({"amount": 1})
+
+
+def test_large_amounts_stay_plain_in_json() -> None:
+    assert Money("2e9", "EUR").model_dump(mode="json") == {"amount": "2000000000", "currency": "EUR"}
+
+
+def test_to_decimal_keeps_digits() -> None:
+    assert to_decimal("  440000000 ") == Decimal(440000000)
+    assert to_decimal(1e-7) == Decimal("1E-7")
+
+
+def test_repr_and_str() -> None:
+    assert repr(Money("2000000000", "EUR")) == "Money('2000000000', 'EUR')"
+    assert str(Money("2000000000", "EUR")) == "EUR 2,000,000,000"
