@@ -93,6 +93,20 @@ def test_malformed_csv_is_rejected(text: str, needle: str) -> None:
         parse_eurofxref_csv(text, url=None)
 
 
+@pytest.mark.parametrize("eager", [True, False])
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Date,USD,\n2025-01-099,1.2,\n", "invalid date '2025-01-099'"),
+        ("Date,USD,\n2025-01-09,1.2,\n2025-01-08,1.2,3,\n", "line 3"),
+        ("Date,USD,JPY,\n2025-01-09,1.2,\n2025-01-08,1.2,3,4,\n", "line 2"),
+    ],
+)
+def test_layout_errors_in_both_modes(text: str, needle: str, eager: bool) -> None:
+    with pytest.raises(RateDataError, match=needle):
+        parse_eurofxref_csv(text, url=None, eager=eager)
+
+
 def test_bad_value_reports_its_line() -> None:
     text = "Date,USD,\n2025-01-10,1.2,\n2025-01-09,bad,\n2025-01-08,1.1,\n"
     with pytest.raises(RateDataError) as err:

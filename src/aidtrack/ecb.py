@@ -142,20 +142,37 @@ def parse_eurofxref_csv(
     if not body:
         raise RateDataError("the file has a header but no rows", where=name)
     commas = len(fields) - 1
-    # One C-level split of the whole body; every row has commas + 1 fields (the
-    # trailing empty one included), so column j is flat[j::stride].
     stride = commas + 1
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # 300,000 short strings: the cyclic collector only slows this down
-    try:
-        flat = ",".join(body).split(",")
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    day_texts = flat[0::stride]
-    # A row with a wrong field count either changes the total or shifts a later
-    # row's date out of place, so these two checks together catch every one.
-    if len(flat) != len(body) * stride or _DATES.fullmatch("\n".join(day_texts)) is None:
+    values_of: Callable[[int], list[str]]
+    if eager:
+        # One C-level split of the whole body; every row has commas + 1 fields (the
+        # trailing empty one included), so column j is flat[j::stride].
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # 300,000 short strings: the cyclic collector only slows this down
+        try:
+            flat = ",".join(body).split(",")
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        day_texts = flat[0::stride]
+        # A row with a wrong field count either changes the total or shifts a later
+        # row's date out of place, so these two checks together catch every one.
+        aligned = len(flat) == len(body) * stride
+
+        def values_of(j: int) -> list[str]:
+            return flat[j::stride]
+    else:
+        # Keep one string and cut a column out with a regular expression when it
+        # is first used: cheaper to start and to free than 300,000 small strings.
+        aligned = set(map(str.count, body, [","] * len(body))) == {commas}
+        aligned = aligned and {line[10:11] for line in body} == {","}  # the date is 10 characters
+        body_text = "\n".join(body)
+        day_texts = [line[:10] for line in body]
+
+        def values_of(j: int) -> list[str]:
+            return re.compile(rf"^(?:[^,\n]*,){{{j}}}([^,\n]*)", re.M).findall(body_text)
+
+    if not aligned or _DATES.fullmatch("\n".join(day_texts)) is None:
         for n, line in enumerate(body, start=2):
             if line.count(",") != commas:
                 raise RateDataError(
@@ -164,8 +181,11 @@ def parse_eurofxref_csv(
                     where=name,
                     line=n,
                 )
-        bad = next(i for i, d in enumerate(day_texts) if _DATE.fullmatch(d) is None)
-        raise RateDataError(f"invalid date {day_texts[bad]!r}, expected YYYY-MM-DD", where=name, line=bad + 2)
+        for n, line in enumerate(body, start=2):
+            first = line.split(",", 1)[0]
+            if _DATE.fullmatch(first) is None:
+                raise RateDataError(f"invalid date {first!r}, expected YYYY-MM-DD", where=name, line=n)
+        raise RateDataError("malformed file: rows do not line up with the header", where=name)  # pragma: no cover
     try:
         ordinals = [date.fromisoformat(d).toordinal() for d in day_texts]
     except ValueError as exc:
@@ -180,7 +200,7 @@ def parse_eurofxref_csv(
             )
     columns: dict[str, Series | Callable[[], Series]] = {}
     for j, cur in enumerate(currencies, start=1):
-        build = _column(cur, flat[j::stride], ordinals, name, newest_first)
+        build = _column(cur, j, values_of, ordinals, name, newest_first)
         columns[cur] = build() if eager else build
     if eager:
         columns = {c: s for c, s in columns.items() if isinstance(s, Series) and len(s)}
@@ -198,23 +218,30 @@ def parse_eurofxref_csv(
 
 
 _NUMBER = r"\d+(?:\.\d+)?"
-_VALUES = re.compile(r"(?:(?:N/A|%s)\n)*(?:N/A|%s)" % (_NUMBER, _NUMBER))
-_VALUE = re.compile(r"N/A|%s" % _NUMBER)
+_VALUES = re.compile(rf"(?:(?:N/A|{_NUMBER})\n)*(?:N/A|{_NUMBER})")
+_VALUE = re.compile(rf"N/A|{_NUMBER}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATES = re.compile(r"(?:\d{4}-\d{2}-\d{2}\n)*\d{4}-\d{2}-\d{2}")
 
 
 def _column(
-    currency: str, values: list[str], ordinals: list[int], where: str, newest_first: bool
+    currency: str,
+    j: int,
+    values_of: Callable[[int], list[str]],
+    ordinals: list[int],
+    where: str,
+    newest_first: bool,
 ) -> Callable[[], Series]:
-    """A builder for one currency's series (``values`` in file order) that checks every value."""
-
-    def line_of(i: int) -> int:  # i counts oldest first
-        return (len(values) - 1 - i if newest_first else i) + 2
+    """A builder for one currency's series (column ``j``) that checks every value."""
 
     def build() -> Series:
+        values = values_of(j)
         if newest_first:
             values.reverse()
+
+        def line_of(i: int) -> int:  # i counts oldest first
+            return (len(values) - 1 - i if newest_first else i) + 2
+
         if _VALUES.fullmatch("\n".join(values)) is None:
             bad = next(i for i, v in enumerate(values) if _VALUE.fullmatch(v) is None)
             raise RateDataError(
