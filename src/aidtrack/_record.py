@@ -8,7 +8,7 @@ The pydantic error stays attached as ``__cause__``.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -29,10 +29,13 @@ def invalid_record(model: str, exc: ValidationError) -> InvalidRecordError:
     return InvalidRecordError(model, problems)
 
 
-_ModelMetaclass: Any = type(BaseModel)
+if TYPE_CHECKING:
+    from pydantic._internal._model_construction import ModelMetaclass as _ModelMetaclass
+else:
+    _ModelMetaclass = type(BaseModel)  # pydantic's metaclass, without importing a private module
 
 
-class _RecordMeta(_ModelMetaclass):  # type: ignore[misc]
+class _RecordMeta(_ModelMetaclass):
     """Re-raises construction errors as aidtrack errors.
 
     Wrapping ``__call__`` (not ``__init__``) keeps pydantic's fast path: a model

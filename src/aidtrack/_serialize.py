@@ -9,8 +9,7 @@ described as a JSON schema, these helpers build a cached pydantic
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -20,11 +19,16 @@ __all__ = ["adapter", "dump", "dump_json", "json_schema", "validate", "validate_
 T = TypeVar("T")
 
 
-@cache
-def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
-    from pydantic import TypeAdapter
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
 
-    return TypeAdapter(cls)
+
+def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
 
 
 def adapter(cls: type[T]) -> TypeAdapter[T]:
@@ -32,7 +36,7 @@ def adapter(cls: type[T]) -> TypeAdapter[T]:
     return _adapter(cls)
 
 
-def dump(obj: Any, *, mode: str = "json") -> Any:
+def dump(obj: Any, *, mode: Literal["json", "python"] = "json") -> Any:
     """``obj`` as plain Python data (``mode="json"``: only JSON types, amounts as strings)."""
     return _adapter(type(obj)).dump_python(obj, mode=mode)
 

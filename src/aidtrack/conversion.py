@@ -118,7 +118,7 @@ class Conversion:
     def _repr_html_(self) -> str:
         from .display import conversion_html
 
-        return conversion_html([self])
+        return str(conversion_html([self]))
 
 
 def convert(
