@@ -20,15 +20,14 @@ never leaves a half-written file.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ._atomic import atomic_write_text
 from .errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
 from .pledge import Pledge
 
@@ -118,7 +117,9 @@ def _rows(fh: IO[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]
     unknown = [h for h in names if h not in COLUMNS]
     if unknown:
         problems.append(
-            RowProblem(1, f"unknown column(s) {', '.join(repr(u) for u in unknown)}; valid columns: {', '.join(COLUMNS)}")
+            RowProblem(
+                1, f"unknown column(s) {', '.join(repr(u) for u in unknown)}; valid columns: {', '.join(COLUMNS)}"
+            )
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
@@ -201,19 +202,3 @@ def _write(pledges: Iterable[Pledge], fh: IO[str], cols: list[str]) -> None:
     writer.writeheader()
     for p in pledges:
         writer.writerow(pledge_to_row(p))
-
-
-def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` via a temporary file and ``os.replace`` (all or nothing)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

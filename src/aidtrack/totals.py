@@ -43,7 +43,9 @@ __all__ = [
     "totals",
 ]
 
-GroupKey: TypeAlias = Literal["donor", "country", "category", "measure", "qualifier", "day", "week", "month", "quarter", "year"]
+GroupKey: TypeAlias = Literal[
+    "donor", "country", "category", "measure", "qualifier", "day", "week", "month", "quarter", "year"
+]
 GROUP_KEYS: tuple[str, ...] = get_args(GroupKey)
 """Everything ``by=`` accepts: record fields, and periods of the announcement date."""
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
@@ -95,7 +97,9 @@ def convert_pledges(
     for p in pledges:
         try:
             out.append(
-                convert_money(p.amount, target, p.announced, pol, table, rounding=mode, max_lookback_days=max_lookback_days)
+                convert_money(
+                    p.amount, target, p.announced, pol, table, rounding=mode, max_lookback_days=max_lookback_days
+                )
             )
         except AidtrackError as exc:
             exc.add_note(f"while converting pledge {p.id} ({p.donor.name}, {p.announced.isoformat()}, {p.amount})")
@@ -195,9 +199,8 @@ def grand_total(
     rounding: Rounding | str = Rounding.HALF_EVEN,
 ) -> Money:
     """The sum of all the pledges' converted (rounded) amounts in ``to``."""
-    conversions = convert_pledges(pledges, to, policy=policy, source=source, rounding=rounding)
-    target = normalize_currency(to)
-    return Money(_minor(sum((c.result.amount for c in conversions), Decimal(0)), target), target)
+    grand: Money = totals(pledges, to, by=None, policy=policy, source=source, rounding=rounding).attrs["grand_total"]
+    return grand
 
 
 def _minor(amount: Decimal, currency: str) -> Decimal:
