@@ -9,6 +9,7 @@ never as a traceback. ``--json`` output carries amounts and rates as strings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -290,6 +291,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         print(f"aidtrack: error: {exc}", file=sys.stderr)
         for note in getattr(exc, "__notes__", []):
             print(f"  {note}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `aidtrack totals ... | head`: stop quietly
+        import os
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except FileNotFoundError as exc:
         print(f"aidtrack: error: no such file: {exc.filename}", file=sys.stderr)
