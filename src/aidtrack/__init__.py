@@ -42,10 +42,14 @@ from .sources import (
     using_source,
 )
 
+# Eager (the module imports nothing heavy at module level): the function ``totals`` shares its
+# name with the submodule ``aidtrack.totals``, and a lazy attribute would be replaced by the
+# module as soon as anything imported ``aidtrack.totals`` (the CLI does).
+from .totals import convert_pledges, totals
+
 if TYPE_CHECKING:
     from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
     from .pledgefile import read_pledges_csv, write_pledges_csv
-    from .totals import convert_pledges, totals
 
 __all__ = [
     # errors
@@ -111,8 +115,6 @@ _LAZY = {
     "SourceRef": "pledge",
     "read_pledges_csv": "pledgefile",
     "write_pledges_csv": "pledgefile",
-    "convert_pledges": "totals",
-    "totals": "totals",
 }
 
 
