@@ -9,6 +9,18 @@ Each value is units of the currency per 1 EUR; ``N/A`` means no fixing that day;
 every line ends with a trailing comma. Every line is checked when parsed, so a
 truncated or corrupt file is rejected as a whole; the per-currency columns are
 then built lazily, on first use, which keeps a cold start cheap.
+
+The last 90 days (``eurofxref-hist-90d.xml``) and the latest day
+(``eurofxref-daily.xml``) come as XML, parsed by :func:`parse_eurofxref_xml`::
+
+    <gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01"
+                     xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+      <Cube><Cube time="2026-10-30"><Cube currency="USD" rate="1.1172"/>...</Cube>...</Cube>
+    </gesmes:Envelope>
+
+:func:`merge_tables` adds such an update to a cached history (checking that
+it leaves no gap and contradicts no fixing), and :func:`write_eurofxref_zip`
+writes a table back in the history's own layout, so the cache keeps one file.
 """
 
 from __future__ import annotations
@@ -20,15 +32,31 @@ import re
 import zipfile
 from array import array
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from .currency import normalize_currency
 from .errors import RateDataError, UnknownCurrencyError
 from .ratetable import RateTable, Series, SourceInfo
 
-__all__ = ["ECB_HIST_URL", "MAX_UNZIPPED_BYTES", "parse_eurofxref_csv", "parse_eurofxref_zip"]
+__all__ = [
+    "ECB_90D_URL",
+    "ECB_BASE_URL",
+    "ECB_DAILY_URL",
+    "ECB_HIST_URL",
+    "MAX_UNZIPPED_BYTES",
+    "merge_tables",
+    "parse_eurofxref_csv",
+    "parse_eurofxref_xml",
+    "parse_eurofxref_zip",
+    "write_eurofxref_csv",
+    "write_eurofxref_zip",
+]
 
-ECB_HIST_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+ECB_BASE_URL = "https://www.ecb.europa.eu/stats/eurofxref/"
+ECB_HIST_URL = ECB_BASE_URL + "eurofxref-hist.zip"
+ECB_90D_URL = ECB_BASE_URL + "eurofxref-hist-90d.xml"
+ECB_DAILY_URL = ECB_BASE_URL + "eurofxref-daily.xml"
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 """Refuse a zip member larger than this when unpacked (the real one is about 2 MB)."""
 
@@ -40,15 +68,24 @@ def parse_eurofxref_zip(
     name: str = "ECB euro reference rates",
     url: str | None = ECB_HIST_URL,
     retrieved: datetime | None = None,
+    max_unzipped_bytes: int | None = None,
 ) -> RateTable:
     """Parse the bytes of ``eurofxref-hist.zip`` (or ``eurofxref.zip``) into a table.
 
     Every line and value is checked. Raises :class:`~aidtrack.errors.RateDataError`
     for anything that is not a zip holding exactly one valid CSV, including a
-    member that unpacks to more than :data:`MAX_UNZIPPED_BYTES` (a zip bomb).
+    member that unpacks to more than ``max_unzipped_bytes`` (default
+    :data:`MAX_UNZIPPED_BYTES`), a zip bomb.
     """
     return _parse_zip(
-        data, key=key, name=name, url=url, retrieved=retrieved, sha256=hashlib.sha256(data).hexdigest(), eager=True
+        data,
+        key=key,
+        name=name,
+        url=url,
+        retrieved=retrieved,
+        sha256=hashlib.sha256(data).hexdigest(),
+        eager=True,
+        max_unzipped_bytes=max_unzipped_bytes,
     )
 
 
@@ -61,8 +98,11 @@ def _parse_zip(
     retrieved: datetime | None,
     sha256: str,
     eager: bool,
+    max_unzipped_bytes: int | None = None,
 ) -> RateTable:
     import zlib
+
+    cap = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -71,16 +111,15 @@ def _parse_zip(
                 names = [m.filename for m in members]
                 raise RateDataError(f"expected one CSV file in the zip, found {names}", where=name)
             member = members[0]
-            if member.file_size > MAX_UNZIPPED_BYTES:
+            if member.file_size > cap:
                 raise RateDataError(
-                    f"zip member {member.filename} unpacks to {member.file_size} bytes, over the "
-                    f"{MAX_UNZIPPED_BYTES}-byte cap",
+                    f"zip member {member.filename} unpacks to {member.file_size} bytes, over the {cap}-byte cap",
                     where=name,
                 )
             with archive.open(member) as fh:
-                raw = fh.read(MAX_UNZIPPED_BYTES + 1)
-            if len(raw) > MAX_UNZIPPED_BYTES:
-                raise RateDataError(f"zip member unpacks to more than {MAX_UNZIPPED_BYTES} bytes", where=name)
+                raw = fh.read(cap + 1)
+            if len(raw) > cap:
+                raise RateDataError(f"zip member unpacks to more than {cap} bytes", where=name)
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise RateDataError(f"not a valid zip archive ({exc})", where=name) from exc
     return parse_eurofxref_csv(raw, key=key, name=name, url=url, retrieved=retrieved, sha256=sha256, eager=eager)
@@ -264,3 +303,181 @@ def _column(
         return Series(currency, ords, raw)
 
     return build
+
+
+# -- the XML files (90 days, latest day) ------------------------------------------
+_GESMES = "{http://www.gesmes.org/xml/2002-08-01}"
+_EUROFXREF = "{http://www.ecb.int/vocabulary/2002-08-01/eurofxref}"
+_RATE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_eurofxref_xml(
+    data: bytes,
+    *,
+    key: str = "ecb",
+    name: str = "ECB euro reference rates",
+    url: str | None = ECB_90D_URL,
+    retrieved: datetime | None = None,
+) -> RateTable:
+    """Parse ``eurofxref-hist-90d.xml`` or ``eurofxref-daily.xml`` into a table with base EUR.
+
+    Attributes may be quoted with single or double quotes. Every day and rate
+    is checked; a document type declaration (entity tricks), another root
+    element, a repeated day or currency, or a non-positive rate raises
+    :class:`~aidtrack.errors.RateDataError`.
+
+    >>> xml = b\"\"\"<?xml version='1.0' encoding='UTF-8'?>
+    ... <gesmes:Envelope xmlns:gesmes='http://www.gesmes.org/xml/2002-08-01'
+    ...     xmlns='http://www.ecb.int/vocabulary/2002-08-01/eurofxref'>
+    ...  <gesmes:subject>Reference rates</gesmes:subject>
+    ...  <Cube><Cube time='2026-11-02'><Cube currency='USD' rate='1.1160'/><Cube currency="JPY" rate="175.1"/></Cube>
+    ...  </Cube></gesmes:Envelope>\"\"\"
+    >>> t = parse_eurofxref_xml(xml, url=None)
+    >>> t.currencies, t.series("USD").raw, t.info.last_date
+    (('EUR', 'JPY', 'USD'), ['1.1160'], datetime.date(2026, 11, 2))
+    """
+    import xml.etree.ElementTree as ET
+
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        what = "an HTML page" if b"<html" in head else "a document type declaration"
+        raise RateDataError(f"not an ECB rates XML file: it contains {what}", where=name)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise RateDataError(f"not well-formed XML ({exc})", where=name) from None
+    if root.tag != f"{_GESMES}Envelope":
+        raise RateDataError(f"not an ECB rates XML file: root element is {root.tag!r}, not gesmes:Envelope", where=name)
+    rows: list[tuple[date, str, str]] = []
+    seen: set[date] = set()
+    for day_cube in root.iter(f"{_EUROFXREF}Cube"):
+        when = day_cube.get("time")
+        if when is None:
+            continue
+        try:
+            day = date.fromisoformat(when) if _DATE.fullmatch(when) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise RateDataError(f"invalid day time={when!r}: expected YYYY-MM-DD", where=name)
+        if day in seen:
+            raise RateDataError(f"the day {when} appears twice", where=name)
+        seen.add(day)
+        currencies: set[str] = set()
+        for cube in day_cube.findall(f"{_EUROFXREF}Cube"):
+            code, rate = cube.get("currency"), cube.get("rate")
+            if code is None or rate is None:
+                raise RateDataError(f"a rate on {when} lacks its currency or rate attribute", where=name)
+            try:
+                cur = normalize_currency(code)
+            except UnknownCurrencyError as exc:
+                raise RateDataError(f"unknown currency {code!r} on {when}", where=name) from exc
+            if _RATE.fullmatch(rate) is None or not rate.strip("0."):
+                raise RateDataError(f"invalid {cur} rate {rate!r} on {when}: expected a positive number", where=name)
+            if cur in currencies:
+                raise RateDataError(f"{cur} appears twice on {when}", where=name)
+            currencies.add(cur)
+            rows.append((day, cur, rate))
+        if not currencies:
+            raise RateDataError(f"the day {when} has no rates", where=name)
+    if not rows:
+        raise RateDataError("the file holds no rates (no <Cube time=...> element)", where=name)
+    return RateTable.from_rows(
+        rows, base="EUR", key=key, name=name, url=url, retrieved=retrieved, sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+# -- merging an update into a history -----------------------------------------------
+def merge_tables(old: RateTable, new: RateTable, *, info: SourceInfo | None = None) -> RateTable:
+    """``old ∪ new``: a history extended by an update (pure; neither table is changed).
+
+    The update must leave no gap: its first day must be on or before the first
+    weekday after ``old``'s last day (fixings happen on weekdays only). Days
+    present in both must agree, currency by currency, to the digit's value
+    (``1.10`` equals ``1.1``). A currency only in ``old`` (discontinued) keeps
+    its fixings; one only in ``new`` is added. The result carries ``info``, or
+    ``old``'s with the new date range. Raises
+    :class:`~aidtrack.errors.RateDataError` for a gap, a conflict or a base mismatch.
+
+    >>> a = RateTable.from_rows([("2026-10-29", "USD", "1.1150"), ("2026-10-30", "USD", "1.1172")],
+    ...                         base="EUR", key="ecb", name="history")
+    >>> b = RateTable.from_rows([("2026-10-30", "USD", "1.1172"), ("2026-11-02", "USD", "1.116")],
+    ...                         base="EUR", key="ecb-90d", name="update")
+    >>> m = merge_tables(a, b)
+    >>> m.bounds("USD"), m.series("USD").raw
+    ((datetime.date(2026, 10, 29), datetime.date(2026, 11, 2)), ['1.1150', '1.1172', '1.116'])
+    """
+    where = f"merging {new.info.name} into {old.info.name}"
+    if old.base != new.base:
+        raise RateDataError(f"the tables have different bases, {old.base} and {new.base}", where=where)
+    first_new, last_old = new.info.first_date, old.info.last_date
+    day = last_old + timedelta(days=1)
+    while day < first_new:
+        if day.weekday() < 5:
+            raise RateDataError(
+                f"the update starts {first_new.isoformat()} but the history ends {last_old.isoformat()}: "
+                f"fixings from {day.isoformat()} on would be missing",
+                where=where,
+            )
+        day += timedelta(days=1)
+    conflicts: list[str] = []
+    columns: dict[str, Series | Callable[[], Series]] = {}
+    names = [c for c in dict.fromkeys([*old.currencies, *new.currencies]) if c != old.base]
+    for cur in names:
+        merged: dict[int, str] = {}
+        if cur in old:
+            s = old.series(cur)
+            merged.update(zip(s.ordinals, s.raw, strict=True))
+        if cur in new:
+            s = new.series(cur)
+            for o, v in zip(s.ordinals, s.raw, strict=True):
+                have = merged.get(o)
+                if have is None:
+                    merged[o] = v
+                elif Decimal(have) != Decimal(v):
+                    conflicts.append(f"{cur} {date.fromordinal(o).isoformat()}: {have} vs {v}")
+        ords = sorted(merged)
+        columns[cur] = Series(cur, array("l", ords), [merged[o] for o in ords])
+    if conflicts:
+        shown = "; ".join(conflicts[:10]) + (f"; ... {len(conflicts) - 10} more" if len(conflicts) > 10 else "")
+        raise RateDataError(f"{len(conflicts)} fixing(s) differ between the two: {shown}", where=where)
+    calendar = sorted(set(old.calendar) | set(new.calendar))
+    if info is None:
+        info = old.info.replace(
+            first_date=date.fromordinal(calendar[0]), last_date=date.fromordinal(calendar[-1]), stale=False
+        )
+    return RateTable(base=old.base, calendar=array("l", calendar), columns=columns, info=info)
+
+
+# -- writing the history layout ---------------------------------------------------------
+def write_eurofxref_csv(table: RateTable) -> bytes:
+    """The table in the layout of ``eurofxref-hist.csv`` (newest first, ``N/A``, trailing commas).
+
+    The exact rate strings are written back, so parsing the result gives the
+    same fixings.
+
+    >>> t = parse_eurofxref_csv("Date,USD,JPY,\\n2025-01-10,1.0304,163.1,\\n2025-01-09,1.0305,N/A,\\n", url=None)
+    >>> print(write_eurofxref_csv(t).decode(), end="")
+    Date,JPY,USD,
+    2025-01-10,163.1,1.0304,
+    2025-01-09,N/A,1.0305,
+    """
+    currencies = [c for c in table.currencies if c != table.base]
+    values: list[dict[int, str]] = []
+    for cur in currencies:
+        s = table.series(cur)
+        values.append(dict(zip(s.ordinals, s.raw, strict=True)))
+    lines = ["Date," + "".join(f"{c}," for c in currencies)]
+    for o in reversed(table.calendar):
+        lines.append(date.fromordinal(o).isoformat() + "," + "".join(f"{col.get(o, 'N/A')}," for col in values))
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def write_eurofxref_zip(table: RateTable) -> bytes:
+    """:func:`write_eurofxref_csv` inside a zip like ``eurofxref-hist.zip`` (same bytes for the same table)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        member = zipfile.ZipInfo("eurofxref-hist.csv", date_time=(1999, 1, 4, 0, 0, 0))
+        member.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(member, write_eurofxref_csv(table))
+    return buffer.getvalue()

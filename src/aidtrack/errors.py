@@ -17,8 +17,13 @@ Tree::
     ├── RateNotAvailableError (LookupError)    no rate for that currency and date
     ├── RateDataError (ValueError)             malformed rate data (file or download)
     ├── PledgeFileError (ValueError)           bad rows in a pledge file
+    ├── CacheError (OSError)                   the rate cache cannot be used (lock timeout, not writable)
     └── SourceError                            a rate source could not answer
+        ├── RatesUnavailableError (LookupError) no cache, network or fallback could answer
         └── NetworkError (OSError)             a download failed
+            ├── HTTPStatusError                the server answered with an error status
+            ├── DownloadTooLargeError          the body is larger than the size cap
+            └── OfflineError                   offline mode forbids the network
 """
 
 from __future__ import annotations
@@ -29,14 +34,19 @@ from datetime import date
 
 __all__ = [
     "AidtrackError",
+    "CacheError",
     "CurrencyMismatchError",
+    "DownloadTooLargeError",
+    "HTTPStatusError",
     "FieldProblem",
     "InvalidArgumentError",
     "InvalidRecordError",
     "NetworkError",
+    "OfflineError",
     "PledgeFileError",
     "RateDataError",
     "RateNotAvailableError",
+    "RatesUnavailableError",
     "RowProblem",
     "SourceError",
     "UnknownCurrencyError",
@@ -193,3 +203,54 @@ class SourceError(AidtrackError):
 
 class NetworkError(SourceError, OSError):
     """Rates could not be downloaded (connection, timeout, HTTP status, size cap)."""
+
+
+class HTTPStatusError(NetworkError):
+    """The server answered with an error status (after any retries); ``status`` and ``url`` say which."""
+
+    def __init__(self, url: str, status: int, *, attempts: int = 1, detail: str = "") -> None:
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"{url}: HTTP {status}{tries}" + (f" ({detail})" if detail else ""))
+
+
+class DownloadTooLargeError(NetworkError):
+    """A response body (or its decompressed content) is larger than the size cap ``limit``."""
+
+    def __init__(self, url: str, limit: int, *, size: int | None = None) -> None:
+        self.url = url
+        self.limit = limit
+        self.size = size
+        got = f"{size} bytes" if size is not None else "more"
+        super().__init__(f"{url}: the response is {got}, over the {limit}-byte download cap")
+
+
+class OfflineError(NetworkError):
+    """Offline mode (``offline=True`` or ``AIDTRACK_OFFLINE=1``) forbids fetching ``url``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(f"offline mode is on (AIDTRACK_OFFLINE=1 or offline=True): not fetching {url}")
+
+
+class RatesUnavailableError(SourceError, LookupError):
+    """No step of a source's chain (cache, network, fallback) could provide rates.
+
+    ``attempts`` says, step by step, why each one could not answer.
+    """
+
+    def __init__(self, source: str, attempts: Sequence[str]) -> None:
+        self.source = source
+        self.attempts = tuple(attempts)
+        steps = "".join(f"\n  - {a}" for a in self.attempts)
+        super().__init__(f"no rates available from {source}:{steps}")
+
+
+class CacheError(AidtrackError, OSError):
+    """The rate cache at ``path`` cannot be used (not writable, lock not acquired in time)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"rate cache {path}: {message}")

@@ -36,6 +36,9 @@ class SourceInfo:
     ``last_date`` is the last fixing day in the data; ``retrieved`` is when the
     data was downloaded (``None`` for the bundled snapshot, whose age is its
     ``last_date``); ``sha256`` identifies the exact bytes that were parsed.
+    ``stale`` is ``True`` when a network source answered from a step below
+    fresh data (a stale cache or the bundled snapshot), and ``fallback`` then
+    says why; ``cache_path`` is the cached file the table was read from.
     """
 
     key: str
@@ -47,6 +50,8 @@ class SourceInfo:
     retrieved: datetime | None = None
     sha256: str | None = None
     stale: bool = False
+    fallback: str | None = None
+    cache_path: str | None = None
 
     def age_days(self, today: date | None = None) -> int:
         """Days between the last fixing in the data and ``today``."""
@@ -147,6 +152,15 @@ class RateTable:
     @property
     def name(self) -> str:
         return self.info.name
+
+    def with_info(self, info: SourceInfo) -> RateTable:
+        """The same fixings (shared, not copied) under another :class:`SourceInfo`."""
+        if info.base != self.base:
+            raise ValueError(f"info.base {info.base!r} differs from the table's base {self.base!r}")
+        table = RateTable(base=self.base, calendar=self._calendar, columns={}, info=info)
+        table._columns = self._columns  # shared: a lazily built column is built once for both
+        table._currencies = self._currencies
+        return table
 
     # -- construction ---------------------------------------------------------
     @classmethod
