@@ -9,7 +9,7 @@ pledge CSV) in one pass, under any rate policy, with exactly the rules of
 >>> df = pd.DataFrame({"amount": [440_000_000, 500_000_000], "currency": ["CAD", "USD"],
 ...                    "date": ["2025-01-09", "2025-01-11"]})
 >>> out = convert_frame(df, "EUR")
->>> out[["converted", "rate", "fixing_date", "source"]]
+>>> out[["converted", "rate", "fixing_date", "rate_source"]]
        converted      rate fixing_date       source
 0  296675881.60  0.674263  2025-01-09  ecb-bundled
 1  485201358.56  0.970497  2025-01-10  ecb-bundled
@@ -28,7 +28,7 @@ The output keeps every input column and adds:
 ``fixing_first``,   for ``monthly_mean`` / ``annual_mean``: the first and last
 ``fixing_last``,    fixing day of the mean and how many fixings it averages
 ``fixing_count``    (over both currencies' fixings for a cross rate)
-``source``          the rate source's key (``ecb-bundled``); missing for a row
+``rate_source``     the rate source's key (``ecb-bundled``); missing for a row
                     already in the target currency, which needs no rate
 ``problem``         only with ``errors="coerce"``: why the row has no result
 ==================  ===========================================================
@@ -480,7 +480,7 @@ def convert_frame(
         )
     mean = isinstance(pol, RatePolicy) and pol in (RatePolicy.MONTHLY_MEAN, RatePolicy.ANNUAL_MEAN)
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
-    out_cols = [into, "rate", *fixing_cols, "source"] + (["problem"] if errors == "coerce" else [])
+    out_cols = [into, "rate", *fixing_cols, "rate_source"] + (["problem"] if errors == "coerce" else [])
     clash = [c for c in out_cols if c in frame.columns]
     if clash:
         raise InvalidFrameError(
@@ -622,17 +622,8 @@ def convert_frame(
             fix = np.where(src_leg >= 0, fix, dst_leg.first[day_c])
         out["fixing_date"] = _to_datetime(fix, ok_conv)
     src_name = table.info.key
-    out["source"] = pd.Categorical(np.where(ok_conv, src_name, None), categories=[src_name])
-    problems = [
-        ConversionProblem(
-            frame.index[i],
-            i,
-            _plain(frame[currency].iloc[i]),
-            _plain(frame[date].iloc[i]),
-            bad_reason[i],
-        )
-        for i in sorted(bad_reason)
-    ]
+    out["rate_source"] = pd.Categorical.from_codes(np.where(ok_conv, 0, -1), categories=[src_name])
+    problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
     if errors == "coerce":
@@ -652,6 +643,19 @@ def convert_frame(
         "problems": len(problems),
     }
     return out
+
+
+def _problems(frame: pd.DataFrame, currency: str, date: str, reasons: dict[int, str]) -> list[ConversionProblem]:
+    rows = sorted(reasons)
+    if not rows:
+        return []
+    labels = frame.index.take(rows).tolist()
+    curs = frame[currency].take(rows).tolist()
+    days = frame[date].take(rows).tolist()
+    return [
+        ConversionProblem(label, i, _plain(c), _plain(d), reasons[i])
+        for label, i, c, d in zip(labels, rows, curs, days, strict=True)
+    ]
 
 
 def _plain(value: object) -> object:
@@ -838,16 +842,8 @@ def conversion_problems(frame: pd.DataFrame) -> pd.DataFrame:
     if "problem" not in frame.columns:
         return _report_frame([])
     mask = frame["problem"].notna().to_numpy()
-    problems = [
-        ConversionProblem(
-            frame.index[i],
-            i,
-            _plain(frame[meta["currency"]].iloc[i]),
-            _plain(frame[meta["date"]].iloc[i]),
-            str(frame["problem"].iloc[i]),
-        )
-        for i in np.flatnonzero(mask).tolist()
-    ]
+    reasons = {i: str(r) for i, r in zip(np.flatnonzero(mask).tolist(), frame["problem"][mask].tolist(), strict=True)}
+    problems = _problems(frame, meta["currency"], meta["date"], reasons)
     return _report_frame(problems)
 
 
