@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._cli_rates import add_source_arguments, rates_parser, source_context
 from ._version import __version__
 from .errors import AidtrackError
 from .policy import RatePolicy
@@ -40,6 +41,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rounding", default="half_even", choices=["half_even", "half_up"], help="rounding mode (default half_even)"
     )
+    add_source_arguments(p)  # --source, --rates-base, --offline (aidtrack._cli_rates)
 
 
 # -- convert ------------------------------------------------------------------
@@ -262,7 +264,7 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # -- entry point ----------------------------------------------------------------
-SUBCOMMANDS: list[Callable[[Any], None]] = [_convert_parser, _totals_parser, _demo_parser]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_convert_parser, _totals_parser, _demo_parser, rates_parser]
 """Functions that each add one subcommand to the parser (``sub.add_parser(...)``,
 with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
 
@@ -286,7 +288,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args = parser.parse_args(argv)
     stream = out if out is not None else sys.stdout
     try:
-        code: int = args.run(args, stream)
+        with source_context(args):  # --source as the default source; aidtrack warnings as plain lines
+            code: int = args.run(args, stream)
     except AidtrackError as exc:
         print(f"aidtrack: error: {exc}", file=sys.stderr)
         for note in getattr(exc, "__notes__", []):
