@@ -11,6 +11,14 @@ or ``1250.50``: no thousands separators, which differ between locales);
 ``country`` an ISO 3166 alpha-2 code (inferred from the donor's name when it
 is a country's English or German name); ``source`` a URL.
 
+Free text (``donor``, ``recipient``, ``notes``, ``source_title``,
+``source_publisher``) is guarded against spreadsheet formula injection
+(:mod:`aidtrack.formula`): a value starting with ``=``, ``+``, ``-``, ``@``, a
+tab, a carriage return or an apostrophe is written with one more apostrophe in
+front, and the reader removes one leading apostrophe from these columns, so a
+written file reads back exactly. (A hand-made file whose donor starts with an
+apostrophe therefore needs two.)
+
 Reading checks every row and, if any is bad, raises
 :class:`~aidtrack.errors.PledgeFileError` listing each bad row's line number
 and reason: a file loads completely or not at all. Writing goes to a
@@ -31,7 +39,15 @@ from ._atomic import atomic_write_text
 from .errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
 from .pledge import Pledge
 
-__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "pledge_from_row", "pledge_to_row", "read_pledges_csv", "write_pledges_csv"]
+__all__ = [
+    "COLUMNS",
+    "GUARDED_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "pledge_from_row",
+    "pledge_to_row",
+    "read_pledges_csv",
+    "write_pledges_csv",
+]
 
 REQUIRED_COLUMNS = ("donor", "date", "amount", "currency")
 OPTIONAL_COLUMNS = (
@@ -49,19 +65,31 @@ OPTIONAL_COLUMNS = (
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 """Every column a pledge CSV may have, in the order aidtrack writes them."""
+GUARDED_COLUMNS = ("donor", "recipient", "notes", "source_title", "source_publisher")
+"""Free-text columns guarded against formula injection in CSV (see :mod:`aidtrack.formula`)."""
 
 
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
-def pledge_from_row(row: dict[str, str | None]) -> Pledge:
-    """Build a :class:`Pledge` from one CSV row (a dict of column to text)."""
+def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False) -> Pledge:
+    """Build a :class:`Pledge` from one CSV row (a dict of column to text).
+
+    With ``unguard=True`` (the CSV reader) one leading apostrophe is removed
+    from the :data:`GUARDED_COLUMNS` (see :mod:`aidtrack.formula`).
+    """
+    from .formula import unguard_text
     from .money import Money
 
     def get(name: str) -> str | None:
         value = row.get(name)
-        return None if _blank(value) else value.strip()  # type: ignore[union-attr]
+        if _blank(value):
+            return None
+        text = value.strip()  # type: ignore[union-attr]
+        if unguard and name in GUARDED_COLUMNS:
+            text = unguard_text(text)
+        return text
 
     missing = [c for c in REQUIRED_COLUMNS if get(c) is None]
     if missing:
@@ -165,7 +193,7 @@ def _read(fh: IO[str], where: str) -> list[Pledge]:
             problems.append(RowProblem(line, "empty row (every field blank)"))
             continue
         try:
-            pledges.append(pledge_from_row(row))
+            pledges.append(pledge_from_row(row, unguard=True))
         except (AidtrackError, ValueError) as exc:
             problems.append(RowProblem(line, str(exc)))
     if problems:
@@ -177,6 +205,9 @@ def write_pledges_csv(
     pledges: Iterable[Pledge], target: str | os.PathLike[str] | IO[str], *, columns: Iterable[str] = COLUMNS
 ) -> None:
     """Write pledges as CSV (all of :data:`COLUMNS` unless ``columns`` says fewer).
+
+    Free text that a spreadsheet would run as a formula gets a leading
+    apostrophe (see the module docs); :func:`read_pledges_csv` removes it.
 
     A path is written atomically: to a temporary file in the same folder,
     flushed to disk, then renamed over the target.
@@ -200,5 +231,10 @@ def write_pledges_csv(
 def _write(pledges: Iterable[Pledge], fh: IO[str], cols: list[str]) -> None:
     writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
+    from .formula import guard_text
+
     for p in pledges:
-        writer.writerow(pledge_to_row(p))
+        row = pledge_to_row(p)
+        for name in GUARDED_COLUMNS:
+            row[name] = guard_text(row[name])
+        writer.writerow(row)
