@@ -238,7 +238,7 @@ def frame_to_pledges(
             given_id = row.pop("id", None)
             if all(v is None or not v.strip() for v in row.values()):
                 raise ValueError("empty row (every field blank)")
-            pledge = pledge_from_row(row)
+            pledge = pledge_from_row(row, strip=False)
             if given_id is not None and given_id.strip() and given_id.strip() != pledge.id:
                 raise ValueError(
                     f"id {given_id!r} does not match the row's content (its id is {pledge.id!r}); "

@@ -73,11 +73,13 @@ def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
-def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False) -> Pledge:
+def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip: bool = True) -> Pledge:
     """Build a :class:`Pledge` from one CSV row (a dict of column to text).
 
     With ``unguard=True`` (the CSV reader) one leading apostrophe is removed
-    from the :data:`GUARDED_COLUMNS` (see :mod:`aidtrack.formula`).
+    from the :data:`GUARDED_COLUMNS` (see :mod:`aidtrack.formula`). With
+    ``strip=False`` (frames, Excel: typed cells) text keeps its surrounding
+    whitespace, which only ``notes`` and the source title and publisher keep.
     """
     from .formula import unguard_text
     from .money import Money
@@ -86,7 +88,7 @@ def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False) -> Ple
         value = row.get(name)
         if _blank(value):
             return None
-        text = value.strip()  # type: ignore[union-attr]
+        text = value.strip() if strip else value  # type: ignore[union-attr]
         if unguard and name in GUARDED_COLUMNS:
             text = unguard_text(text)
         return text
