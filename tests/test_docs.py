@@ -1,0 +1,309 @@
+"""The documentation: the site builds with ``mkdocs build --strict``, and its code runs.
+
+Code blocks in README.md and docs/**/*.md are run, page by page, in order, in
+one namespace per page (like a notebook), in a temporary working directory
+that holds a link to ``examples/``:
+
+* ```` ```python ```` blocks are executed (they check themselves with ``assert``);
+* ```` ```pycon ```` blocks (``>>>`` lines and their output) run as doctests,
+  so every figure they show is checked;
+* ```` ```console ```` blocks run each ``$ aidtrack ...`` line through the CLI
+  and compare its output (``...`` matches anything, whitespace is normalised).
+
+A block that must not run (it needs the network, or shows a sketch) is preceded
+by the line ``<!-- notest -->``. Other languages (``bash``, ``text``) never run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import doctest
+import io
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+RUNNABLE = ("python", "pycon", "console")
+NOTEST = "<!-- notest -->"
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    path: Path
+    line: int  # 1-based line of the opening fence
+    lang: str
+    code: str
+    skip: bool
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+
+def code_blocks(path: Path) -> list[Block]:
+    """Every fenced code block of a Markdown file, dedented to its fence."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, fence = m["indent"], m["fence"]
+        info = m["info"].strip()
+        lang = info.split()[0].lstrip("{.").rstrip("}") if info else ""
+        previous = next((lines[k].strip() for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+        body: list[str] = []
+        j = i + 1
+        while j < len(lines) and not (
+            lines[j].strip().startswith(fence[0] * len(fence)) and lines[j].strip().strip(fence[0]) == ""
+        ):
+            text = lines[j]
+            body.append(text[len(indent) :] if text.startswith(indent) else text.lstrip())
+            j += 1
+        if j == len(lines):
+            raise AssertionError(f"{path.relative_to(ROOT)}:{i + 1}: code fence is never closed")
+        blocks.append(Block(path, i + 1, lang, "\n".join(body) + "\n", previous == NOTEST))
+        i = j + 1
+    return blocks
+
+
+def markdown_files() -> list[Path]:
+    files = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    return [f for f in files if "_griffe" not in f.parts]
+
+
+def _run_console(block: Block, checker: doctest.OutputChecker) -> None:
+    from aidtrack.cli import main
+
+    commands: list[tuple[str, list[str]]] = []
+    for line in block.code.splitlines():
+        if line.startswith("$ "):
+            commands.append((line[2:], []))
+        elif commands:
+            commands[-1][1].append(line)
+        elif line.strip():
+            raise AssertionError(f"{block.where}: output before any '$ ' command line")
+    for command, expected_lines in commands:
+        argv = shlex.split(command)
+        assert argv[0] == "aidtrack", f"{block.where}: console blocks may only run 'aidtrack', got {command!r}"
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                code = main(argv[1:], out=buffer)
+            except SystemExit as exc:  # --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+        got = buffer.getvalue()
+        # A last line "(exit status N)" states the expected status; it is not part of the output.
+        status = 0
+        if expected_lines and (m := re.fullmatch(r"\(exit status (\d+)\)", expected_lines[-1].strip())):
+            status = int(m[1])
+            expected_lines = expected_lines[:-1]
+        expected = "\n".join(expected_lines).strip() + "\n"
+        if expected.strip() and not checker.check_output(expected, got, FLAGS):
+            raise AssertionError(f"{block.where}: `{command}` printed:\n{got}\nexpected:\n{expected}")
+        assert code == status, f"{block.where}: `{command}` exited with status {code}, expected {status}:\n{got}"
+
+
+def run_page(path: Path) -> int:
+    """Run the page's runnable blocks in order; return how many ran."""
+    namespace: dict[str, object] = {"__name__": f"docs_{path.stem}"}
+    parser = doctest.DocTestParser()
+    checker = doctest.OutputChecker()
+    ran = 0
+    for block in code_blocks(path):
+        if block.lang not in RUNNABLE or block.skip:
+            continue
+        ran += 1
+        if block.lang == "python":
+            try:
+                exec(compile(block.code, block.where, "exec"), namespace)
+            except Exception as exc:
+                raise AssertionError(f"{block.where}: the python block raised {exc!r}") from exc
+        elif block.lang == "pycon":
+            test = parser.get_doctest(block.code, namespace, block.where, str(path), block.line)
+            runner = doctest.DocTestRunner(checker=checker, optionflags=FLAGS)
+            out = io.StringIO()
+            runner.run(test, out=out.write, clear_globs=False)
+            namespace.update(test.globs)  # DocTest works on a copy; later blocks see its names
+            if runner.failures:
+                raise AssertionError(f"{block.where}: doctest block failed:\n{out.getvalue()}")
+        else:
+            _run_console(block, checker)
+    return ran
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory with ``examples/`` in it, a private cache and headless matplotlib."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("AIDTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("AIDTRACK_OFFLINE", "1")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps --help output to the terminal width
+    return work
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_blocks_run(path: Path, sandbox: Path) -> None:
+    # A fresh context per page, so a page that sets a default rate source cannot leak it.
+    contextvars.Context().run(run_page, path)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+    except ImportError:  # pragma: no cover - matplotlib is a test dependency
+        pass
+
+
+_CLAIM = re.compile(r"^(?:Money|Decimal|Donor|datetime|\(|')")
+
+
+def comment_claims(code: str) -> list[tuple[str, str]]:
+    """``(expression, shown repr)`` pairs written as ``expr  # repr`` or ``expr`` then ``# repr`` on the next line.
+
+    A note after the repr, separated by two spaces (``# Decimal('0.67')  (EUR per CAD)``), is not part of it.
+    """
+    claims = []
+    lines = code.splitlines()
+    for k, line in enumerate(lines):
+        if line.startswith((" ", "#", "import ", "from ")) or not line.strip():
+            continue
+        expr, _, comment = line.partition("  #")
+        if not comment and k + 1 < len(lines) and lines[k + 1].startswith("# "):
+            comment = lines[k + 1][1:]
+        shown = comment.strip().split("  ")[0]
+        if shown and _CLAIM.match(shown) and "=" not in expr.split("(")[0]:
+            claims.append((expr.strip(), shown))
+    return claims
+
+
+def test_readme_tour_runs_and_its_comments_are_true(sandbox: Path) -> None:
+    """The README's tour runs, and each value written in a comment is what the code gives."""
+    blocks = [b for b in code_blocks(ROOT / "README.md") if b.lang == "python" and not b.skip]
+    assert blocks, "README.md has no runnable python block"
+    namespace: dict[str, object] = {}
+    checked = 0
+    for block in blocks:
+        exec(compile(block.code, block.where, "exec"), namespace)
+        for expr, shown in comment_claims(block.code):
+            got = repr(eval(expr, namespace))
+            assert got == shown, f"{block.where}: `{expr}` is {got}, the README says {shown}"
+            checked += 1
+    assert checked >= 5, f"only {checked} README comments were checked"
+
+
+def test_comment_claims() -> None:
+    code = "c.rate  # Decimal('1')  (EUR per CAD)\nx = f(1)  # Money('1', 'EUR')\nf(2)\n# Money('2', 'EUR')\n"
+    assert comment_claims(code) == [("c.rate", "Decimal('1')"), ("f(2)", "Money('2', 'EUR')")]
+
+
+def test_notest_marker_is_recognised() -> None:
+    sample = DOCS / "concepts" / "policies.md"
+    blocks = code_blocks(sample)
+    assert any(b.lang == "pycon" and not b.skip for b in blocks)
+
+
+def test_code_block_parser(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# t\n\n<!-- notest -->\n```python\nraise SystemExit\n```\n\n"
+        "!!! note\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n\n```bash\nrm -rf /\n```\n",
+        encoding="utf-8",
+    )
+    blocks = code_blocks(page)
+    assert [(b.lang, b.skip, b.line) for b in blocks] == [("python", True, 4), ("pycon", False, 9), ("bash", False, 14)]
+    assert blocks[1].code == ">>> 1 + 1\n2\n"
+
+
+# -- the site -----------------------------------------------------------------------------------
+def test_mkdocs_build_strict(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{log}"
+    assert "WARNING" not in log, log
+    # The API reference is generated from the docstrings, with working cross-references.
+    money = (site / "api" / "money" / "index.html").read_text(encoding="utf-8")
+    assert 'id="aidtrack.money.Money"' in money
+    assert 'id="aidtrack.money.Money.round"' in money
+    policy = (site / "api" / "policy" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../ratetable/#aidtrack.ratetable.RateTable"' in policy
+    assert "&gt;&gt;&gt;" not in policy.replace('<span class="gp">&gt;&gt;&gt; </span>', ""), (
+        "a doctest escaped its fence"
+    )
+    # The changelog page is CHANGELOG.md itself.
+    from aidtrack import __version__
+
+    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert f"[{__version__}]" in changelog or f"{__version__}</a>" in changelog or __version__ in changelog
+    for page in ("quickstart", "cookbook", "cli", "concepts/policies", "methodology/kiel"):
+        assert (site / page / "index.html").is_file(), page
+
+
+def test_every_public_module_has_an_api_page() -> None:
+    src = ROOT / "src" / "aidtrack"
+    modules = {p.stem for p in src.glob("*.py") if not p.stem.startswith("_")} - {"cli"}
+    modules |= {
+        p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").is_file() and not p.name.startswith("_")
+    }
+    documented = set()
+    for page in (DOCS / "api").glob("*.md"):
+        documented |= set(re.findall(r"^::: aidtrack\.(\w+)\s*$", page.read_text(encoding="utf-8"), flags=re.M))
+    missing = sorted(modules - documented)
+    assert not missing, f"public modules without an API page in docs/api/: {missing}"
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in (DOCS / "api").glob("*.md"):
+        assert f"api/{page.name}" in nav, f"docs/api/{page.name} is not in the nav of mkdocs.yml"
+
+
+def test_cli_reference_covers_every_subcommand_and_option() -> None:
+    """docs/cli.md names every subcommand (as a heading) and every option of each."""
+    import argparse
+
+    from aidtrack.cli import build_parser
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    missing: list[str] = []
+
+    def walk(p: argparse.ArgumentParser, prefix: str) -> None:
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    path = f"{prefix} {name}"
+                    if not re.search(rf"^#+ `{re.escape(path)}`", text, flags=re.M):
+                        missing.append(f"heading `{path}`")
+                    walk(sub, path)
+            else:
+                for opt in action.option_strings:
+                    if opt.startswith("--") and opt != "--help" and f"`{opt}" not in text:
+                        missing.append(f"{prefix} {opt}")
+
+    walk(parser, "aidtrack")
+    assert not missing, f"docs/cli.md does not document: {missing}"
