@@ -51,7 +51,7 @@ import pandas as pd
 from .collection import FRAME_COLUMNS, LocatedRowProblem, Pledges, frame_to_pledges
 from .errors import AidtrackError, PledgeFileError, RowProblem
 from .formula import guard_text, needs_guard
-from .pledgefile import COLUMNS, pledge_to_row, read_pledges_csv, write_pledges_csv
+from .pledgefile import COLUMNS, atomic_write_text, pledge_to_row, read_pledges_csv, write_pledges_csv
 
 if TYPE_CHECKING:
     from .pledge import Pledge
@@ -282,7 +282,7 @@ def write_pledges(
     ...     write_pledges(ps, pathlib.Path(d, "p.csv"))
     ...     print(pathlib.Path(d, "p.csv").read_text().splitlines()[1][:30])
     ...     list(read_pledges(pathlib.Path(d, "p.csv"))) == ps
-    "'=cmd|' /C calc'!A0",2025-01-0
+    '=cmd|' /C calc'!A0,2025-01-09
     True
     """
     fmt = detect_format(path, format)
@@ -291,8 +291,6 @@ def write_pledges(
     if fmt == "csv":
         write_pledges_csv(items, target)
     elif fmt == "json":
-        from .pledgefile import atomic_write_text
-
         text = json.dumps([p.model_dump(mode="json") for p in items], ensure_ascii=False, indent=2) + "\n"
         atomic_write_text(target, text)
     elif fmt == "parquet":
@@ -365,14 +363,14 @@ def _write_excel_rows(
     guard: Callable[[str], bool] = needs_guard,
 ) -> None:
     openpyxl = _require("openpyxl", "excel", "writing Excel files")
-    from openpyxl.styles import Font
+    styles = _require("openpyxl.styles", "excel", "writing Excel files")
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
     ws.append(header)
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = styles.Font(bold=True)
     for r, row in enumerate(rows, start=2):
         for c, (name, value) in enumerate(zip(header, row, strict=True), start=1):
             if value is None:
@@ -427,12 +425,8 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], format: Forma
                 object
             )
     if fmt == "csv":
-        from .pledgefile import atomic_write_text
-
         atomic_write_text(target, flat.to_csv(index=False, lineterminator="\n"))
     elif fmt == "json":
-        from .pledgefile import atomic_write_text
-
         atomic_write_text(target, flat.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
     else:
         _require("pyarrow", "parquet", "writing Parquet files")

@@ -10,9 +10,9 @@ pledge CSV) in one pass, under any rate policy, with exactly the rules of
 ...                    "date": ["2025-01-09", "2025-01-11"]})
 >>> out = convert_frame(df, "EUR")
 >>> out[["converted", "rate", "fixing_date", "rate_source"]]
-       converted      rate fixing_date       source
-0  296675881.60  0.674263  2025-01-09  ecb-bundled
-1  485201358.56  0.970497  2025-01-10  ecb-bundled
+     converted      rate fixing_date  rate_source
+0  296675881.6  0.674263  2025-01-09  ecb-bundled
+1  485248447.2  0.970497  2025-01-10  ecb-bundled
 
 The output keeps every input column and adds:
 
@@ -622,12 +622,14 @@ def convert_frame(
             fix = np.where(src_leg >= 0, fix, dst_leg.first[day_c])
         out["fixing_date"] = _to_datetime(fix, ok_conv)
     src_name = table.info.key
-    out["rate_source"] = pd.Categorical.from_codes(np.where(ok_conv, 0, -1), categories=[src_name])
+    out["rate_source"] = pd.Categorical.from_codes(
+        np.where(ok_conv, 0, -1).astype(np.int64), dtype=pd.CategoricalDtype([src_name])
+    )
     problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
     if errors == "coerce":
-        problem_col = [None] * n
+        problem_col: list[str | None] = [None] * n
         for p in problems:
             problem_col[p.position] = p.reason
         out["problem"] = pd.Series(problem_col, index=frame.index, dtype=object)

@@ -43,6 +43,7 @@ __all__ = [
     "COLUMNS",
     "GUARDED_COLUMNS",
     "REQUIRED_COLUMNS",
+    "atomic_write_text",
     "pledge_from_row",
     "pledge_to_row",
     "read_pledges_csv",
@@ -88,7 +89,8 @@ def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip:
         value = row.get(name)
         if _blank(value):
             return None
-        text = value.strip() if strip else value  # type: ignore[union-attr]
+        assert value is not None
+        text = value.strip() if strip else value
         if unguard and name in GUARDED_COLUMNS:
             text = unguard_text(text)
         return text
