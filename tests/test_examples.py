@@ -124,5 +124,6 @@ def test_notebook_is_stored_without_outputs(notebook: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(notebook, as_version=4)
     nbformat.validate(nb)
-    stale = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count)]
+    code = [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    stale = [i for i, cell in code if cell.outputs or cell.execution_count]
     assert not stale, f"{notebook.name}: code cells {stale} hold stored outputs; clear them before committing"
