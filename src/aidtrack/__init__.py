@@ -48,6 +48,10 @@ from .sources import (
 from .totals import convert_pledges, totals
 
 if TYPE_CHECKING:
+    from .aggregate import cumulative_totals, pivot_totals, top_donors
+    from .collection import Pledges, frame_to_pledges, pledges_to_frame
+    from .formats import read_pledges, write_frame, write_pledges
+    from .frame import UnconvertibleRowsError, conversion_problems, convert_frame
     from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
     from .pledgefile import read_pledges_csv, write_pledges_csv
 
@@ -103,6 +107,19 @@ __all__ = [
     "totals",
     "using_source",
     "write_pledges_csv",
+    # data frames (pandas; loaded on first use)
+    "Pledges",
+    "UnconvertibleRowsError",
+    "conversion_problems",
+    "convert_frame",
+    "cumulative_totals",
+    "frame_to_pledges",
+    "pivot_totals",
+    "pledges_to_frame",
+    "read_pledges",
+    "top_donors",
+    "write_frame",
+    "write_pledges",
 ]
 
 _LAZY = {
@@ -115,6 +132,18 @@ _LAZY = {
     "SourceRef": "pledge",
     "read_pledges_csv": "pledgefile",
     "write_pledges_csv": "pledgefile",
+    "Pledges": "collection",
+    "frame_to_pledges": "collection",
+    "pledges_to_frame": "collection",
+    "UnconvertibleRowsError": "frame",
+    "conversion_problems": "frame",
+    "convert_frame": "frame",
+    "cumulative_totals": "aggregate",
+    "pivot_totals": "aggregate",
+    "top_donors": "aggregate",
+    "read_pledges": "formats",
+    "write_frame": "formats",
+    "write_pledges": "formats",
 }
 
 

@@ -141,7 +141,9 @@ def totals(
     ``qualifier`` and the periods ``day``, ``week``, ``month``, ``quarter``,
     ``year``, alone or as a list (``by=["donor", "month"]``). ``sort="total"``
     puts the largest group first. ``df.attrs`` holds the target currency, the
-    policy, the grand total and the rate source.
+    policy, the grand total and the rate source. A pandas ``DataFrame`` of
+    pledges (or a converted one) is totalled by :func:`aidtrack.aggregate.totals`,
+    vectorised, with the same result.
 
     >>> from aidtrack import Pledge, Money
     >>> ps = [Pledge(donor="Canada", announced="2025-01-09", amount=Money(440_000_000, "CAD")),
@@ -154,6 +156,19 @@ def totals(
     """
     import pandas as pd
 
+    if isinstance(pledges, pd.DataFrame):  # a frame of pledges: the vectorised path, same result
+        from .aggregate import totals as frame_totals
+
+        return frame_totals(
+            pledges,
+            to,
+            by,
+            policy=policy,
+            source=source,
+            rounding=rounding,
+            sort=sort,
+            max_lookback_days=max_lookback_days,
+        )
     keys = _keys(by)
     pledge_list = list(pledges)
     target = normalize_currency(to)
