@@ -17,6 +17,9 @@ Tree::
     ├── RateNotAvailableError (LookupError)    no rate for that currency and date
     ├── RateDataError (ValueError)             malformed rate data (file or download)
     ├── PledgeFileError (ValueError)           bad rows in a pledge file
+    ├── MoneyParseError (ValueError)           no amount (or several) in a text
+    │   └── AmbiguousCurrencyError             "$", "kr", "dollars" fit several currencies
+    ├── IncompletePledgeError (ValueError)     a pledge read from text lacks its donor or currency
     ├── CacheError (OSError)                   the rate cache cannot be used (lock timeout, not writable)
     └── SourceError                            a rate source could not answer
         ├── RatesUnavailableError (LookupError) no cache, network or fallback could answer
@@ -34,13 +37,16 @@ from datetime import date
 
 __all__ = [
     "AidtrackError",
+    "AmbiguousCurrencyError",
     "CacheError",
     "CurrencyMismatchError",
     "DownloadTooLargeError",
-    "HTTPStatusError",
     "FieldProblem",
+    "HTTPStatusError",
+    "IncompletePledgeError",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "MoneyParseError",
     "NetworkError",
     "OfflineError",
     "PledgeFileError",
@@ -254,3 +260,50 @@ class CacheError(AidtrackError, OSError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"rate cache {path}: {message}")
+
+
+class MoneyParseError(AidtrackError, ValueError):
+    """A text holds no amount of money, or several where one was expected.
+
+    ``text`` is the text that was read; ``found`` the amounts found in it (as written).
+    """
+
+    def __init__(self, text: str, message: str, *, found: Sequence[str] = ()) -> None:
+        self.text = text
+        self.found = tuple(found)
+        super().__init__(message)
+
+
+class AmbiguousCurrencyError(MoneyParseError):
+    """An amount's currency symbol or name fits several currencies (``$``, ``kr``, "dollars").
+
+    ``symbol`` is the symbol or name as written and ``candidates`` the ISO 4217 codes it may mean;
+    pass ``currency=`` (or a donor country) to settle it.
+    """
+
+    def __init__(self, text: str, symbol: str, candidates: Sequence[str]) -> None:
+        self.symbol = symbol
+        self.candidates = tuple(candidates)
+        shown = ", ".join(self.candidates[:8]) + (", ..." if len(self.candidates) > 8 else "")
+        super().__init__(
+            text,
+            f"the currency of {text!r} is ambiguous: {symbol!r} may be {shown}; "
+            "pass currency= (e.g. currency='USD') or write an ISO code such as 'USD 5 million'",
+            found=(text,),
+        )
+
+
+class IncompletePledgeError(AidtrackError, ValueError):
+    """A pledge candidate read from text lacks what a :class:`~aidtrack.pledge.Pledge` needs.
+
+    ``missing`` names what is missing ("donor", "currency"); ``sentence`` is the evidence.
+    """
+
+    def __init__(self, sentence: str, missing: Sequence[str], detail: str = "") -> None:
+        self.sentence = sentence
+        self.missing = tuple(missing)
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"cannot make a Pledge from {sentence!r}: no {' and no '.join(self.missing)}{extra}; "
+            "pass it explicitly, e.g. candidate.to_pledge(donor='Canada', currency='CAD')"
+        )
