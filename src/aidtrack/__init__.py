@@ -19,9 +19,12 @@ from .conversion import Conversion, convert
 from .currency import currency_name, is_currency, minor_units, normalize_currency
 from .errors import (
     AidtrackError,
+    AmbiguousCurrencyError,
     CurrencyMismatchError,
+    IncompletePledgeError,
     InvalidArgumentError,
     InvalidRecordError,
+    MoneyParseError,
     NetworkError,
     PledgeFileError,
     RateDataError,
@@ -50,8 +53,11 @@ from .totals import convert_pledges, totals
 if TYPE_CHECKING:
     from .aggregate import cumulative_totals, pivot_totals, top_donors
     from .collection import Pledges, frame_to_pledges, pledges_to_frame
+    from .extract import PledgeCandidate, extract_pledges
     from .formats import read_pledges, write_frame, write_pledges
+    from .formatting import format_money
     from .frame import UnconvertibleRowsError, conversion_problems, convert_frame
+    from .parsing import MoneyMatch, find_money, parse_money
     from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
     from .pledgefile import read_pledges_csv, write_pledges_csv
 
@@ -120,6 +126,16 @@ __all__ = [
     "top_donors",
     "write_frame",
     "write_pledges",
+    # money in words (babel; loaded on first use)
+    "AmbiguousCurrencyError",
+    "IncompletePledgeError",
+    "MoneyMatch",
+    "MoneyParseError",
+    "PledgeCandidate",
+    "extract_pledges",
+    "find_money",
+    "format_money",
+    "parse_money",
 ]
 
 _LAZY = {
@@ -144,6 +160,12 @@ _LAZY = {
     "read_pledges": "formats",
     "write_frame": "formats",
     "write_pledges": "formats",
+    "format_money": "formatting",
+    "MoneyMatch": "parsing",
+    "find_money": "parsing",
+    "parse_money": "parsing",
+    "PledgeCandidate": "extract",
+    "extract_pledges": "extract",
 }
 
 
