@@ -307,3 +307,31 @@ def test_cli_reference_covers_every_subcommand_and_option() -> None:
 
     walk(parser, "aidtrack")
     assert not missing, f"docs/cli.md does not document: {missing}"
+
+
+# -- docstring examples ----------------------------------------------------------------------------
+def test_doctests_are_collected_by_the_default_pytest_run() -> None:
+    """`python -m pytest` (what CI runs) collects the docstring examples of src/aidtrack."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in config["addopts"]
+    assert "src/aidtrack" in config["testpaths"]
+
+
+def test_every_docstring_example_is_found_as_a_doctest() -> None:
+    """Each module whose source shows `>>>` yields doctests (none hides where doctest cannot see it)."""
+    import importlib
+
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    silent = []
+    for path in sorted((ROOT / "src" / "aidtrack").rglob("*.py")):
+        if ">>>" not in path.read_text(encoding="utf-8"):
+            continue
+        relative = path.relative_to(ROOT / "src").with_suffix("")
+        name = ".".join(relative.parts).removesuffix(".__init__")
+        module = importlib.import_module(name)
+        examples = sum(len(t.examples) for t in finder.find(module))
+        if examples == 0:
+            silent.append(name)
+    assert not silent, f"modules with '>>>' in their source but no doctest found: {silent}"

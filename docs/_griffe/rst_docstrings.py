@@ -50,14 +50,14 @@ def _convert_blocks(text: str) -> str:
             out += [f"{pad}```pycon", *(pad + b for b in block), f"{pad}```"]
             continue
         if _TABLE_RULE.match(line):
+            # A simple table ends at a rule followed by a blank line (or the end): the bottom border.
             block = [line]
-            rules = 1
             i += 1
-            while i < n and rules < 3:
+            while i < n:
                 block.append(lines[i])
-                if _TABLE_RULE.match(lines[i]):
-                    rules += 1
                 i += 1
+                if _TABLE_RULE.match(block[-1]) and (i >= n or not lines[i].strip()):
+                    break
             out += _table(block)
             continue
         if stripped.endswith("::") and not stripped.startswith(".."):
@@ -96,7 +96,10 @@ def _table(block: list[str]) -> list[str]:
             parts.append(line[start:stop].strip())
         return parts
 
-    header: list[str] = []
+    rule_count = sum(1 for line in block if _TABLE_RULE.match(line))
+    if rule_count not in (2, 3) or not _TABLE_RULE.match(block[-1]):
+        return ["```text", *block, "```"]
+    header: list[str] = [""] * len(spans)  # a table without a header row gets an empty one
     rows: list[list[str]] = []
     rules_seen = 0
     for line in block:
@@ -106,14 +109,13 @@ def _table(block: list[str]) -> list[str]:
         if not line.strip():
             continue
         values = cells(line)
-        if rules_seen == 1:
+        if rules_seen == 1 and rule_count == 3:
             header = values
-        elif rows and not values[0]:
+        elif rows and (not values[0] or not any(values[1:])):
+            # a continuation line: blank first column, or text in the first column only
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], values, strict=True)]
         else:
             rows.append(values)
-    if len(block) < 3 or not header:
-        return ["```text", *block, "```"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return ["", *lines, ""]
