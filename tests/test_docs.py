@@ -25,6 +25,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -335,3 +336,57 @@ def test_every_docstring_example_is_found_as_a_doctest() -> None:
         if examples == 0:
             silent.append(name)
     assert not silent, f"modules with '>>>' in their source but no doctest found: {silent}"
+
+
+def cli_help(command: str) -> str:
+    """``aidtrack <command> --help`` as printed at 100 columns."""
+    from aidtrack.cli import main
+
+    buffer = io.StringIO()
+    env = {**os.environ, "COLUMNS": "100"}
+    with contextlib.redirect_stdout(buffer), _environ(env), contextlib.suppress(SystemExit):
+        main([*command.split(), "--help"])
+    return buffer.getvalue().rstrip("\n")
+
+
+@contextlib.contextmanager
+def _environ(env: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="argparse formats help differently from Python 3.13")
+def test_cli_reference_shows_the_current_help() -> None:
+    """Each ```text block of docs/cli.md that starts with 'usage: aidtrack ...' is that command's --help.
+
+    After changing an option, regenerate the blocks with
+    ``AIDTRACK_WRITE_CLI_DOCS=1 python -m pytest tests/test_docs.py -k current_help``.
+    """
+    path = DOCS / "cli.md"
+    text = path.read_text(encoding="utf-8")
+    stale = []
+
+    def replace(match: re.Match[str]) -> str:
+        body = match["body"]
+        usage = re.match(r"usage: aidtrack((?: [a-z]+)*)", body)
+        assert usage is not None
+        command = usage[1].strip()
+        current = cli_help(command)
+        if " ".join(current.split()) != " ".join(body.split()):
+            stale.append(command or "aidtrack")
+        return f"```text\n{current}\n```"
+
+    updated = re.sub(r"```text\n(?P<body>usage: aidtrack.*?)\n```", replace, text, flags=re.S)
+    if stale and os.environ.get("AIDTRACK_WRITE_CLI_DOCS") == "1":
+        path.write_text(updated, encoding="utf-8")
+        return
+    assert not stale, (
+        f"docs/cli.md shows outdated --help for: {stale}; regenerate with "
+        "AIDTRACK_WRITE_CLI_DOCS=1 python -m pytest tests/test_docs.py -k current_help, then describe new options"
+    )
