@@ -193,7 +193,8 @@ def _compact_round(amount: Decimal, table: Any, digits: int, mode: Rounding) -> 
         if pattern == "0":
             return _round(amount, digits, mode), False
         divisor = Decimal(chosen // (10 ** (pattern.count("0") - 1)))
-        rounded = _round(amount / divisor, digits, mode) * divisor
+        # normalize(): "1.00" would pick CLDR's plural form for a visible fraction ("1,00 Milliarden")
+        rounded = _round(amount / divisor, digits, mode).normalize() * divisor
         again = next((m for m in magnitudes if abs(rounded) >= m), None)
         if again == chosen:
             return rounded, True

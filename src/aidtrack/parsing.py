@@ -289,8 +289,9 @@ def _currency_words(lang: str, extra_locale: str) -> tuple[dict[str, tuple[str, 
         symbols[sym] = {code}
     for sym, cls in lex.AMBIGUOUS_SYMBOLS.items():
         symbols[sym] = set(classes[cls])
-    for name_lang in ("en", "de"):
-        loc = Locale.parse(name_lang)
+    for name_loc in dict.fromkeys(["en", "de", extra_locale]):
+        loc = Locale.parse(name_loc)
+        name_lang = str(loc.language)
         plurals = loc._data["currency_names_plural"]
         for code in codes:
             forms: set[str] = set()
@@ -300,7 +301,7 @@ def _currency_words(lang: str, extra_locale: str) -> tuple[dict[str, tuple[str, 
             for plural in dict(plurals.get(code, {})).values():
                 forms |= _inflections(str(plural), name_lang)
             for form in forms:
-                if "(" in form or len(form) < 3:
+                if len(form) < 3:
                     continue
                 names.setdefault(form, set()).add(code)
         for form, code in lex.CURRENCY_NAMES[name_lang].items():
@@ -357,7 +358,7 @@ def _syntax(locale_id: str) -> _Syntax:
     lang = str(loc.language)
     decimal = str(get_decimal_symbol(loc))
     group = str(get_group_symbol(loc))
-    groups = {group, "\u00a0", "\u202f", "\u2009"}
+    groups = {group, " ", "\u00a0", "\u202f", "\u2009"}  # spaces group digits only in 3-digit groups
     if group in ("’", "'"):
         groups |= {"’", "'"}
     if group == decimal:  # pragma: no cover - no CLDR locale does this
@@ -365,7 +366,7 @@ def _syntax(locale_id: str) -> _Syntax:
     group_class = "[" + "".join(re.escape(g) for g in sorted(groups)) + "]"
     dec = re.escape(decimal)
     numeral = (
-        rf"(?<![\w.,’'])(?:\d{{1,3}}(?:{group_class}\d{{3}})+|\d+)(?:{dec}\d+)?"
+        rf"(?<![\d.,’'])(?:\d{{1,3}}(?:{group_class}\d{{3}})+|\d+)(?:{dec}\d+)?"
         rf"(?!\d|[.,’']\d|{group_class}\d{{3}}(?!\d))"
     )
     symbols, names = _currency_words(lang, str(loc))
@@ -449,7 +450,7 @@ def _en_word_value(text: str) -> Decimal:
 
 def _plain(value: Decimal) -> Decimal:
     """``2.5E+9`` as ``2500000000``; keeps written decimals (``1.50``) as they are."""
-    if value == value.to_integral_value():
+    if value == value.to_integral_value() and value.adjusted() < 27:  # within the 28-digit context
         return value.quantize(Decimal(1))
     return value
 

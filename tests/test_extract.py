@@ -1,0 +1,297 @@
+"""Pledges from news text (aidtrack.extract) and `aidtrack extract`: corpus, evidence, CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import aidtrack
+from aidtrack import IncompletePledgeError, Money, PledgeCandidate, extract_pledges
+from aidtrack.cli import main
+from aidtrack.errors import InvalidArgumentError
+from aidtrack.extract import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = json.loads((ROOT / "tests" / "data" / "extract_corpus.json").read_text(encoding="utf-8"))
+PUBLISHED = date.fromisoformat(CORPUS["published"])
+
+
+def _key(d: dict[str, Any]) -> tuple[Any, ...]:
+    return (d["donor"], d["country"], d["amount"], d["currency"], d["qualifier"])
+
+
+def _got(c: PledgeCandidate) -> dict[str, Any]:
+    return {
+        "donor": c.donor,
+        "country": c.country,
+        "amount": format(c.amount.amount, "f"),
+        "currency": c.amount.currency,
+        "qualifier": c.qualifier.value,
+        "category": c.category.value if c.category else None,
+        "issues": list(c.issues),
+        "announced": c.announced.isoformat(),
+    }
+
+
+def _expected(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "donor": d["donor"],
+        "country": d["country"],
+        "amount": d["amount"],
+        "currency": d["currency"],
+        "qualifier": d["qualifier"],
+        "category": d["category"],
+        "issues": d.get("issues", []),
+        "announced": d.get("announced", CORPUS["published"]),
+    }
+
+
+def test_corpus_is_large_balanced_and_varied() -> None:
+    sentences = CORPUS["sentences"]
+    langs = [s["lang"] for s in sentences]
+    assert len(sentences) >= 80
+    assert langs.count("de") == langs.count("en")
+    assert sum(1 for s in sentences if not s["expected"]) >= 20  # sentences whose numbers are not pledges
+    texts = " ".join(s["text"] for s in sentences)
+    needles = ["Mrd.", "Milliarde", "Tsd.", "Mio.", "bn", "C$", "US$", "kr", "NOK", "Pfund", "kanadische"]
+    needles += ["norwegische", "pounds", "über", "knapp", "bis zu", "nearly", "up to", "more than", "zwei"]
+    for needle in needles:
+        assert needle in texts, needle
+
+
+def test_corpus_precision_and_recall_are_100_percent(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every expected candidate is found with the right fields, and nothing else is."""
+    true_pos = false_pos = false_neg = 0
+    clean_tp = clean_fp = clean_fn = 0
+    problems = []
+    for s in CORPUS["sentences"]:
+        got = [_got(c) for c in extract_pledges(s["text"], lang=s["lang"], published=PUBLISHED)]
+        want = [_expected(d) for d in s["expected"]]
+        remaining = list(want)
+        for g in got:
+            if g in remaining:
+                remaining.remove(g)
+                true_pos += 1
+                clean_tp += not g["issues"]
+            else:
+                false_pos += 1
+                clean_fp += not g["issues"]
+                problems.append(f"unexpected {g} in {s['text']!r}")
+        false_neg += len(remaining)
+        clean_fn += sum(1 for r in remaining if not r["issues"])
+        problems.extend(f"missed {r} in {s['text']!r}" for r in remaining)
+    precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 1.0
+    recall = true_pos / (true_pos + false_neg) if true_pos + false_neg else 1.0
+    clean_p = clean_tp / (clean_tp + clean_fp) if clean_tp + clean_fp else 1.0
+    clean_r = clean_tp / (clean_tp + clean_fn) if clean_tp + clean_fn else 1.0
+    with capsys.disabled():
+        print(
+            f"\nextraction corpus: {len(CORPUS['sentences'])} sentences, {true_pos + false_neg} expected candidates; "
+            f"precision {precision:.1%}, recall {recall:.1%} (all fields); "
+            f"clean pledges only: precision {clean_p:.1%}, recall {clean_r:.1%}"
+        )
+    assert not problems, "\n".join(problems)
+    assert precision == recall == 1.0
+
+
+@pytest.mark.parametrize("entry", [s for s in CORPUS["sentences"] if s["expected"]], ids=lambda s: s["text"][:50])
+def test_corpus_evidence(entry: dict[str, Any]) -> None:
+    """Spans, equivalents, parts, ranges and periods of the corpus pledges."""
+    text = entry["text"]
+    cands = extract_pledges(text, lang=entry["lang"], published=PUBLISHED)
+    for c, want in zip(cands, entry["expected"], strict=True):
+        assert c.sentence == text and c.sentence_span == (0, len(text))
+        assert text[c.span[0] : c.span[1]] == c.amount.text
+        if c.donor_mention is not None:
+            assert text[c.donor_mention.start : c.donor_mention.end] == c.donor_mention.text
+        assert len(c.equivalents) == want.get("equivalents", 0)
+        assert len(c.parts) == want.get("parts", 0)
+        if "upper" in want:
+            assert c.amount.upper == Decimal(want["upper"])
+        if "period" in want:
+            assert c.period is not None and [d.isoformat() for d in c.period] == want["period"]
+        assert 0 < c.confidence <= 1
+        assert c.complete == (not want.get("issues"))
+        assert c.ambiguous == (c.amount.currency is None or "ambiguous numeral" in c.issues)
+
+
+def test_spans_index_a_whole_article() -> None:
+    text = (ROOT / "examples" / "article_de.txt").read_text(encoding="utf-8")
+    cands = extract_pledges(text, lang="de", published="2025-01-09")
+    assert [c.donor for c in cands] == ["Canada", "United States", "Netherlands", "Norway", "Germany"]
+    for c in cands:
+        a, b = c.sentence_span
+        assert text[a:b] == c.sentence
+        assert text[c.span[0] : c.span[1]] == c.amount.text
+        assert a <= c.span[0] < c.span[1] <= b
+    usa = cands[1]
+    assert usa.money == Money("500e6", "USD") and [p.text for p in usa.parts] == ["180 Mio. US-Dollar"]
+    assert cands[3].period == (date(2025, 1, 1), date(2025, 12, 31))
+    assert cands[4].issues == ("cumulative total",)
+
+
+def test_to_pledge() -> None:
+    (c,) = extract_pledges(
+        "Canada will provide C$440 million in military assistance.", lang="en", published="2025-01-09"
+    )
+    p = c.to_pledge(source_url="https://example.org/ramstein")
+    assert isinstance(p, aidtrack.Pledge)
+    assert (p.donor.name, p.donor.country, p.amount, p.category.value, p.announced) == (
+        "Canada", "CA", Money("440e6", "CAD"), "military", date(2025, 1, 9),
+    )  # fmt: skip
+    assert p.notes == "from text: Canada will provide C$440 million in military assistance."
+    assert p.source is not None and p.source.url == "https://example.org/ramstein"
+
+
+def test_to_pledge_refuses_missing_donor_or_ambiguous_currency() -> None:
+    (c,) = extract_pledges("A further $300 million in aid will be provided.", lang="en", published="2025-01-09")
+    assert c.donor is None and c.money is None and c.issues == ("no donor", "ambiguous currency")
+    with pytest.raises(IncompletePledgeError, match="no donor and no currency") as info:
+        c.to_pledge()
+    assert info.value.missing == ("donor", "currency") and isinstance(info.value, ValueError)
+    p = c.to_pledge(donor="Canada", currency="CAD")
+    assert p.donor.country == "CA" and p.amount == Money("300e6", "CAD")
+    with pytest.raises(InvalidArgumentError, match="cannot be EUR"):
+        c.to_pledge(donor="Canada", currency="EUR")
+
+
+def test_no_invented_donors() -> None:
+    cases = [
+        ("Bei einem Treffen in Berlin wurden 500 Millionen Euro an Hilfe zugesagt.", "de"),
+        ("Gegen Russland wurden neue Sanktionen beschlossen; die Hilfe umfasst 2 Mrd. Euro.", "de"),
+        ("At the meeting in Washington, allies pledged €1 billion in aid.", "en"),
+        ("Ukraine will receive €500 million in aid.", "en"),
+        ("The loan of €45 billion is backed by frozen Russian assets.", "en"),
+    ]
+    for text, lang in cases:
+        cands = extract_pledges(text, lang=lang, published="2025-01-09")
+        assert cands and all(c.donor is None for c in cands), (text, [c.donor for c in cands])
+        assert all("no donor" in c.issues for c in cands)
+
+
+def test_several_donors_lower_the_confidence() -> None:
+    (c,) = extract_pledges(
+        "Deutschland und Frankreich sagten gemeinsam 1 Mrd. Euro zu.", lang="de", published="2025-01-09"
+    )
+    assert c.donor == "France" and c.confidence < 1 and "several donors" in c.notes[0]
+
+
+def test_dates_in_the_sentence() -> None:
+    def announced(text: str, lang: str) -> date:
+        (c,) = extract_pledges(text, lang=lang, published=date(2025, 1, 9))
+        return c.announced
+
+    assert announced("Am 3. Januar sagte Kanada 5 Mio. Euro Hilfe zu.", "de") == date(2025, 1, 3)
+    assert announced("Am 30. Dezember sagte Kanada 5 Mio. Euro Hilfe zu.", "de") == date(2024, 12, 30)
+    assert announced("On Monday Canada pledged €5 million in aid.", "en") == date(2025, 1, 6)
+    assert announced("Canada pledged €5 million in aid yesterday.", "en") == date(2025, 1, 8)
+    assert announced("On 2024-11-02 Canada pledged €5 million in aid.", "en") == date(2024, 11, 2)
+    # a date after publication is a delivery date, not the announcement
+    assert announced("Canada pledged €5 million in aid, to be delivered by March 31, 2025.", "en") == date(2025, 1, 9)
+
+
+def test_sentences_split_around_abbreviations() -> None:
+    text = "Kanada sagte 2 Mio. Euro zu. Am 9. Januar folgte die U.S. Army. Dann Schluss!\nNeue Zeile"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Kanada sagte 2 Mio. Euro zu.", "Am 9. Januar folgte die U.S. Army.", "Dann Schluss!", "Neue Zeile",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"lang": "fr", "published": "2025-01-09"}, "lang must be"),
+        ({"lang": "de", "published": "09.01.2025"}, "09.01.2025"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, Any], needle: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=needle):
+        extract_pledges("5 Mio. Euro", **kwargs)
+
+
+def test_exported_at_top_level() -> None:
+    assert aidtrack.extract_pledges is extract_pledges and aidtrack.PledgeCandidate is PledgeCandidate
+
+
+# -- CLI ----------------------------------------------------------------------------------
+def _run(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_cli_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = _run(["extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09"])
+    assert code == 0
+    assert "Canada" in text and "CAD 440,000,000" in text and "no donor" in text
+    code, text = _run(
+        ["extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09", "--json"]
+    )
+    data = json.loads(text)
+    assert (data["count"], data["complete"]) == (4, 3)
+    first = data["candidates"][0]
+    assert first["amount"]["amount"] == "440000000" and first["amount"]["currency"] == "CAD"
+    assert first["sentence"].startswith("Canada will provide")
+
+
+def test_cli_csv_reports_what_it_does_not_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, text = _run(
+        ["extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09", "--csv"]
+    )
+    assert code == 0
+    pledges = aidtrack.read_pledges_csv(io.StringIO(text))
+    assert [(p.donor.name, p.amount) for p in pledges] == [
+        ("Canada", Money("440e6", "CAD")), ("United States", Money("500e6", "USD")),
+        ("Norway", Money("22e9", "NOK")),
+    ]  # fmt: skip
+    err = capsys.readouterr().err
+    assert "not exported (no donor)" in err and "€300 million" in err
+    code, text = _run(
+        ["extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09", "--csv",
+         "--strict"]
+    )  # fmt: skip
+    assert code == 1 and text == ""
+    assert "--strict" in capsys.readouterr().err
+
+
+def test_cli_currency_settles_ambiguous_symbols(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Japan committed up to $4.5 billion in financial support.\n", encoding="utf-8")
+    code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv"])
+    assert code == 0 and len(aidtrack.read_pledges_csv(io.StringIO(text))) == 0
+    assert "ambiguous currency" in capsys.readouterr().err
+    code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv", "--currency", "USD"])
+    (p,) = aidtrack.read_pledges_csv(io.StringIO(text))
+    assert p.amount == Money("4.5e9", "USD") and p.qualifier.value == "at_most"
+
+
+def test_cli_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _ = _run(["extract", str(tmp_path / "missing.txt"), "--lang", "en", "--date", "2025-01-09"])
+    assert code == 1 and "no such file" in capsys.readouterr().err
+    article = tmp_path / "a.txt"
+    article.write_text("x", encoding="utf-8")
+    code, _ = _run(["extract", str(article), "--lang", "fr", "--date", "2025-01-09"])
+    assert code == 1 and "lang must be" in capsys.readouterr().err
+
+
+def test_cli_pipe_into_totals() -> None:
+    """`aidtrack extract ... --csv | aidtrack totals - --to EUR` works end to end."""
+    cmd = [sys.executable, "-m", "aidtrack"]
+    extract = subprocess.run(
+        [*cmd, "extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09", "--csv"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    totals = subprocess.run(
+        [*cmd, "totals", "-", "--to", "EUR", "--json"], input=extract.stdout, capture_output=True, text=True, check=True
+    )
+    data = json.loads(totals.stdout)
+    assert data["count"] == 3 and data["bound_count"] == 1
+    assert {g["donor"] for g in data["groups"]} == {"Canada", "Norway", "United States"}
