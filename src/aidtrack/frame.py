@@ -34,8 +34,10 @@ The output keeps every input column and adds:
 ==================  ===========================================================
 
 ``df.attrs["aidtrack"]`` records the target currency, the policy, the rounding,
-the source (:class:`~aidtrack.ratetable.SourceInfo`), the column names and the
-number of problem rows.
+the source (:class:`~aidtrack.ratetable.SourceInfo`), the column names, the
+number of problem rows, and how many rows were recomputed exactly
+(``recomputed``) and on how many of those plain float rounding would have
+given another result (``float_differed``).
 
 **Exactness.** Each row's result is *identical* to ``aidtrack.convert`` of the
 same amount, currency and date (tested property). Rows are computed in
@@ -134,9 +136,6 @@ _REL_TOL = 2e-15
 _MAX_SCALED = float(2**50)
 """Above this many minor units a float cannot tell neighbouring results apart: recompute exactly."""
 
-# leg status codes (per currency and day)
-_OK, _BEFORE, _AFTER, _BAD = 0, 1, 2, 3
-
 
 class InvalidFrameError(AidtrackError, ValueError):
     """A frame lacks a needed column, or an output column would overwrite an input column."""
@@ -207,16 +206,22 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _Leg:
-    status: np.ndarray[Any, np.dtype[np.int8]]
-    rate: np.ndarray[Any, np.dtype[np.float64]]
+    """One currency under one policy, per day from the first calendar day to the end of coverage.
+
+    Index ``ndays`` is a sentinel (NaN rate) for dates outside that span.
+    """
+
+    rate: np.ndarray[Any, np.dtype[np.float64]]  # NaN: no rate for that day
+    first: np.ndarray[Any, np.dtype[np.int64]]  # first (or only) fixing day, as datetime64[s] integers
+    last: np.ndarray[Any, np.dtype[np.int64]]  # last fixing day of a mean
+    count: np.ndarray[Any, np.dtype[np.int32]]  # fixings in a mean
     pos: np.ndarray[Any, np.dtype[np.int32]]  # series index (daily/exact) or window index (means)
-    first: np.ndarray[Any, np.dtype[np.int64]]
-    last: np.ndarray[Any, np.dtype[np.int64]]
-    count: np.ndarray[Any, np.dtype[np.int32]]
     exact: Sequence[Decimal] | Sequence[str]  # exact means per window, or the series' raw strings
 
 
-_CACHE: weakref.WeakKeyDictionary[RateTable, dict[tuple[str, str, int], _Leg]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[RateTable, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+_DAY = 86_400
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 
 
 def _days(table: RateTable) -> tuple[int, int]:
@@ -225,11 +230,32 @@ def _days(table: RateTable) -> tuple[int, int]:
 
 def _leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
     per_table = _CACHE.setdefault(table, {})
-    key = (currency, kind, lookback if kind == "daily" else -1)
+    key = ("leg", currency, kind, lookback if kind == "daily" else -1)
     leg = per_table.get(key)
     if leg is None:
         leg = per_table[key] = _build_leg(table, currency, kind, lookback)
     return leg
+
+
+def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -> dict[str, np.ndarray[Any, Any]]:
+    """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1)."""
+    per_table = _CACHE.setdefault(table, {})
+    key = ("stack", names, kind, lookback if kind == "daily" else -1)
+    found = per_table.get(key)
+    if found is None:
+        legs = [_leg(table, c, kind, lookback) for c in names]
+        width = _days(table)[1] - _days(table)[0] + 2
+        found = {
+            "rate": np.concatenate([lg.rate for lg in legs] + [np.ones(width)]),
+            "first": np.concatenate([lg.first for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
+            "last": np.concatenate([lg.last for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
+            "count": np.concatenate([lg.count for lg in legs] + [np.zeros(width, dtype=np.int32)]),
+        }
+        stacks = [k for k in per_table if k[0] == "stack"]
+        for old in stacks[:-7]:  # keep a few combinations of currencies per table
+            del per_table[old]
+        per_table[key] = found
+    return found
 
 
 def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
@@ -239,6 +265,22 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
     ords, rates = series.as_numpy()
     first = int(ords[0])
     n = len(ords)
+
+    def finish(ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any) -> _Leg:
+        ok = ok & (days >= first)
+
+        def secs(day: Any) -> np.ndarray[Any, Any]:
+            return np.append(np.where(ok, (day - _EPOCH) * _DAY, _NAT), _NAT).astype(np.int64)
+
+        return _Leg(
+            np.append(np.where(ok, rate, np.nan), np.nan),
+            secs(first_day),
+            secs(last_day),
+            np.append(np.where(ok, count, 0), 0).astype(np.int32),
+            np.append(pos, 0).astype(np.int32),
+            exact,
+        )
+
     if kind in ("daily", "exact"):
         if kind == "daily":
             cal = np.asarray(table.calendar, dtype=np.int64)
@@ -246,20 +288,11 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
         else:
             fixday = days
         i = np.minimum(np.searchsorted(ords, fixday), n - 1)
-        found = ords[i] == fixday
-        status = np.where(found, _OK, _BAD).astype(np.int8)
+        ok = ords[i] == fixday
         if kind == "daily":
-            status[(days - fixday) > lookback] = _BAD
-        status[days < first] = _BEFORE
-        return _Leg(
-            status,
-            rates[i],
-            i.astype(np.int32),
-            fixday,
-            fixday,
-            np.ones(len(days), dtype=np.int32),
-            series.raw,
-        )
+            ok &= (days - fixday) <= lookback
+        exact: Sequence[Decimal] | Sequence[str] = series.raw
+        return finish(ok, rates[i], fixday, fixday, 1, i)
     unit = "M8[M]" if kind == "monthly_mean" else "M8[Y]"
     window = (days - _EPOCH).astype("M8[D]").astype(unit)
     window_end = (window + 1).astype("M8[D]").astype(np.int64) - 1 + _EPOCH
@@ -271,22 +304,12 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
         # the same expression as policy.quote, so the 28-digit means are identical
         total = sum((Decimal(raw[k]) for k in range(s, s + c)), Decimal(0))
         means.append(RATE_CONTEXT.divide(total, Decimal(c)))
-    k = np.searchsorted(uniq, window.astype(np.int64))
-    kc = np.minimum(k, len(uniq) - 1)
-    found = uniq[kc] == window.astype(np.int64)
-    status = np.where(found, _OK, _BAD).astype(np.int8)
-    status[window_end > o_end] = _BAD
-    status[days < first] = _BEFORE
+    exact = means
+    wk = window.astype(np.int64)
+    k = np.minimum(np.searchsorted(uniq, wk), len(uniq) - 1)
+    ok = (uniq[k] == wk) & (window_end <= o_end)
     mean_floats = np.array([float(m) for m in means], dtype=np.float64)
-    return _Leg(
-        status,
-        mean_floats[kc],
-        kc.astype(np.int32),
-        ords[starts[kc]],
-        ords[starts[kc] + counts[kc] - 1],
-        counts[kc].astype(np.int32),
-        means,
-    )
+    return finish(ok, mean_floats[k], ords[starts[k]], ords[starts[k] + counts[k] - 1], counts[k], k)
 
 
 # ---------------------------------------------------------------------------
@@ -320,12 +343,13 @@ def _read_amounts(col: pd.Series) -> _Amounts:
         is_int = pd.api.types.is_integer_dtype(dtype)
         if isinstance(dtype, np.dtype):
             values = col.to_numpy()
-            na = np.zeros(n, dtype=bool) if is_int else ~np.isfinite(values)
+            finite = is_int or bool(np.isfinite(values).all())
+            na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
         else:  # nullable Int64 / Float64
             na_mask = col.isna().to_numpy()
             values = col.to_numpy(dtype=np.int64 if is_int else np.float64, na_value=0)
             na = na_mask if is_int else (na_mask | ~np.isfinite(values))
-        floats = values.astype(np.float64)
+        floats = values if values.dtype == np.float64 else values.astype(np.float64)
         bad: dict[int, str] = {}
         for i in np.flatnonzero(na).tolist():
             v = col.iloc[i]
@@ -353,10 +377,10 @@ def _read_amounts(col: pd.Series) -> _Amounts:
 
 def _read_currencies(
     col: pd.Series, table: RateTable, to: str
-) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[str | None], dict[int, str]]:
+) -> tuple[np.ndarray[Any, Any], list[str | None], dict[int, str]]:
     """Codes into ``names`` (normalised currency, or None when invalid) and reasons per bad code."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy().astype(np.int64)
+        codes = col.cat.codes.to_numpy()
         uniques = list(col.cat.categories)
     else:
         fcodes, funiq = pd.factorize(col, use_na_sentinel=True)
@@ -395,15 +419,24 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
         )
     if pd.api.types.is_datetime64_dtype(dtype):
         values = col.to_numpy()
+        unit, step = np.datetime_data(values.dtype)
+        per_day = {"D": 1, "h": 24, "m": 1440, "s": _DAY, "ms": _DAY * 10**3, "us": _DAY * 10**6, "ns": _DAY * 10**9}
+        if unit not in per_day or step != 1:
+            values = values.astype("M8[s]")
+            unit = "s"
+        ticks = values.view(np.int64)
+        days = ticks // per_day[unit]  # floor division: also right before 1970
+        ords = days + _EPOCH
         nat = np.isnat(values)
-        days = values.astype("M8[D]")
-        ords = days.astype(np.int64) + _EPOCH
-        timed = ~nat & (days != values)
-        for i in np.flatnonzero(nat).tolist():
-            bad[i] = "missing date"
-        for i in np.flatnonzero(timed).tolist():
-            bad[i] = f"conversion date must be a calendar date, got a date-time {pd.Timestamp(values[i]).isoformat()!r}"
-        ords[nat | timed] = 0
+        timed = days * per_day[unit] != ticks
+        if nat.any() or timed.any():
+            timed &= ~nat
+            for i in np.flatnonzero(nat).tolist():
+                bad[i] = "missing date"
+            for i in np.flatnonzero(timed).tolist():
+                stamp = pd.Timestamp(values[i]).isoformat()
+                bad[i] = f"conversion date must be a calendar date, got a date-time {stamp!r}"
+            ords[nat | timed] = 0
         return ords, bad
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     table = np.zeros(len(uniques) + 1, dtype=np.int64)  # last slot: NA
@@ -503,128 +536,132 @@ def convert_frame(
         bad_codes = np.array(sorted(cur_reasons), dtype=np.int64)
         for i in np.flatnonzero(np.isin(codes, bad_codes)).tolist():
             bad_reason[i] = cur_reasons[int(codes[i])]
-    for i, r in amounts.bad.items():
-        bad_reason.setdefault(i, r)
-    for i, r in date_bad.items():
-        bad_reason.setdefault(i, r)
+    for i, why in amounts.bad.items():
+        bad_reason.setdefault(i, why)
+    for i, why in date_bad.items():
+        bad_reason.setdefault(i, why)
 
-    # leg indices: -1 is the base currency (rate 1) ; same-currency rows need no rate
-    leg_names = sorted({c for c in names if c is not None and c != table.base})
+    # legs: one per currency in the data other than the base (whose rate is 1)
+    leg_names = tuple(sorted({c for c in names if c is not None and c != table.base}))
     leg_of_name = {c: k for k, c in enumerate(leg_names)}
-    code_leg = np.array([leg_of_name.get(c, -1) if c else -1 for c in names] + [-1], dtype=np.int64)
+    base_row = len(leg_names)  # the stack's last row: rate 1
+    code_leg = np.array([leg_of_name.get(c, base_row) if c else base_row for c in names] + [base_row], dtype=np.int64)
     code_same = np.array([c == target for c in names] + [False], dtype=bool)
-    safe_codes = np.where(codes < 0, len(names), codes)
-    src_leg = code_leg[safe_codes]
-    same = code_same[safe_codes]
-    dst_leg_index = -1 if target == table.base else None
+    safe_codes = np.where(codes < 0, len(names), codes) if (codes < 0).any() else codes
+    src_row = code_leg[safe_codes]
+    any_same = bool(code_same.any())
+    same = code_same[safe_codes] if any_same else np.zeros(n, dtype=bool)
     valid = np.ones(n, dtype=bool)
     if bad_reason:
         valid[np.fromiter(bad_reason, dtype=np.int64)] = False
 
     kind = policy_name(pol) if isinstance(pol, RatePolicy) else "daily"
-    legs: list[_Leg] = [_leg(table, c, kind, max_lookback_days) for c in leg_names]
-    dst_leg: _Leg | None = None
-    if dst_leg_index is None:
-        dst_leg = _leg(table, target, kind, max_lookback_days)
+    stack = _stack(table, leg_names, kind, max_lookback_days)
+    dst_leg = None if target == table.base else _leg(table, target, kind, max_lookback_days)
     o0, o_end = _days(table)
     ndays = o_end - o0 + 1
-    rate_ords = np.full(n, pol.on.toordinal(), dtype=np.int64) if isinstance(pol, FixedDate) else ords
-    day = rate_ords - o0
-    before = day < 0
-    after = day >= ndays
-    day_c = np.clip(day, 0, ndays - 1)
-
-    def gather(k: np.ndarray[Any, Any], name: str) -> np.ndarray[Any, Any]:
-        if not legs:
-            return np.zeros(n)
-        stacked = np.stack([getattr(lg, name) for lg in legs])
-        return stacked[np.maximum(k, 0), day_c]  # type: ignore[no-any-return]
-
-    def status_of(leg_rows: np.ndarray[Any, Any] | None, leg: _Leg | None) -> np.ndarray[Any, Any]:
-        if leg is not None:
-            st = leg.status[day_c].copy()
-        else:
-            assert leg_rows is not None
-            st = gather(leg_rows, "status") if legs else np.zeros(n, dtype=np.int8)
-        st[after] = _AFTER
-        st[before] = _BEFORE
-        if leg is None:
-            assert leg_rows is not None
-            st[leg_rows < 0] = _OK  # the base currency always has rate 1
-        return st
-
-    src_status = status_of(src_leg, None)
-    dst_status = np.zeros(n, dtype=np.int8) if dst_leg is None else status_of(None, dst_leg)
-    needs_rate = valid & ~same
-    rate_bad = needs_rate & ((src_status != _OK) | (dst_status != _OK))
+    width = ndays + 1
+    if isinstance(pol, FixedDate):
+        fixed = pol.on.toordinal() - o0
+        day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+    else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
+        day_idx = np.minimum((ords - o0).view(np.uint64), np.uint64(ndays)).view(np.int64)
+    flat = src_row * width + day_idx
+    src_rate = stack["rate"].take(flat)
+    r = 1.0 / src_rate if dst_leg is None else dst_leg.rate.take(day_idx) / src_rate
+    del src_rate
+    if any_same:
+        r[same] = 1.0
+    all_valid = not bad_reason
+    rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
     if rate_bad.any():
+        all_valid = False
         _rate_reasons(
-            frame,
-            amount,
-            currency,
-            date,
-            np.flatnonzero(rate_bad),
-            names,
-            codes,
-            ords,
-            target,
-            pol,
-            table,
-            mode,
-            max_lookback_days,
-            bad_reason,
+            np.flatnonzero(rate_bad), names, codes, ords, target, pol, table, mode, max_lookback_days, bad_reason
         )
         valid &= ~rate_bad
-    ok_conv = valid & ~same
+    ok_conv = valid & ~same if any_same else valid
 
-    # rates
-    src_rate = np.where(src_leg >= 0, gather(src_leg, "rate") if legs else 1.0, 1.0)
-    dst_rate = np.ones(n) if dst_leg is None else dst_leg.rate[day_c]
-    rate = np.where(ok_conv, dst_rate / np.where(ok_conv, src_rate, 1.0), np.where(same & valid, 1.0, np.nan))
     with np.errstate(invalid="ignore", over="ignore"):
-        x = amounts.floats * np.where(ok_conv, dst_rate, 1.0) / np.where(ok_conv, src_rate, 1.0)
         mu = minor_units(target)
-        scaled = x * float(10**mu)
-        half_even = mode is Rounding.HALF_EVEN
-        rounded = np.rint(scaled) if half_even else np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
-        dist = np.abs(scaled - np.floor(scaled) - 0.5)
-        risky = valid & ((dist <= np.abs(scaled) * _REL_TOL) | ~(np.abs(scaled) < _MAX_SCALED))
-    minor = np.where(valid, rounded, 0.0).astype(np.int64)
-    exact_rows = np.flatnonzero(risky)
+        scale = float(10**mu)
+        scaled = amounts.floats * r
+        if mu:
+            scaled *= scale
+        half_up = mode is Rounding.HALF_UP
+        rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled) if half_up else np.rint(scaled)
+        # a row is "risky" when the float result may lie on the other side of a rounding boundary
+        # than the exact one; a cheap global bound first, then the per-row bound on the few candidates
+        top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
+        frac = scaled - rounded
+        np.abs(frac, out=frac)
+        candidates = np.flatnonzero(frac >= 0.5 - top * _REL_TOL) if top < _MAX_SCALED else np.arange(n)
+        del frac
+        near = scaled[candidates]
+        far = np.abs(near - rounded[candidates]) < 0.5 - np.abs(near) * _REL_TOL
+        exact_rows = candidates[~far | (np.abs(near) >= _MAX_SCALED)]
+        if not all_valid:
+            exact_rows = exact_rows[valid[exact_rows]]
+            rounded[~valid] = np.nan
+    del scaled
     big: dict[int, int] = {}
+    differed = 0
     if len(exact_rows):
-        big = _recompute(exact_rows, amounts, same, src_leg, legs, dst_leg, day_c, target, mode)
+        big = _recompute(
+            exact_rows,
+            amounts,
+            same,
+            src_row,
+            leg_names,
+            table,
+            kind,
+            max_lookback_days,
+            dst_leg,
+            day_idx,
+            target,
+            mode,
+        )
         for i, v in big.items():
-            if abs(v) < 2**62:
-                minor[i] = v
-    scale = float(10**mu)
-    converted_f = np.where(valid, minor / scale, np.nan)
-    for i, v in big.items():  # beyond int64: only the Decimal output is exact
-        converted_f[i] = float(Decimal(v).scaleb(-mu))
+            if not (abs(rounded[i]) < 2.0**62 and v == int(rounded[i])):
+                differed += 1
+            rounded[i] = float(v)  # the nearest double: the float column is as exact as a float can be
 
     out = frame.copy(deep=False)
     if dtype == "decimal":
         dec_values: list[Decimal | None] = [None] * n
-        for i in np.flatnonzero(valid).tolist():
-            dec_values[i] = Decimal(big[i] if i in big else int(minor[i])).scaleb(-mu)
+        valid_rows = np.flatnonzero(valid).tolist()
+        for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
+            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu)
         out[into] = pd.Series(dec_values, index=frame.index, dtype=object)
     else:
-        out[into] = converted_f
-    out["rate"] = rate
+        out[into] = rounded / scale if mu else rounded
+    if not all_valid:
+        r[~valid] = np.nan
+    out["rate"] = r
 
-    # fixing dates
-    if mean:
-        _mean_fixings(out, n, ok_conv, src_leg, leg_names, legs, dst_leg, day_c, gather, table, target)
-    else:
-        # both legs of a cross rate use the same fixing day
-        fix = gather(src_leg, "first").astype(np.int64)
+    # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
+    def fixing(name: str) -> np.ndarray[Any, Any]:
+        values = stack[name].take(flat)
         if dst_leg is not None:
-            fix = np.where(src_leg >= 0, fix, dst_leg.first[day_c])
-        out["fixing_date"] = _to_datetime(fix, ok_conv)
+            from_dst = src_row == base_row
+            if from_dst.any():
+                values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
+        if any_same or not all_valid:
+            values[~ok_conv] = 0 if name == "count" else _NAT
+        return values
+
+    if mean:
+        first, last, count = fixing("first"), fixing("last"), fixing("count")
+        if dst_leg is not None:
+            _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
+        out["fixing_first"] = first.view("M8[s]")
+        out["fixing_last"] = last.view("M8[s]")
+        out["fixing_count"] = count
+    else:
+        out["fixing_date"] = fixing("first").view("M8[s]")
     src_name = table.info.key
-    out["rate_source"] = pd.Categorical.from_codes(
-        np.where(ok_conv, 0, -1).astype(np.int64), dtype=pd.CategoricalDtype([src_name])
-    )
+    source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
+    out["rate_source"] = pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name]))
     problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
@@ -643,6 +680,8 @@ def convert_frame(
         "date": date,
         "converted": into,
         "problems": len(problems),
+        "recomputed": len(exact_rows),
+        "float_differed": differed,
     }
     return out
 
@@ -668,77 +707,57 @@ def _plain(value: object) -> object:
     return value
 
 
-def _to_datetime(ords: np.ndarray[Any, Any], mask: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    days = (np.where(mask, ords, _EPOCH) - _EPOCH).astype("M8[D]").astype("M8[s]")
-    days[~mask] = np.datetime64("NaT")
-    return days
-
-
-def _mean_fixings(
-    out: pd.DataFrame,
-    n: int,
+def _union_fixings(
     ok: np.ndarray[Any, Any],
-    src_leg: np.ndarray[Any, Any],
-    leg_names: list[str],
-    legs: list[_Leg],
-    dst_leg: _Leg | None,
-    day_c: np.ndarray[Any, Any],
-    gather: Any,
+    first: np.ndarray[Any, Any],
+    last: np.ndarray[Any, Any],
+    count: np.ndarray[Any, Any],
+    src_row: np.ndarray[Any, Any],
+    base_row: int,
+    leg_names: tuple[str, ...],
+    dst_leg: _Leg,
+    day_idx: np.ndarray[Any, Any],
     table: RateTable,
     target: str,
 ) -> None:
-    if legs:
-        s_first, s_last, s_count = gather(src_leg, "first"), gather(src_leg, "last"), gather(src_leg, "count")
-    else:
-        s_first = s_last = np.zeros(n, dtype=np.int64)
-        s_count = np.zeros(n, dtype=np.int32)
-    if dst_leg is None:
-        first, last, count = s_first, s_last, s_count
-    else:
-        d_first, d_last, d_count = dst_leg.first[day_c], dst_leg.last[day_c], dst_leg.count[day_c]
-        only_dst = src_leg < 0
-        first = np.where(only_dst, d_first, s_first)
-        last = np.where(only_dst, d_last, s_last)
-        count = np.where(only_dst, d_count, s_count).astype(np.int32)
-        cross = np.flatnonzero(ok & ~only_dst)
-        if len(cross):
-            # a cross rate averages each currency over its own fixings: report the union of both
-            combos = pd.DataFrame(
-                {
-                    "k": src_leg[cross],
-                    "f": s_first[cross],
-                    "l": s_last[cross],
-                    "df": d_first[cross],
-                    "dl": d_last[cross],
-                }
-            )
-            codes, uniq = pd.factorize(pd.MultiIndex.from_frame(combos))
-            dst_ords = table.series(target).as_numpy()[0]
-            u_first = np.empty(len(uniq), dtype=np.int64)
-            u_last = np.empty(len(uniq), dtype=np.int64)
-            u_count = np.empty(len(uniq), dtype=np.int32)
-            for j, (k, f, lst, df_, dl) in enumerate(uniq):
-                src_ords = table.series(leg_names[k]).as_numpy()[0]
-                a = src_ords[np.searchsorted(src_ords, f) : np.searchsorted(src_ords, lst, side="right")]
-                b = dst_ords[np.searchsorted(dst_ords, df_) : np.searchsorted(dst_ords, dl, side="right")]
-                union = np.union1d(a, b)
-                u_first[j], u_last[j], u_count[j] = union[0], union[-1], len(union)
-            first[cross] = u_first[codes]
-            last[cross] = u_last[codes]
-            count[cross] = u_count[codes]
-    out["fixing_first"] = _to_datetime(first, ok)
-    out["fixing_last"] = _to_datetime(last, ok)
-    out["fixing_count"] = np.where(ok, count, 0).astype(np.int32)
+    """A cross rate averages each currency over its own fixings: report the union of both (in place)."""
+    cross = np.flatnonzero(ok & (src_row != base_row))
+    if not len(cross):
+        return
+    d_first = dst_leg.first.take(day_idx[cross])
+    d_last = dst_leg.last.take(day_idx[cross])
+    combos = pd.DataFrame({"k": src_row[cross], "f": first[cross], "l": last[cross], "df": d_first, "dl": d_last})
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(combos))
+    dst_ords = table.series(target).as_numpy()[0]
+    u_first = np.empty(len(uniq), dtype=np.int64)
+    u_last = np.empty(len(uniq), dtype=np.int64)
+    u_count = np.empty(len(uniq), dtype=np.int32)
+
+    def day(secs: int) -> int:
+        return secs // _DAY + _EPOCH
+
+    for j, (k, f, lst, df_, dl) in enumerate(uniq):
+        src_ords = table.series(leg_names[k]).as_numpy()[0]
+        a = src_ords[np.searchsorted(src_ords, day(f)) : np.searchsorted(src_ords, day(lst), side="right")]
+        b = dst_ords[np.searchsorted(dst_ords, day(df_)) : np.searchsorted(dst_ords, day(dl), side="right")]
+        union = np.union1d(a, b)
+        u_first[j], u_last[j], u_count[j] = (union[0] - _EPOCH) * _DAY, (union[-1] - _EPOCH) * _DAY, len(union)
+    first[cross] = u_first[codes]
+    last[cross] = u_last[codes]
+    count[cross] = u_count[codes]
 
 
 def _recompute(
     rows: np.ndarray[Any, Any],
     amounts: _Amounts,
     same: np.ndarray[Any, Any],
-    src_leg: np.ndarray[Any, Any],
-    legs: list[_Leg],
+    src_row: np.ndarray[Any, Any],
+    leg_names: tuple[str, ...],
+    table: RateTable,
+    kind: str,
+    lookback: int,
     dst_leg: _Leg | None,
-    day_c: np.ndarray[Any, Any],
+    day_idx: np.ndarray[Any, Any],
     target: str,
     mode: Rounding,
 ) -> dict[int, int]:
@@ -754,9 +773,9 @@ def _recompute(
         if same[i]:
             value = a.quantize(q, rounding=mode.decimal_mode)
         else:
-            k = int(src_leg[i])
-            d = int(day_c[i])
-            src = _exact_rate(legs[k], d) if k >= 0 else Decimal(1)
+            k = int(src_row[i])
+            d = int(day_idx[i])
+            src = _exact_rate(_leg(table, leg_names[k], kind, lookback), d) if k < len(leg_names) else Decimal(1)
             dst = _exact_rate(dst_leg, d) if dst_leg is not None else Decimal(1)
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
             value = unrounded.quantize(q, rounding=mode.decimal_mode)
@@ -770,10 +789,6 @@ def _exact_rate(leg: _Leg, day: int) -> Decimal:
 
 
 def _rate_reasons(
-    frame: pd.DataFrame,
-    amount: str,
-    currency: str,
-    date_col: str,
     rows: np.ndarray[Any, Any],
     names: list[str | None],
     codes: np.ndarray[Any, Any],

@@ -1,0 +1,173 @@
+"""Benchmark: convert and total 10 million synthetic pledges, and compare with currencyconverter.
+
+Run:  python benchmarks/convert_10m.py            (10,000,000 rows)
+      python benchmarks/convert_10m.py --rows 1e6
+
+What it does:
+
+1. Generates ``--rows`` synthetic pledges: 40 currencies of the bundled ECB
+   table (every one except ISK, whose 2008-2018 gap has no rates), dates
+   uniform over each currency's own range within 1999-2026 (weekends and
+   holidays included), float amounts with cents, 500 donors (categorical).
+   Rows that have no rate under ``daily`` (a day the source left blank for
+   that currency) are replaced by copies of other rows, so the timed runs
+   convert every row; their number is printed.
+2. Times ``convert_frame(df, "EUR")`` under ``daily`` and ``monthly_mean``
+   (the first call of each policy builds the per-currency lookup tables and is
+   timed separately as "cold"), then ``aggregate.totals(..., by=["donor",
+   "year"])`` on the converted frame.
+3. Times ``currency_converter.CurrencyConverter().convert`` in a Python loop
+   on a ``--sample`` of the rows (rate loading excluded) and prints the
+   per-row ratio.
+4. Prints peak memory (``ru_maxrss`` of the process: everything, the
+   10-million-row frame included) and how many rows the exactness check
+   recomputed in ``Decimal``.
+
+Targets (issue 4, on a 2-core machine): 10M rows converted and totalled in
+under 2 s; at least 50x faster per row than the currencyconverter loop; peak
+memory under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import aidtrack
+from aidtrack.aggregate import totals
+from aidtrack.frame import META_KEY, convert_frame
+
+EPOCH = 719163  # date(1970, 1, 1).toordinal()
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports kB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
+
+
+def timed(label: str, fn: Callable[[], Any], rows: int) -> tuple[Any, float]:
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<44} {seconds:7.3f} s  {rows / seconds / 1e6:8.2f} M rows/s")
+    return result, seconds
+
+
+def generate(rows: int, seed: int) -> pd.DataFrame:
+    table = aidtrack.bundled_table()
+    currencies = [c for c in table.currencies if c not in (table.base, "ISK")]
+    assert len(currencies) == 40, currencies
+    rng = np.random.default_rng(seed)
+    cur = rng.integers(0, len(currencies), rows)
+    firsts = np.array([table.series(c).as_numpy()[0][0] for c in currencies])
+    lasts = np.array([table.series(c).as_numpy()[0][-1] for c in currencies])
+    span = lasts[cur] - firsts[cur] + 1
+    ords = firsts[cur] + (rng.random(rows) * span).astype(np.int64)
+    donors = [f"Donor {i:03d}" for i in range(500)]
+    return pd.DataFrame(
+        {
+            "donor": pd.Categorical.from_codes(rng.zipf(1.3, rows) % len(donors), donors),
+            "amount": rng.integers(100_000, 100_000_000_000, rows) / 100,  # 1,000.00 to 1 billion, cents
+            "currency": pd.Categorical.from_codes(cur, currencies),
+            "date": (ords - EPOCH).astype("M8[D]").astype("M8[s]"),
+        }
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=float, default=10_000_000, help="rows to generate (default 10,000,000)")
+    parser.add_argument("--sample", type=int, default=20_000, help="rows for the currencyconverter loop")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    rows = int(args.rows)
+    print(f"aidtrack {aidtrack.__version__}, pandas {pd.__version__}, numpy {np.__version__}; {rows:,} rows")
+    print(f"peak memory before generating: {peak_mb():.0f} MB")
+
+    start = time.perf_counter()
+    df = generate(rows, args.seed)
+    print(f"generated in {time.perf_counter() - start:.1f} s")
+
+    print("cold (first call per policy; builds the lookup tables):")
+    checked, _ = timed("convert daily, errors='coerce' (cold)", lambda: convert_frame(df, "EUR", errors="coerce"), rows)
+    bad = checked["problem"].notna().to_numpy()
+    if bad.any():
+        good = np.flatnonzero(~bad)
+        fill = np.random.default_rng(args.seed + 1).choice(good, int(bad.sum()))
+        take = np.arange(rows)
+        take[np.flatnonzero(bad)] = fill
+        df = df.iloc[take].reset_index(drop=True)
+    print(f"  rows without a daily rate replaced by copies of other rows: {int(bad.sum()):,}")
+    del checked
+    timed("convert monthly_mean (cold)", lambda: convert_frame(df, "EUR", policy="monthly_mean"), rows)
+
+    print("warm:")
+    daily, t_daily = timed("convert daily", lambda: convert_frame(df, "EUR"), rows)
+    by_year, t_tot = timed(
+        "totals by donor x year (of the daily frame)", lambda: totals(daily, by=["donor", "year"]), rows
+    )
+    monthly, t_month = timed("convert monthly_mean", lambda: convert_frame(df, "EUR", policy="monthly_mean"), rows)
+    _, t_tot_m = timed(
+        "totals by donor x year (monthly_mean frame)", lambda: totals(monthly, by=["donor", "year"]), rows
+    )
+    meta_d, meta_m = daily.attrs[META_KEY], monthly.attrs[META_KEY]
+    del monthly
+    grand = by_year.attrs["grand_total"]
+    assert sum(by_year["total"]) == grand.amount, "groups must add up to the grand total"
+    print(f"  {len(by_year):,} donor-year groups, grand total {grand}; groups add up to it exactly")
+    for name, meta in (("daily", meta_d), ("monthly_mean", meta_m)):
+        print(
+            f"  {name}: {meta['recomputed']:,} rows ({meta['recomputed'] / rows:.4%}) recomputed exactly in Decimal; "
+            f"plain float rounding would have differed on {meta['float_differed']:,}"
+        )
+
+    print("currencyconverter loop:")
+    from currency_converter import CurrencyConverter
+
+    converter = CurrencyConverter(fallback_on_missing_rate=True)
+    pick = np.random.default_rng(args.seed + 2).choice(len(df), min(args.sample, len(df)), replace=False)
+    sample = df.iloc[pick]
+    triples = list(
+        zip(
+            sample["amount"].tolist(),
+            sample["currency"].astype(str).tolist(),
+            sample["date"].dt.date.tolist(),
+            strict=True,
+        )
+    )
+    errors = 0
+    gc.collect()
+    start = time.perf_counter()
+    for amount, currency, day in triples:
+        try:
+            converter.convert(amount, currency, "EUR", date=day)
+        except Exception:
+            errors += 1
+    t_cc = time.perf_counter() - start
+    per_cc = t_cc / len(triples)
+    per_daily = t_daily / rows
+    print(f"  {len(triples):,} rows in {t_cc:.3f} s: {per_cc * 1e6:.2f} us/row ({errors} raised)")
+
+    print("summary:")
+    total_daily = t_daily + t_tot
+    total_month = t_month + t_tot_m
+    print(f"  daily: convert + totals of {rows:,} rows: {total_daily:.3f} s (target < 2 s)")
+    print(f"  monthly_mean: convert + totals: {total_month:.3f} s (target < 2 s)")
+    print(f"  per row: aidtrack daily {per_daily * 1e9:.1f} ns, currencyconverter {per_cc * 1e9:.0f} ns")
+    print(f"  ratio: {per_cc / per_daily:.0f}x faster per row (target >= 50x)")
+    print(f"  peak memory (RSS): {peak_mb():.0f} MB (target < 2048 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
