@@ -143,16 +143,21 @@ def _check_converted(
 
 
 def _minor_units(conv: pd.DataFrame, meta: dict[str, Any]) -> np.ndarray[Any, Any]:
-    """The converted amounts as exact integers of minor units (int64, or Python ints if huge)."""
+    """The converted amounts as exact whole numbers of minor units.
+
+    A float64 array of integral values when they are below 2**50 (exact, and
+    what ``np.bincount`` sums without a copy), else int64 or Python ints.
+    """
     from .currency import minor_units
 
     mu = minor_units(meta["to"])
     col = conv[meta["converted"]]
     if pd.api.types.is_float_dtype(col.dtype):
         values = col.to_numpy(dtype=np.float64) * float(10**mu)
-        if len(values) == 0 or np.abs(values).max() < 2.0**50:
-            ints: np.ndarray[Any, Any] = np.rint(values).astype(np.int64)
-        return ints
+        top = max(float(np.fmax.reduce(values, initial=0.0)), -float(np.fmin.reduce(values, initial=0.0)))
+        if top < 2.0**50:
+            ints: np.ndarray[Any, Any] = np.rint(values, out=values)  # the float is k / 10**mu: k is exact
+            return ints
         # the float holds the nearest double to the exact figure: recover it through its repr
         exact: np.ndarray[Any, Any] = np.array([int(Decimal(repr(v)).scaleb(mu)) for v in col.tolist()], dtype=object)
         return exact
@@ -165,9 +170,15 @@ def _minor_units(conv: pd.DataFrame, meta: dict[str, Any]) -> np.ndarray[Any, An
 def _group_sums(groups: np.ndarray[Any, Any], minor: np.ndarray[Any, Any], size: int) -> list[int]:
     """Exact integer sums of ``minor`` per group code in ``0..size-1``."""
     n = len(minor)
+    if minor.dtype == np.float64 and n:
+        top = max(float(np.fmax.reduce(minor, initial=0.0)), -float(np.fmin.reduce(minor, initial=0.0)))
+        if top * n < 2**53:  # every partial sum is an exactly representable double
+            sums = np.bincount(groups, weights=minor, minlength=size)
+            return [int(v) for v in sums.tolist()]
+        minor = minor.astype(np.int64)
     if minor.dtype == np.int64 and n:
         top = int(np.abs(minor).max())
-        if top * n < 2**53:  # every partial sum is an exactly representable double
+        if top * n < 2**53:
             sums = np.bincount(groups, weights=minor.astype(np.float64), minlength=size)
             return [int(v) for v in sums.tolist()]
         if (top >> 26) * n < 2**53 and n < 2**27:  # split into two exact halves
@@ -181,9 +192,14 @@ def _group_sums(groups: np.ndarray[Any, Any], minor: np.ndarray[Any, Any], size:
 
 
 def _day_ordinals(conv: pd.DataFrame, meta: dict[str, Any]) -> np.ndarray[Any, Any]:
-    from .frame import _read_dates
+    from .frame import _DAY, _EPOCH, _read_dates
 
-    ords, bad = _read_dates(conv[meta["date"]])
+    col = conv[meta["date"]]
+    if col.dtype == np.dtype("M8[s]"):  # a converted row's date is a valid calendar date: the fast path
+        days: np.ndarray[Any, Any] = col.to_numpy().view(np.int64) // _DAY
+        days += _EPOCH
+        return days
+    ords, bad = _read_dates(col)
     if bad:  # pragma: no cover - a converted row always has a valid date
         raise InvalidFrameError(f"bad dates in a converted frame at positions {sorted(bad)[:10]}")
     return ords
@@ -200,9 +216,10 @@ def _period_codes(ords: np.ndarray[Any, Any], freq: str) -> tuple[np.ndarray[Any
 
     periods = pd.PeriodIndex((days - _EPOCH).astype("M8[D]"), freq=freq)
     pcodes, uniques = pd.factorize(periods, sort=True)
-    lookup = np.zeros(hi - lo + 1, dtype=np.int64)
+    lookup = np.zeros(hi - lo + 1, dtype=np.int32)
     lookup[days - lo] = pcodes
-    return lookup[ords - lo], list(uniques)
+    codes: np.ndarray[Any, Any] = lookup.take(ords - lo)
+    return codes, list(uniques)
 
 
 def _column_codes(col: pd.Series, *, blank_na: bool) -> tuple[np.ndarray[Any, Any], list[Any]]:
@@ -211,13 +228,11 @@ def _column_codes(col: pd.Series, *, blank_na: bool) -> tuple[np.ndarray[Any, An
     if isinstance(col.dtype, pd.CategoricalDtype):
         cats = list(col.cat.categories)
         order = sorted(range(len(cats)), key=lambda k: cats[k])
-        rank = np.empty(len(cats) + 1, dtype=np.int64)
+        rank = np.empty(len(cats) + 1, dtype=np.int32)
         rank[np.array(order, dtype=np.int64)] = np.arange(len(cats))
-        rank[len(cats)] = len(cats)
-        codes = col.cat.codes.to_numpy().astype(np.int64)
-        codes[codes < 0] = len(cats)
+        rank[len(cats)] = len(cats)  # code -1 (missing) picks this last entry
         labels: list[Any] = [cats[k] for k in order] + [None]
-        return rank[codes], labels
+        return rank[col.cat.codes.to_numpy()], labels
     codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=False)
     return np.asarray(codes, dtype=np.int64), [None if pd.isna(u) else u for u in uniques]
 
@@ -310,7 +325,7 @@ def totals(
         present = np.arange(size)
         group_ids = present
     counts = np.bincount(flat, minlength=size)
-    bounds = np.bincount(flat, weights=bound.astype(np.float64), minlength=size)
+    bounds = np.bincount(flat[bound], minlength=size) if bound.any() else np.zeros(size, dtype=np.int64)
     sums = _group_sums(flat, minor, size)
 
     columns: dict[str, Any] = {}

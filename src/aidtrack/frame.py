@@ -31,6 +31,7 @@ The output keeps every input column and adds:
 ``rate_source``     the rate source's key (``ecb-bundled``); missing for a row
                     already in the target currency, which needs no rate
 ``problem``         only with ``errors="coerce"``: why the row has no result
+                    (categorical; missing for rows that converted)
 ==================  ===========================================================
 
 ``df.attrs["aidtrack"]`` records the target currency, the policy, the rounding,
@@ -565,10 +566,17 @@ def convert_frame(
         fixed = pol.on.toordinal() - o0
         day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
     else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
-        day_idx = np.minimum((ords - o0).view(np.uint64), np.uint64(ndays)).view(np.int64)
+        day_idx = ords - o0
+        np.minimum(day_idx.view(np.uint64), np.uint64(ndays), out=day_idx.view(np.uint64))
     flat = src_row * width + day_idx
+    # fresh arrays are reused in place (out=): at 10 million rows, page faults on new memory cost more
+    # than the arithmetic
     src_rate = stack["rate"].take(flat)
-    r = 1.0 / src_rate if dst_leg is None else dst_leg.rate.take(day_idx) / src_rate
+    if dst_leg is None:
+        r = np.divide(1.0, src_rate, out=src_rate)
+    else:
+        r = dst_leg.rate.take(day_idx)
+        np.divide(r, src_rate, out=r)
     del src_rate
     if any_same:
         r[same] = 1.0
@@ -593,17 +601,20 @@ def convert_frame(
         # a row is "risky" when the float result may lie on the other side of a rounding boundary
         # than the exact one; a cheap global bound first, then the per-row bound on the few candidates
         top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
-        frac = scaled - rounded
-        np.abs(frac, out=frac)
-        candidates = np.flatnonzero(frac >= 0.5 - top * _REL_TOL) if top < _MAX_SCALED else np.arange(n)
+        frac = np.subtract(scaled, rounded, out=scaled)  # exact (Sterbenz); scaled = rounded + frac
+        del scaled
+        if top < _MAX_SCALED:
+            edge = 0.5 - top * _REL_TOL
+            candidates = np.flatnonzero((frac >= edge) | (frac <= -edge))
+        else:
+            candidates = np.arange(n)
+        near_frac = np.abs(frac[candidates])
+        near = np.abs(rounded[candidates] + frac[candidates])
         del frac
-        near = scaled[candidates]
-        far = np.abs(near - rounded[candidates]) < 0.5 - np.abs(near) * _REL_TOL
-        exact_rows = candidates[~far | (np.abs(near) >= _MAX_SCALED)]
+        exact_rows = candidates[(near_frac >= 0.5 - near * _REL_TOL) | (near >= _MAX_SCALED)]
         if not all_valid:
             exact_rows = exact_rows[valid[exact_rows]]
             rounded[~valid] = np.nan
-    del scaled
     big: dict[int, int] = {}
     differed = 0
     if len(exact_rows):
@@ -632,12 +643,14 @@ def convert_frame(
         valid_rows = np.flatnonzero(valid).tolist()
         for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
             dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu)
-        out[into] = pd.Series(dec_values, index=frame.index, dtype=object)
+        _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
     else:
-        out[into] = rounded / scale if mu else rounded
+        if mu:
+            rounded /= scale
+        _put(out, into, rounded)
     if not all_valid:
         r[~valid] = np.nan
-    out["rate"] = r
+    _put(out, "rate", r)
 
     # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
     def fixing(name: str) -> np.ndarray[Any, Any]:
@@ -654,22 +667,25 @@ def convert_frame(
         first, last, count = fixing("first"), fixing("last"), fixing("count")
         if dst_leg is not None:
             _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
-        out["fixing_first"] = first.view("M8[s]")
-        out["fixing_last"] = last.view("M8[s]")
-        out["fixing_count"] = count
+        _put(out, "fixing_first", first.view("M8[s]"))
+        _put(out, "fixing_last", last.view("M8[s]"))
+        _put(out, "fixing_count", count)
     else:
-        out["fixing_date"] = fixing("first").view("M8[s]")
+        _put(out, "fixing_date", fixing("first").view("M8[s]"))
     src_name = table.info.key
     source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
-    out["rate_source"] = pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name]))
+    _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
     problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
     if errors == "coerce":
-        problem_col: list[str | None] = [None] * n
+        # a categorical column: one small code per row, each distinct reason stored once
+        reasons = sorted({p.reason for p in problems})
+        code_of = {r: k for k, r in enumerate(reasons)}
+        problem_codes = np.full(n, -1, dtype=np.int32)
         for p in problems:
-            problem_col[p.position] = p.reason
-        out["problem"] = pd.Series(problem_col, index=frame.index, dtype=object)
+            problem_codes[p.position] = code_of[p.reason]
+        _put(out, "problem", pd.Categorical.from_codes(problem_codes, dtype=pd.CategoricalDtype(reasons)))
     out.attrs[META_KEY] = {
         "to": target,
         "policy": policy_name(pol),
@@ -684,6 +700,12 @@ def convert_frame(
         "float_differed": differed,
     }
     return out
+
+
+def _put(frame: pd.DataFrame, name: str, values: Any) -> None:
+    """Add a column without copying ``values`` (a fresh array nothing else refers to)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index, copy=False)
+    frame.insert(len(frame.columns), name, series)
 
 
 def _problems(frame: pd.DataFrame, currency: str, date: str, reasons: dict[int, str]) -> list[ConversionProblem]:
