@@ -558,7 +558,9 @@ def convert_frame(
 
     kind = policy_name(pol) if isinstance(pol, RatePolicy) else "daily"
     stack = _stack(table, leg_names, kind, max_lookback_days)
-    dst_leg = None if target == table.base else _leg(table, target, kind, max_lookback_days)
+    needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
+    # a target the table lacks fails every row that needs a rate: say so once, as convert() would
+    dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
     o0, o_end = _days(table)
     ndays = o_end - o0 + 1
     width = ndays + 1
