@@ -36,9 +36,11 @@ row rather than read as text.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -199,7 +201,24 @@ def _excel_cell(value: Any, data_type: str, column: str) -> str | None:
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return _decode_cr(str(value))
+
+
+# An .xlsx file is XML, whose parsers turn a carriage return into a line feed; Excel writes it
+# as "_x000D_" (and a literal "_x000D_" as "_x005F_x000D_"), and so does aidtrack, both ways.
+_CR_TOKENS = re.compile(r"_x005F_x000D_|_x000D_")
+
+
+def _encode_cr(text: str) -> str:
+    if "\r" not in text and "_x000D_" not in text:
+        return text
+    return re.sub(r"_x000D_|\r", lambda m: "_x005F_x000D_" if m.group(0) == "_x000D_" else "_x000D_", text)
+
+
+def _decode_cr(text: str) -> str:
+    if "_x000D_" not in text:
+        return text
+    return _CR_TOKENS.sub(lambda m: "_x000D_" if m.group(0).startswith("_x005F") else "\r", text)
 
 
 def _read_excel(path: str | os.PathLike[str], where: str, sheet: str | None) -> list[Pledge]:
@@ -381,6 +400,8 @@ def _write_excel_rows(
                 value = str(value)
             elif isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
+            elif isinstance(value, str):
+                value = _encode_cr(value)
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str) and guard(value):
                 cell.data_type = "s"  # text, never a formula
@@ -425,7 +446,8 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], format: Forma
                 object
             )
     if fmt == "csv":
-        atomic_write_text(target, flat.to_csv(index=False, lineterminator="\n"))
+        # text fields quoted: a lone carriage return in a note must not read back as a line break
+        atomic_write_text(target, flat.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC))
     elif fmt == "json":
         atomic_write_text(target, flat.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
     else:

@@ -234,6 +234,9 @@ def write_pledges_csv(
 
 def _write(pledges: Iterable[Pledge], fh: IO[str], cols: list[str]) -> None:
     writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    # the csv module quotes a field with "\n" but not one with a lone "\r" (not in the line
+    # terminator), which a reader then takes for a line break: quote every field of such a row
+    quoted = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     from .formula import guard_text
 
@@ -241,4 +244,4 @@ def _write(pledges: Iterable[Pledge], fh: IO[str], cols: list[str]) -> None:
         row = pledge_to_row(p)
         for name in GUARDED_COLUMNS:
             row[name] = guard_text(row[name])
-        writer.writerow(row)
+        (quoted if any("\r" in v for v in row.values()) else writer).writerow(row)

@@ -1,0 +1,285 @@
+"""Pledge files (CSV, JSON, Parquet, Excel) and frames: round trips, bad rows with locations, the formula guard."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aidtrack
+from aidtrack import Money, Pledge, PledgeFileError
+from aidtrack.aggregate import totals
+from aidtrack.collection import FRAME_COLUMNS, Pledges, frame_to_pledges, pledges_to_frame
+from aidtrack.formats import detect_format, read_pledges, write_frame, write_pledges
+from aidtrack.formula import guard_text, needs_guard, unguard_text
+from aidtrack.pledgefile import read_pledges_csv, write_pledges_csv
+
+SUFFIXES = [".csv", ".json", ".parquet", ".xlsx"]
+NASTY = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "\r=1",
+    "'quoted",
+    "''twice",
+    "'=both",
+    'plain, with "quotes" and, commas',
+    "Ünïcødé – ✓",
+]
+
+
+def nasty_pledges() -> list[Pledge]:
+    out = []
+    for k, text in enumerate(NASTY):
+        out.append(
+            Pledge(
+                donor=text if text.strip() else "x",
+                announced=date(2024, 1, 1 + k),
+                amount=Money(Decimal(10 + k) ** 20 / 7 if k % 2 else "12345678901234567890.123456", "USD"),
+                notes=text,
+                recipient=text.strip() or "Ukraine",
+                source={"title": text, "publisher": text, "url": "https://example.org/a?b=1"},
+                qualifier="at_least" if k % 3 == 0 else "exact",
+                period={"start": "2024-01-01", "end": "2025-12-31"} if k % 2 else None,
+            )
+        )
+    return out
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12) | st.sampled_from(NASTY)
+pledge_strategy = st.builds(
+    lambda donor, notes, title, day, amount, currency: Pledge(
+        donor=donor,
+        announced=day,
+        amount=Money(amount, currency),
+        notes=notes,
+        source={"title": title} if title and title.strip() else None,
+    ),
+    text.filter(lambda s: bool(s.split())),
+    st.none() | text,
+    st.none() | text,
+    st.dates(date(1999, 1, 1), date(2026, 12, 31)),
+    st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10) ** 18, places=3, allow_nan=False),
+    st.sampled_from(["EUR", "USD", "JPY", "CAD"]),
+)
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_round_trip_of_nasty_pledges(tmp_path: Path, suffix: str) -> None:
+    pledges = nasty_pledges()
+    path = tmp_path / f"pledges{suffix}"
+    write_pledges(pledges, path)
+    back = read_pledges(path)
+    assert isinstance(back, Pledges)
+    assert list(back) == pledges
+    assert [p.id for p in back] == [p.id for p in pledges]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(pledges=st.lists(pledge_strategy, max_size=6))
+def test_round_trip_property(tmp_path: Path, pledges: list[Pledge]) -> None:
+    for suffix in SUFFIXES:
+        path = tmp_path / f"p{suffix}"
+        write_pledges(pledges, path)
+        assert list(read_pledges(path)) == pledges, suffix
+    assert frame_to_pledges(pledges_to_frame(pledges)) == pledges
+
+
+def test_frame_round_trip_and_columns() -> None:
+    pledges = nasty_pledges()
+    frame = pledges_to_frame(pledges)
+    assert tuple(frame.columns) == FRAME_COLUMNS
+    assert frame["date"].dtype == "datetime64[s]"
+    assert isinstance(frame["amount"].iloc[0], Decimal)
+    assert frame_to_pledges(frame) == pledges
+    assert Pledges.from_frame(frame) == Pledges(pledges)
+    assert frame.aidtrack.to_pledges() == pledges
+    # order of columns is free; the id may be dropped
+    assert frame_to_pledges(frame[list(reversed(frame.columns))].drop(columns="id")) == pledges
+
+
+def test_frame_bad_rows_are_all_reported_with_their_location() -> None:
+    frame = pledges_to_frame(nasty_pledges()[:4])
+    frame.index = ["a", "b", "c", "d"]
+    frame.loc["b", "currency"] = "XYZ"
+    frame.loc["c", "amount"] = Decimal(-5)
+    frame.loc["d", "notes"] = "edited"  # the id no longer matches
+    with pytest.raises(PledgeFileError) as info:
+        frame_to_pledges(frame)
+    problems = info.value.problems
+    assert [p.line for p in problems] == [2, 3, 4]
+    text = str(info.value)
+    assert "row 2 (index 'b')" in text and "XYZ" in text
+    assert "row 3 (index 'c')" in text and "greater than zero" in text
+    assert "row 4 (index 'd')" in text and "does not match" in text
+    with pytest.raises(PledgeFileError, match="unknown column"):
+        frame_to_pledges(frame.assign(extra=1))
+    assert len(frame_to_pledges(frame.iloc[:1].assign(extra=1), extra="ignore")) == 1
+    with pytest.raises(PledgeFileError, match="missing required column"):
+        frame_to_pledges(frame.drop(columns="currency"))
+
+
+def test_csv_guard_in_the_file_and_read_back(tmp_path: Path) -> None:
+    pledges = nasty_pledges()
+    path = tmp_path / "p.csv"
+    write_pledges_csv(pledges, path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row, pledge in zip(rows, pledges, strict=True):
+        for column in ("donor", "notes", "source_title", "source_publisher", "recipient"):
+            cell = row[column]
+            assert not needs_guard(cell), (column, cell)  # no cell starts a formula
+            assert unguard_text(cell) == (pledge.notes if column == "notes" else unguard_text(cell))
+    assert rows[0]["donor"] == "'" + NASTY[0]
+    assert rows[6]["donor"] == "''quoted"
+    assert read_pledges_csv(path) == pledges
+    # ordinary text is written unchanged
+    plain = Pledge(donor="Norway", announced="2025-01-09", amount=Money(5, "EUR"))
+    write_pledges_csv([plain], path)
+    assert "\nNorway,2025-01-09,5,EUR," in path.read_text()
+
+
+def test_guard_functions() -> None:
+    for value in [*NASTY, "", "Norway", "a=b", "'"]:
+        guarded = guard_text(value)
+        assert not needs_guard(guarded)
+        assert unguard_text(guarded) == value
+
+
+def test_excel_cells_are_text_not_formulas(tmp_path: Path) -> None:
+    pledges = nasty_pledges()
+    path = tmp_path / "p.xlsx"
+    write_pledges(pledges, path)
+    sheet = openpyxl.load_workbook(path)["Pledges"]
+    header = [c.value for c in sheet[1]]
+    assert tuple(header) == FRAME_COLUMNS
+    donor = header.index("donor") + 1
+    for row in range(2, len(pledges) + 2):
+        cell = sheet.cell(row=row, column=donor)
+        assert cell.data_type == "s"
+        if needs_guard(cell.value):
+            assert cell.quotePrefix
+    assert sheet.cell(row=2, column=donor).value == NASTY[0]  # the value itself is unchanged
+    date_cell = sheet.cell(row=2, column=header.index("date") + 1)
+    assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
+    # exact amounts: a number when a number holds it, else text
+    amount = header.index("amount") + 1
+    assert sheet.cell(row=2, column=amount).value == "12345678901234567890.123456"
+
+
+def test_excel_bad_rows_name_sheet_and_row(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Pledges"
+    ws.append(["donor", "date", "amount", "currency"])
+    ws.append(["Canada", date(2025, 1, 9), 440_000_000, "CAD"])
+    ws.append(["Norway", date(2025, 1, 9), "lots", "EUR"])
+    ws.append([None, None, None, None])  # an empty row is skipped
+    ws.append(["Japan", date(2025, 1, 9), "=A1*2", "JPY"])
+    ws.append(["Chile", "9 Jan 2025", 5, "CLP"])
+    wb.save(path)
+    with pytest.raises(PledgeFileError) as info:
+        read_pledges(path)
+    text = str(info.value)
+    assert "sheet 'Pledges'" in text
+    assert [p.line for p in info.value.problems] == [3, 5, 6]
+    assert "row 3: " in text and "'lots'" in text
+    assert "row 5: " in text and "formula" in text
+    assert "row 6: " in text and "9 Jan 2025" in text
+    with pytest.raises(PledgeFileError, match="no sheet 'Other'"):
+        read_pledges(path, sheet="Other")
+
+
+def test_json_bad_records(tmp_path: Path) -> None:
+    good = nasty_pledges()[0].model_dump(mode="json")
+    bad = dict(good, amount={"amount": "-1", "currency": "USD"})
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([good, bad, "not an object", dict(good, id="0" * 16)]))
+    with pytest.raises(PledgeFileError) as info:
+        read_pledges(path)
+    assert [p.line for p in info.value.problems] == [2, 3, 4]
+    assert "pledge 2: " in str(info.value) and "pledge 4: " in str(info.value)
+    path.write_text("{not json")
+    with pytest.raises(PledgeFileError, match="not JSON"):
+        read_pledges(path)
+    path.write_text(json.dumps({"pledges": [good]}))
+    assert len(read_pledges(path)) == 1
+
+
+def test_parquet_types_and_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    write_pledges(nasty_pledges(), path)
+    schema = pq.read_schema(path)
+    assert schema.field("date").type == pa.date32()
+    assert schema.field("amount").type == pa.string()
+    table = pa.table(
+        {
+            "donor": ["Canada", "Norway"],
+            "date": pa.array([date(2025, 1, 9), None], type=pa.date32()),
+            "amount": ["440000000", "2e9"],
+            "currency": ["CAD", "EUR"],
+        }
+    )
+    pq.write_table(table, path)
+    with pytest.raises(PledgeFileError) as info:
+        read_pledges(path)
+    assert "row 2: " in str(info.value) and "date" in str(info.value)
+
+
+def test_writes_are_atomic(tmp_path: Path) -> None:
+    pledges = nasty_pledges()
+    for suffix in SUFFIXES:
+        path = tmp_path / f"keep{suffix}"
+        write_pledges(pledges, path)
+        before = path.read_bytes()
+        with pytest.raises(AttributeError):
+            write_pledges([*pledges, "not a pledge"], path)  # type: ignore[list-item]
+        assert path.read_bytes() == before, suffix
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_formats_and_errors() -> None:
+    assert detect_format("a.CSV") == "csv" and detect_format("a.pq") == "parquet"
+    with pytest.raises(ValueError, match="cannot tell the format"):
+        detect_format("a.txt")
+    with pytest.raises(ValueError, match="unknown format"):
+        detect_format("a.csv", "xml")  # type: ignore[arg-type]
+
+
+def test_write_frame_guards_text_and_keeps_totals_exact(tmp_path: Path) -> None:
+    pledges = nasty_pledges()
+    table = totals(pledges, "EUR", ["donor", "quarter"])
+    csv_path = tmp_path / "t.csv"
+    write_frame(table, csv_path)
+    back = pd.read_csv(csv_path, dtype=str)
+    assert all(not needs_guard(v) for v in back["donor"])
+    assert [Decimal(v) for v in back["total"]] == list(table["total"])
+    assert list(back["quarter"]) == [str(q) for q in table["quarter"]]
+    xlsx = tmp_path / "t.xlsx"
+    write_frame(table, xlsx)
+    sheet = openpyxl.load_workbook(xlsx).active
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    for suffix in (".json", ".parquet"):
+        write_frame(table, tmp_path / f"t{suffix}")
+    assert pd.read_parquet(tmp_path / "t.parquet")["total"].map(Decimal).tolist() == list(table["total"])
+    assert [Decimal(r["total"]) for r in json.loads((tmp_path / "t.json").read_text())] == list(table["total"])
+
+
+def test_top_level_names() -> None:
+    assert aidtrack.read_pledges is read_pledges
+    assert aidtrack.pledges_to_frame is pledges_to_frame
