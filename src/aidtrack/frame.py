@@ -795,14 +795,15 @@ def _recompute(
     for i in rows.tolist():
         a = amounts.decimal(i)
         if same[i]:
-            value = a.quantize(q, rounding=mode.decimal_mode)
+            value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         else:
             k = int(src_row[i])
             d = int(day_idx[i])
             src = _exact_rate(_leg(table, leg_names[k], kind, lookback), d) if k < len(leg_names) else Decimal(1)
             dst = _exact_rate(dst_leg, d) if dst_leg is not None else Decimal(1)
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
-            value = unrounded.quantize(q, rounding=mode.decimal_mode)
+            # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
+            value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         out[i] = int(value.scaleb(mu))
     return out
 
