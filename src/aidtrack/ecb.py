@@ -436,8 +436,9 @@ def merge_tables(old: RateTable, new: RateTable, *, info: SourceInfo | None = No
                     merged[o] = v
                 elif Decimal(have) != Decimal(v):
                     conflicts.append(f"{cur} {date.fromordinal(o).isoformat()}: {have} vs {v}")
-        ords = sorted(merged)
-        columns[cur] = Series(cur, array("l", ords), [merged[o] for o in ords])
+        if merged:  # a column with no fixing at all (all N/A) is not a currency of the table
+            ords = sorted(merged)
+            columns[cur] = Series(cur, array("l", ords), [merged[o] for o in ords])
     if conflicts:
         shown = "; ".join(conflicts[:10]) + (f"; ... {len(conflicts) - 10} more" if len(conflicts) > 10 else "")
         raise RateDataError(f"{len(conflicts)} fixing(s) differ between the two: {shown}", where=where)

@@ -204,7 +204,8 @@ class RemoteSource(Generic[T]):
         self.bundled_fallback = self.default_bundled_fallback if bundled_fallback is None else bundled_fallback
         self._clock = clock or (lambda: datetime.now(UTC))
         self._memo: tuple[T, datetime, bool] | None = None
-        self._lock = threading.Lock()
+        self._fetched: list[DownloadRecord] = []
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, cache={str(self.cache.path)!r})"
@@ -344,6 +345,7 @@ class RemoteSource(Generic[T]):
         """
         started = self.now()
         with self.cache.lock(self.key):
+            self._fetched = []
             previous: CachedBytes | None
             try:
                 previous = self.cache.read(self.key)
@@ -385,8 +387,8 @@ class RemoteSource(Generic[T]):
                 meta=outcome.meta,
             )
             self.refresh()
-            fetched = tuple(d.url for d in outcome.downloads if d.retrieved >= started)
-            size = sum(d.size for d in outcome.downloads if d.retrieved >= started)
+            fetched = tuple(d.url for d in self._fetched)
+            size = sum(d.size for d in self._fetched)
             log.info("%s: cached %s to %s", self.key, entry.first_date, entry.last_date)
             return UpdateResult(self.key, "updated", entry, prev_last, size, fetched)
 
@@ -424,6 +426,7 @@ class RemoteSource(Generic[T]):
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
             )
+            self._fetched.append(new)
         return fetched, new
 
     def _info(self, entry: CacheEntry, path: str) -> dict[str, Any]:

@@ -1,0 +1,407 @@
+"""The pure parsers of the live sources: ECB XML, merging, SDMX CSV, Valet and Frankfurter JSON, user tables."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from types import ModuleType
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aidtrack import convert
+from aidtrack.ecb import (
+    merge_tables,
+    parse_eurofxref_csv,
+    parse_eurofxref_xml,
+    parse_eurofxref_zip,
+    write_eurofxref_csv,
+    write_eurofxref_zip,
+)
+from aidtrack.errors import RateDataError
+from aidtrack.frankfurter import parse_frankfurter_json
+from aidtrack.money import Money
+from aidtrack.policy import RatePolicy, quote
+from aidtrack.ratetable import RateTable
+from aidtrack.sdmx import compare_means, parse_sdmx_averages, parse_sdmx_csv
+from aidtrack.sources import bundled_table
+from aidtrack.usertable import rate_table_from_frame, read_rate_table_csv
+from aidtrack.valet import parse_valet_json, valet_quote
+
+
+# -- ECB XML ----------------------------------------------------------------------------
+@pytest.mark.parametrize("q", ['"', "'"])
+def test_90d_xml_parses_with_either_quote(payloads: ModuleType, q: str) -> None:
+    days = payloads.real_days(64)
+    t = parse_eurofxref_xml(payloads.ecb_xml(days, quote=q))
+    assert t.base == "EUR"
+    assert t.info.last_date == date(2026, 10, 30)
+    assert t.info.first_date == date.fromisoformat(days[-1][0])
+    assert t.series("USD").rate(t.series("USD").index_of(date(2026, 10, 30))) == Decimal("1.1172")
+    assert t.series("JPY").raw[-1] == "175.68"
+    assert len(t.calendar) == 64
+
+
+def test_daily_xml_one_day(payloads: ModuleType) -> None:
+    t = parse_eurofxref_xml(payloads.ecb_xml(payloads.real_days(1)))
+    assert t.info.first_date == t.info.last_date == date(2026, 10, 30)
+    assert Decimal(t.series("GBP").raw[0]) == Decimal("0.8338")
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b"", "not well-formed"),
+        (b"<gesmes:Envelope xmlns:gesmes='http://www.gesmes.org/xml/2002-08-01'><Cube>", "not well-formed"),
+        (b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "HTML page"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><x>&b;</x>',
+            "document type",
+        ),
+        (b"<rates><Cube time='2026-10-30'/></rates>", "root element"),
+    ],
+)
+def test_malformed_xml_is_refused(body: bytes, match: str) -> None:
+    with pytest.raises(RateDataError, match=match):
+        parse_eurofxref_xml(body)
+
+
+def _one_day_xml(inner: str) -> bytes:
+    return (
+        "<gesmes:Envelope xmlns:gesmes='http://www.gesmes.org/xml/2002-08-01' "
+        "xmlns='http://www.ecb.int/vocabulary/2002-08-01/eurofxref'><Cube>" + inner + "</Cube></gesmes:Envelope>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("inner", "match"),
+    [
+        ("", "no rates"),
+        ("<Cube time='2026-13-01'><Cube currency='USD' rate='1.1'/></Cube>", "invalid day"),
+        ("<Cube time='2026-10-30'><Cube currency='USD' rate='-1.1'/></Cube>", "invalid USD rate"),
+        ("<Cube time='2026-10-30'><Cube currency='USD' rate='0'/></Cube>", "positive"),
+        ("<Cube time='2026-10-30'><Cube currency='XYZ' rate='1.1'/></Cube>", "unknown currency"),
+        ("<Cube time='2026-10-30'><Cube currency='USD'/></Cube>", "lacks"),
+        (
+            "<Cube time='2026-10-30'><Cube currency='USD' rate='1.1'/><Cube currency='USD' rate='1.2'/></Cube>",
+            "twice",
+        ),
+        (
+            "<Cube time='2026-10-30'><Cube currency='USD' rate='1.1'/></Cube>"
+            "<Cube time='2026-10-30'><Cube currency='USD' rate='1.1'/></Cube>",
+            "twice",
+        ),
+        ("<Cube time='2026-10-30'></Cube>", "no rates"),
+    ],
+)
+def test_bad_xml_content_is_refused(inner: str, match: str) -> None:
+    with pytest.raises(RateDataError, match=match):
+        parse_eurofxref_xml(_one_day_xml(inner))
+
+
+# -- merging ------------------------------------------------------------------------------
+def _t(rows: list[tuple[str, str, str]], name: str = "t") -> RateTable:
+    return RateTable.from_rows(rows, base="EUR", key=name, name=name)
+
+
+def test_merge_extends_history_with_overlap(payloads: ModuleType) -> None:
+    old = parse_eurofxref_zip(payloads.hist_zip(payloads.real_days(200)))
+    new = parse_eurofxref_xml(payloads.ecb_xml(payloads.real_days(20) + payloads.november()))
+    m = merge_tables(old, new)
+    assert m.info.first_date == old.info.first_date
+    assert m.info.last_date == date(2026, 11, 24)
+    assert m.info.key == old.info.key
+    assert len(m.calendar) == 200 + len(payloads.november())
+    assert quote(m, "USD", date(2026, 11, 24)).rate == Decimal("1.1196")
+    assert quote(m, "USD", date(2026, 3, 2)).rate == quote(old, "USD", date(2026, 3, 2)).rate
+    # the inputs are untouched
+    assert old.info.last_date == date(2026, 10, 30)
+
+
+def test_merge_across_a_weekend_is_not_a_gap() -> None:
+    old = _t([("2026-10-29", "USD", "1.1"), ("2026-10-30", "USD", "1.2")])  # Thursday, Friday
+    new = _t([("2026-11-02", "USD", "1.3")])  # Monday
+    assert merge_tables(old, new).bounds("USD") == (date(2026, 10, 29), date(2026, 11, 2))
+
+
+def test_merge_refuses_a_gap() -> None:
+    old = _t([("2026-10-30", "USD", "1.2")])
+    new = _t([("2026-11-03", "USD", "1.3")])  # Monday 11-02 would be missing
+    with pytest.raises(RateDataError, match=r"from 2026-11-02 on would be missing"):
+        merge_tables(old, new)
+
+
+def test_merge_refuses_conflicting_fixings_but_accepts_equal_values() -> None:
+    old = _t([("2026-10-30", "USD", "1.10"), ("2026-10-30", "JPY", "175.68")])
+    same = _t([("2026-10-30", "USD", "1.1"), ("2026-11-02", "USD", "1.3")])
+    assert merge_tables(old, same).series("USD").raw == ["1.10", "1.3"]
+    other = _t([("2026-10-30", "USD", "1.11"), ("2026-10-30", "JPY", "175.69")])
+    with pytest.raises(RateDataError, match=r"2 fixing\(s\) differ.*USD 2026-10-30: 1.10 vs 1.11"):
+        merge_tables(old, other)
+
+
+def test_merge_keeps_discontinued_and_adds_new_currencies() -> None:
+    old = _t([("2026-10-29", "BGN", "1.9558"), ("2026-10-30", "USD", "1.2")])
+    new = _t([("2026-10-30", "USD", "1.2"), ("2026-11-02", "ISK", "150.1")])
+    m = merge_tables(old, new)
+    assert m.currencies == ("BGN", "EUR", "ISK", "USD")
+    assert m.series("BGN").raw == ["1.9558"]
+
+
+def test_merge_refuses_different_bases() -> None:
+    cad = RateTable.from_rows([("2026-10-30", "USD", "0.73")], base="CAD", key="c", name="c")
+    with pytest.raises(RateDataError, match="different bases"):
+        merge_tables(_t([("2026-10-30", "USD", "1.2")]), cad)
+
+
+@settings(max_examples=25, deadline=None)
+@given(split=st.integers(min_value=1, max_value=59), overlap=st.integers(min_value=0, max_value=10))
+def test_merging_two_parts_of_a_history_gives_the_history(split: int, overlap: int) -> None:
+    full = bundled_table()
+    days = [date.fromordinal(o) for o in full.calendar[-60:]]
+    cut = days[split]
+    rows = [
+        (d, c, full.series(c).raw[full.series(c).index_of(d)])
+        for d in days
+        for c in ("USD", "JPY", "GBP")
+        if full.series(c).index_of(d) is not None
+    ]
+    whole = _t([(d.isoformat(), c, v) for d, c, v in rows])
+    old = _t([(d.isoformat(), c, v) for d, c, v in rows if d < cut])
+    new = _t([(d.isoformat(), c, v) for d, c, v in rows if d >= days[max(0, split - overlap)]])
+    m = merge_tables(old, new)
+    assert list(m.calendar) == list(whole.calendar)
+    for c in ("USD", "JPY", "GBP"):
+        assert m.series(c).raw == whole.series(c).raw
+
+
+def test_written_history_reads_back_the_same(payloads: ModuleType) -> None:
+    t = parse_eurofxref_zip(payloads.hist_zip(payloads.real_days(300)))
+    again = parse_eurofxref_zip(write_eurofxref_zip(t))
+    assert again.currencies == t.currencies
+    assert list(again.calendar) == list(t.calendar)
+    for c in (c for c in t.currencies if c != "EUR"):
+        assert again.series(c).raw == t.series(c).raw
+    assert write_eurofxref_zip(t) == write_eurofxref_zip(again)  # deterministic bytes
+    assert parse_eurofxref_csv(write_eurofxref_csv(t)).info.last_date == date(2026, 10, 30)
+
+
+# -- SDMX ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("dataonly", [False, True])
+def test_sdmx_daily_csv(payloads: ModuleType, dataonly: bool) -> None:
+    rows = [("2026-09-03", "USD", "1.1615"), ("2026-09-04", "USD", "NaN"), ("2026-09-04", "CAD", "1.6012"),
+            ("2026-09-07", "USD", "")]  # fmt: skip
+    t = parse_sdmx_csv(payloads.sdmx_csv(rows, dataonly=dataonly), url="http://127.0.0.1/x")
+    assert t.base == "EUR"
+    assert t.series("USD").raw == ["1.1615"]  # NaN and empty mean no value
+    assert t.series("CAD").raw == ["1.6012"]
+    assert t.info.url == "http://127.0.0.1/x"
+    assert t.info.sha256
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b"", "empty"),
+        (b"<html><body>Error</body></html>", "HTML"),
+        (b"KEY,FREQ,TIME_PERIOD\nx,D,2026-01-01\n", "missing column"),
+        (
+            b"KEY,FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nEXR.D.USD.EUR.SP00.A,D,USD,EUR,2026-09-03\n",
+            "expected 6 fields",
+        ),
+        (b"FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nD,USD,EUR,2026-09-03,abc\n", "invalid USD rate"),
+        (b"FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nD,USD,EUR,03/09/2026,1.1\n", "invalid period"),
+        (b"FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nM,USD,EUR,2026-09,1.1\n", "frequency 'M'"),
+        (b"FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nD,USD,USD,2026-09-03,1.1\n", "denominator"),
+        (b"FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nD,USD,EUR,2026-09-03,NaN\n", "no observations"),
+        (b'FREQ,CURRENCY,CURRENCY_DENOM,TIME_PERIOD,OBS_VALUE\nD,USD,EUR,"2026-09-03,1.1\n', "expected 5 fields"),
+    ],
+)
+def test_malformed_sdmx_csv_is_refused(body: bytes, match: str) -> None:
+    with pytest.raises(RateDataError, match=match):
+        parse_sdmx_csv(body)
+
+
+def test_official_monthly_averages_against_the_unrounded_means(payloads: ModuleType) -> None:
+    """The ECB's January 2025 USD average is 1.0354; the Kiel-style mean is 1.035372727... (unrounded)."""
+    body = payloads.sdmx_csv(
+        [("2025-01", "USD", "1.0354"), ("2025-01", "CAD", "1.4895"), ("2025-02", "USD", "1.0413")], freq="M"
+    )
+    avg = parse_sdmx_averages(body, freq="M")
+    assert avg.get("USD", "2025-01") == Decimal("1.0354")
+    assert avg.decimals["USD"] == 4
+    checks = {(c.currency, c.period): c for c in compare_means(avg, bundled_table())}
+    jan = checks[("USD", "2025-01")]
+    assert jan.computed == quote(bundled_table(), "USD", date(2025, 1, 9), RatePolicy.MONTHLY_MEAN).rate
+    assert str(jan.computed).startswith("1.03537272")
+    assert jan.rounded == Decimal("1.0354") and jan.matches
+    assert jan.fixings == 22
+    assert abs(jan.difference) < Decimal("0.00005")
+    assert checks[("USD", "2025-02")].matches
+
+
+def test_official_annual_averages(payloads: ModuleType) -> None:
+    mean = quote(bundled_table(), "USD", date(2024, 6, 1), RatePolicy.ANNUAL_MEAN).rate
+    published = mean.quantize(Decimal("0.0001"))
+    avg = parse_sdmx_averages(payloads.sdmx_csv([("2024", "USD", str(published))], freq="A"), freq="A")
+    [check] = compare_means(avg, bundled_table())
+    assert check.matches and check.period == "2024"
+    with pytest.raises(LookupError, match="no published average for period '2023'"):
+        avg.get("USD", "2023")
+
+
+# -- Bank of Canada Valet ---------------------------------------------------------------------
+def test_valet_rates_are_inverted_to_currency_per_cad(payloads: ModuleType) -> None:
+    body = payloads.valet_json(
+        [
+            ("2026-04-28", {"FXUSDCAD": "1.3678", "FXEURCAD": "1.6009"}),
+            ("2026-04-29", {"FXUSDCAD": 1.3702, "FXEURCAD": {"e": -64}}),  # an old numeric value; an error code
+            ("2026-04-30", {"FXUSDCAD": "1.3690"}),  # FXEURCAD missing that day
+        ]
+    )
+    t = parse_valet_json(body, url="http://127.0.0.1/valet")
+    assert t.base == "CAD"
+    assert t.currencies == ("CAD", "EUR", "USD")
+    assert t.bounds("EUR") == (date(2026, 4, 28), date(2026, 4, 28))
+    usd = t.series("USD")
+    assert usd.raw[0] == "0.7311010381634741921333528294"  # 1 / 1.3678, 28 significant digits
+    assert [valet_quote(t, "USD", i) for i in range(3)] == [Decimal("1.3678"), Decimal("1.3702"), Decimal("1.3690")]
+
+
+def test_cad_to_usd_through_a_valet_table_by_hand(payloads: ModuleType) -> None:
+    """1,000,000 CAD at 1.3678 CAD/USD is 1,000,000 / 1.3678 = 731,101.038163... USD."""
+    t = parse_valet_json(payloads.valet_json([("2026-04-28", {"FXUSDCAD": "1.3678", "FXEURCAD": "1.6009"})]))
+    c = convert(1_000_000, "CAD", to="USD", on="2026-04-28", source=t)
+    assert c.result == Money("731101.04", "USD")
+    assert abs(c.unrounded - Decimal(1_000_000) / Decimal("1.3678")) < Decimal("1e-18")
+    back = convert(500, "USD", to="CAD", on="2026-04-28", source=t)
+    assert back.result == Money("683.90", "CAD")  # 500 × 1.3678
+    cross = convert(1000, "EUR", to="USD", on="2026-04-28", source=t)
+    assert cross.result == Money("1170.42", "USD")  # 1000 × 1.6009 / 1.3678 = 1170.4196...
+    assert c.source is not None and c.source.key == "boc" and c.source.base == "CAD"
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b"", "empty"),
+        (b"{not json", "malformed JSON"),
+        (b"<!DOCTYPE html><html></html>", "HTML page"),
+        (b'{"observations": "none"}', "no 'observations'"),
+        (b'{"observations": [{"FXUSDCAD": {"v": "1.3"}}]}', "no date"),
+        (b'{"observations": [{"d": "2026-02-30", "FXUSDCAD": {"v": "1.3"}}]}', "invalid date"),
+        (b'{"observations": [{"d": "2026-04-28", "FXUSDCAD": {"v": "-1.3"}}]}', "invalid FXUSDCAD value"),
+        (b'{"observations": [{"d": "2026-04-28", "FXUSDCAD": {"v": true}}]}', "invalid FXUSDCAD value"),
+        (b'{"observations": [{"d": "2026-04-28", "V39079": {"v": "2.25"}}]}', "unexpected series"),
+        (b'{"observations": [{"d": "2026-04-28", "FXUSDCAD": {"e": -64}}]}', "no rates"),
+    ],
+)
+def test_malformed_valet_json_is_refused(body: bytes, match: str) -> None:
+    with pytest.raises(RateDataError, match=match):
+        parse_valet_json(body)
+
+
+# -- Frankfurter ---------------------------------------------------------------------------------
+def test_frankfurter_v1_series_single_date_and_v2(payloads: ModuleType) -> None:
+    t = parse_frankfurter_json(payloads.frankfurter_json([("2025-01-09", {"USD": "1.0305", "CAD": "1.4831"})]))
+    assert t.series("USD").raw == ["1.0305"] and t.base == "EUR"
+    one = parse_frankfurter_json(b'{"amount": 1.0, "base": "EUR", "date": "2019-12-31", "rates": {"USD": 1.1234}}')
+    assert one.bounds("USD") == (date(2019, 12, 31),) * 2
+    v2 = parse_frankfurter_json(b'[{"date": "2025-01-09", "base": "EUR", "quote": "USD", "rate": 1.0305}]')
+    assert v2.series("USD").raw == ["1.0305"]
+    assert convert(1000, "EUR", to="USD", on="2025-01-09", source=t).result == Money("1030.50", "USD")
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b"", "empty"),
+        (b'{"amount": 1.0, "base": "EUR", "rates": {"2025-01-09": {"USD": 1.03', "malformed JSON"),
+        (b"<html><body>Bad gateway</body></html>", "HTML page"),
+        (b'{"message": "not found"}', "no 'base' and 'rates'"),
+        (b'{"amount": 10, "base": "EUR", "rates": {"2025-01-09": {"USD": 10.305}}}', "amount is 10"),
+        (b'{"amount": 1, "base": "EUR", "rates": {"2025-01-09": {"USD": "x"}}}', "invalid rate"),
+        (b'{"amount": 1, "base": "EUR", "rates": {}}', "no rates"),
+        (b'[{"date": "2025-01-09", "base": "EUR", "quote": "USD"}]', "lacks"),
+    ],
+)
+def test_malformed_frankfurter_json_is_refused(body: bytes, match: str) -> None:
+    with pytest.raises(RateDataError, match=match):
+        parse_frankfurter_json(body)
+
+
+# -- user tables -------------------------------------------------------------------------------------
+def test_user_csv_table_converts_and_records_its_file(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "my-rates.csv"
+    path.write_text("date,currency,rate\n2025-01-09,USD,1.0305\n2025-01-09,CAD,1.4831\n2025-01-10,USD,1.0304\n")
+    t = read_rate_table_csv(path, base="EUR")
+    assert t.info.name == "rates from my-rates.csv"
+    assert t.info.url == path.resolve().as_uri()
+    assert t.info.sha256 is not None and len(t.info.sha256) == 64
+    assert (
+        convert(1000, "USD", to="CAD", on="2025-01-09", source=t).result
+        == convert(1000, "USD", to="CAD", on="2025-01-09").result
+    )
+
+
+def test_user_csv_reports_every_bad_row_and_loads_nothing() -> None:
+    text = (
+        "date,currency,rate\n2025-01-09,USD,1.03\n09/01/2025,USD,1.03\n2025-01-09,USDX,1\n"
+        "2025-01-10,USD,-2\n2025-01-11,USD\n"
+    )
+    with pytest.raises(RateDataError) as info:
+        read_rate_table_csv(io.StringIO(text), base="EUR")
+    msg = str(info.value)
+    assert "4 bad row(s), nothing loaded" in msg
+    for n in (3, 4, 5, 6):
+        assert f"line {n}:" in msg
+
+
+def test_user_csv_header_problems_and_custom_columns() -> None:
+    with pytest.raises(RateDataError, match="missing column.*rate.*the header has day, ccy, value"):
+        read_rate_table_csv(io.StringIO("day,ccy,value\n2025-01-09,USD,1.03\n"), base="EUR")
+    t = read_rate_table_csv(
+        io.StringIO("day;ccy;value\n2025-01-09;USD;1.03\n"),
+        base="EUR",
+        date_column="day",
+        currency_column="ccy",
+        rate_column="value",
+        delimiter=";",
+    )
+    assert t.series("USD").raw == ["1.03"]
+    with pytest.raises(RateDataError, match="empty"):
+        read_rate_table_csv(io.StringIO(""), base="EUR")
+
+
+def test_user_table_in_the_base_per_unit_direction() -> None:
+    t = read_rate_table_csv(
+        io.StringIO("date,currency,rate\n2026-04-28,USD,1.3678\n"), base="CAD", quote="base_per_unit"
+    )
+    assert convert(1_000_000, "CAD", to="USD", on="2026-04-28", source=t).result == Money("731101.04", "USD")
+    with pytest.raises(ValueError, match="quote must be"):
+        read_rate_table_csv(io.StringIO("date,currency,rate\n"), base="CAD", quote="inverse")  # type: ignore[arg-type]
+
+
+def test_user_dataframe_table() -> None:
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-09", "2025-01-09", "2025-01-10"]),
+            "currency": ["USD", "CAD", "USD"],
+            "rate": [1.0305, 1.4831, Decimal("1.0304")],
+        }
+    )
+    t = rate_table_from_frame(df, base="EUR")
+    assert t.series("USD").raw == ["1.0305", "1.0304"]  # floats read through str(), never binary noise
+    df.loc[1, "rate"] = float("nan")
+    with pytest.raises(RateDataError, match="row 1: the rate is missing"):
+        rate_table_from_frame(df, base="EUR")
+    with pytest.raises(RateDataError, match="missing column"):
+        rate_table_from_frame(df.rename(columns={"rate": "fx"}), base="EUR")
+    late = pd.DataFrame({"date": [pd.Timestamp("2025-01-09 15:00")], "currency": ["USD"], "rate": [1.0]})
+    with pytest.raises(RateDataError, match="date-time"):
+        rate_table_from_frame(late, base="EUR")
