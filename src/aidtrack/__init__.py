@@ -20,15 +20,20 @@ from .currency import currency_name, is_currency, minor_units, normalize_currenc
 from .errors import (
     AidtrackError,
     AmbiguousCurrencyError,
+    CacheError,
     CurrencyMismatchError,
+    DownloadTooLargeError,
+    HTTPStatusError,
     IncompletePledgeError,
     InvalidArgumentError,
     InvalidRecordError,
     MoneyParseError,
     NetworkError,
+    OfflineError,
     PledgeFileError,
     RateDataError,
     RateNotAvailableError,
+    RatesUnavailableError,
     SourceError,
     UnknownCurrencyError,
     UnknownPolicyError,
@@ -52,14 +57,28 @@ from .totals import convert_pledges, totals
 
 if TYPE_CHECKING:
     from .aggregate import cumulative_totals, pivot_totals, top_donors
+    from .cache import RateCache
     from .collection import Pledges, frame_to_pledges, pledges_to_frame
     from .extract import PledgeCandidate, extract_pledges
     from .formats import read_pledges, write_frame, write_pledges
     from .formatting import format_money
     from .frame import UnconvertibleRowsError, conversion_problems, convert_frame
+    from .http import HttpClient, HttpConfig
     from .parsing import MoneyMatch, find_money, parse_money
     from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
     from .pledgefile import read_pledges_csv, write_pledges_csv
+    from .remote import (
+        BankOfCanadaValet,
+        EcbDataPortal,
+        EcbOfficialAverages,
+        EcbReferenceRates,
+        Frankfurter,
+        UpdateResult,
+        source_from_name,
+    )
+    from .sdmx import OfficialAverages, compare_means
+    from .staleness import AidtrackWarning, Staleness, StaleRatesWarning
+    from .usertable import rate_table_from_frame, read_rate_table_csv
 
 __all__ = [
     # errors
@@ -136,6 +155,29 @@ __all__ = [
     "find_money",
     "format_money",
     "parse_money",
+    # live rates: network sources, cache, user tables (loaded on first use)
+    "AidtrackWarning",
+    "BankOfCanadaValet",
+    "CacheError",
+    "DownloadTooLargeError",
+    "EcbDataPortal",
+    "EcbOfficialAverages",
+    "EcbReferenceRates",
+    "Frankfurter",
+    "HTTPStatusError",
+    "HttpClient",
+    "HttpConfig",
+    "OfficialAverages",
+    "OfflineError",
+    "RateCache",
+    "RatesUnavailableError",
+    "StaleRatesWarning",
+    "Staleness",
+    "UpdateResult",
+    "compare_means",
+    "rate_table_from_frame",
+    "read_rate_table_csv",
+    "source_from_name",
 ]
 
 _LAZY = {
@@ -166,6 +208,23 @@ _LAZY = {
     "parse_money": "parsing",
     "PledgeCandidate": "extract",
     "extract_pledges": "extract",
+    "BankOfCanadaValet": "remote",
+    "EcbDataPortal": "remote",
+    "EcbOfficialAverages": "remote",
+    "EcbReferenceRates": "remote",
+    "Frankfurter": "remote",
+    "UpdateResult": "remote",
+    "source_from_name": "remote",
+    "RateCache": "cache",
+    "HttpClient": "http",
+    "HttpConfig": "http",
+    "OfficialAverages": "sdmx",
+    "compare_means": "sdmx",
+    "AidtrackWarning": "staleness",
+    "Staleness": "staleness",
+    "StaleRatesWarning": "staleness",
+    "rate_table_from_frame": "usertable",
+    "read_rate_table_csv": "usertable",
 }
 
 
