@@ -170,3 +170,53 @@ def test_several_processes_updating_at_once_leave_a_valid_cache(server: HTTPServ
     assert [n for n in names if n.startswith("ecb-")] == [got.entry.file]
     table = EcbReferenceRates(offline=True).load()
     assert table.info.last_date.isoformat() == "2026-11-24" and not table.info.stale
+
+
+KILLED_UPDATE = """
+import sys, time
+import aidtrack.cache as cache_mod
+
+def stuck(fh, data):
+    fh.write(data[: len(data) // 2])
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+cache_mod._write_all = stuck
+from aidtrack.cli import main
+sys.exit(main(["rates", "update", "--force"]))
+"""
+
+
+def test_an_update_killed_mid_write_leaves_the_last_good_data(server: HTTPServer, payloads: ModuleType) -> None:
+    import signal
+
+    good = payloads.hist_zip(payloads.real_days(250))  # up to 2026-10-30
+    server.expect_request(ECB + "eurofxref-hist.zip").respond_with_data(good)
+    env = _env(server)
+    cmd = [sys.executable, "-m", "aidtrack", "rates", "update"]
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=60).returncode == 0
+    server.clear()
+    _serve(server, payloads)  # now the mirror has November
+    with subprocess.Popen(
+        [sys.executable, "-c", KILLED_UPDATE], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "writing"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    cache = RateCache()
+    got = cache.read("ecb")
+    assert got is not None and got.data == good  # the last good data, intact
+    assert any(p.name.endswith(".tmp") for p in cache.path.iterdir())  # the killed writer's leftover
+    code, out = _run(["convert", "100", "USD", "--on", "2026-10-30", "--source", "ecb", "--offline"])
+    assert code == 0 and "fixing 2026-10-30" in out
+    again = subprocess.run([*cmd, "--force"], env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "(was to 2026-10-30)" in again.stdout
+    assert not any(p.name.endswith(".tmp") for p in cache.path.iterdir())
+    assert EcbReferenceRates(offline=True).load().info.last_date.isoformat() == "2026-11-24"
