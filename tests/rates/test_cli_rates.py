@@ -54,6 +54,7 @@ def test_rates_update_then_info_then_convert(
     data = json.loads(out)
     row = next(r for r in data["sources"] if r["key"] == "ecb")
     assert row["last_date"] == "2026-11-24" and row["url"] == server.url_for(ECB + "eurofxref-hist.zip")
+    assert "USD" in row["currency_codes"] and row["currencies"] == len(row["currency_codes"])
     assert Path(row["file"]).is_file() and data["cache"] == os.environ["AIDTRACK_CACHE_DIR"]
 
     server.clear()  # from here on the cache answers: no request may reach the server
