@@ -72,6 +72,7 @@ from .cache import CachedBytes, CacheEntry, DownloadRecord, RateCache
 from .currency import normalize_currency
 from .errors import (
     CacheError,
+    HTTPStatusError,
     InvalidArgumentError,
     NetworkError,
     RateDataError,
@@ -565,7 +566,13 @@ class EcbReferenceRates(RemoteSource[RateTable]):
         if (today - previous.last_date).days <= self.incremental_days:
             steps.append("90d")
         for step in steps:
-            fetched, record = self._get(self.urls[step], previous, progress=progress)
+            try:
+                fetched, record = self._get(self.urls[step], previous, progress=progress)
+            except HTTPStatusError as exc:
+                if exc.status not in (404, 410):  # a mirror may hold the zip only
+                    raise
+                log.info("%s: %s; trying the next step", self.key, exc)
+                continue
             downloads = _replace_record(previous.downloads, record)
             if fetched.not_modified:
                 return _Touch(downloads, "not_modified")

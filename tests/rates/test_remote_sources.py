@@ -167,6 +167,19 @@ def test_an_update_that_does_not_fit_falls_back_to_the_full_history(
     assert src.load().info.last_date == date(2026, 11, 24)
 
 
+def test_a_mirror_without_the_xml_files_gets_the_zip(
+    server: HTTPServer, client: HttpClient, clock: Any, payloads: ModuleType
+) -> None:
+    url = _mirror(server, zip_=payloads.hist_zip(payloads.real_days(250)))
+    src = _ecb(url, client, clock)
+    src.update()
+    server.clear()
+    _mirror(server, zip_=_extended(payloads))  # the mirror answers 404 for the XML (a 500 would not be skipped)
+    server.expect_request(ECB + "eurofxref-hist-90d.xml").respond_with_data("not here", status=404)
+    assert src.update().status == "updated"
+    assert _paths(server) == ["eurofxref-hist-90d.xml", "eurofxref-hist.zip"]
+
+
 def test_conditional_get_not_modified(server: HTTPServer, client: HttpClient, clock: Any, payloads: ModuleType) -> None:
     url = _mirror(server, zip_=payloads.hist_zip(payloads.real_days(250)))
     src = _ecb(url, client, clock)
