@@ -555,7 +555,7 @@ class EcbReferenceRates(RemoteSource[RateTable]):
         progress: ProgressCallback | None,
     ) -> _Download | _Touch:
         if previous is None or old is None or force:
-            return self._full(previous, progress)
+            return self._full(previous, progress, conditional=not force)
         today = self.now().date()
         missing = _weekdays_after(previous.last_date, today)
         if missing == 0:
@@ -591,10 +591,12 @@ class EcbReferenceRates(RemoteSource[RateTable]):
             return self._package(merged, downloads)
         return self._full(previous, progress)
 
-    def _full(self, previous: CacheEntry | None, progress: ProgressCallback | None) -> _Download | _Touch:
+    def _full(
+        self, previous: CacheEntry | None, progress: ProgressCallback | None, *, conditional: bool = True
+    ) -> _Download | _Touch:
         from .ecb import parse_eurofxref_zip
 
-        fetched, record = self._get(self.urls["history"], previous, progress=progress)
+        fetched, record = self._get(self.urls["history"], previous, progress=progress, conditional=conditional)
         downloads = _replace_record(previous.downloads if previous else (), record)
         if fetched.not_modified:
             return _Touch(downloads, "not_modified")

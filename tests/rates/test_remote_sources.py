@@ -196,6 +196,15 @@ def test_conditional_get_not_modified(server: HTTPServer, client: HttpClient, cl
     assert result.entry.retrieved == clock.now and entry is not None and result.entry.sha256 == entry.sha256
 
 
+def test_force_downloads_unconditionally(
+    server: HTTPServer, client: HttpClient, clock: Any, payloads: ModuleType
+) -> None:
+    src = _ecb(_mirror(server, zip_=_extended(payloads)), client, clock)
+    src.update()
+    assert src.update(force=True).status == "updated"
+    assert "If-None-Match" not in server.log[-1][0].headers and server.log[-1][1].status_code == 200
+
+
 def test_no_request_when_no_newer_fixing_can_exist(
     server: HTTPServer, client: HttpClient, clock: Any, payloads: ModuleType
 ) -> None:
