@@ -298,7 +298,10 @@ class RemoteSource(Generic[T]):
                 ),
                 stacklevel=4,
             )
-            return self._mark(cached, stale=True, fallback=f"stale cache: {reason}"), True
+            marked = self._mark(
+                cached, stale=True, fallback=f"stale cache: {reason}", name=f"{self.name} (stale cache)"
+            )
+            return marked, True
         if self.bundled_fallback:
             from .sources import bundled_table
 

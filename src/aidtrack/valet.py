@@ -12,8 +12,12 @@ becomes ``1 / q`` (USD per CAD), divided with :data:`aidtrack.policy.RATE_CONTEX
 (28 significant digits, half-even). For a conversion this is exact to far
 below a cent: ``1,000,000 CAD → USD`` at ``q = 1.3678`` gives
 ``1,000,000 × (1 / 1.3678) = 731,101.0381634741921…`` → ``USD 731,101.04``,
-the same as ``1,000,000 / 1.3678`` rounded. The published quote is recovered
-by :func:`valet_quote` (``1 / rate``, rounded to the published 4 decimals).
+the same as ``1,000,000 / 1.3678`` rounded. In general, for quotes with up to
+6 decimals and amounts up to 10^12, the inversion error (under 10^-28, relative)
+is smaller than the distance from any quotient to a half-cent, so the rounded
+result always equals ``amount / q`` rounded (a property test checks this). The
+published quote is recovered by :func:`valet_quote` (``1 / rate``, rounded to
+the published 4 decimals).
 
 Under the mean policies the table averages ``1 / q`` (USD per CAD), which is
 not the Bank of Canada's own monthly average of ``q`` (CAD per USD) inverted;

@@ -405,3 +405,23 @@ def test_user_dataframe_table() -> None:
     late = pd.DataFrame({"date": [pd.Timestamp("2025-01-09 15:00")], "currency": ["USD"], "rate": [1.0]})
     with pytest.raises(RateDataError, match="date-time"):
         rate_table_from_frame(late, base="EUR")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    quote_units=st.integers(min_value=1, max_value=10**9),
+    places=st.integers(min_value=0, max_value=6),
+    cents=st.integers(min_value=1, max_value=10**14),
+)
+def test_valet_inversion_converts_like_dividing_by_the_quote(quote_units: int, places: int, cents: int) -> None:
+    """CAD → X through the inverted 28-digit rate equals CAD amount ÷ published quote, rounded once."""
+    from decimal import ROUND_HALF_EVEN, localcontext
+
+    q = Decimal(quote_units).scaleb(-places)
+    t = parse_valet_json(f'{{"observations": [{{"d": "2026-04-28", "FXUSDCAD": {{"v": "{q}"}}}}]}}'.encode())
+    amount = Decimal(cents).scaleb(-2)
+    with localcontext() as ctx:
+        ctx.prec = 80
+        expected = (amount / q).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    assert convert(amount, "CAD", to="USD", on="2026-04-28", source=t).result == Money(expected, "USD")
+    assert valet_quote(t, "USD", 0, places=places) == q

@@ -296,6 +296,9 @@ def test_every_fault_leaves_the_cache_intact(
     assert c.result == Money("893.34", "EUR")
     assert c.source is not None and c.source.stale and c.source.key == "ecb"
     assert c.source.fallback is not None and c.source.fallback.startswith("stale cache: network:")
+    assert "ECB euro reference rates (stale cache), data to 2026-11-24" in c.explain()
+    with pytest.raises(RateNotAvailableError, match=r"in ECB euro reference rates \(stale cache\): the date is after"):
+        convert(1000, "USD", to="EUR", on="2026-11-26", source=broken)
 
 
 def test_500_then_503_then_success_updates(
