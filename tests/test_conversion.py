@@ -228,3 +228,9 @@ def test_pledge_convert_and_default_source() -> None:
         c = p.convert(to="EUR")
         assert c.result == Money(250_000_000, "EUR") and c.source is not None and c.source.key == "tiny"
     assert p.convert(to="EUR").source.key == "ecb-bundled"  # type: ignore[union-attr]
+
+
+def test_explain_says_when_rates_are_stale() -> None:
+    stale = bundled_table().with_info(bundled_table().info.replace(stale=True, fallback="stale cache: offline"))
+    c = convert(1, "USD", to="EUR", on="2025-01-09", source=stale)
+    assert "STALE: stale cache: offline" in c.explain()

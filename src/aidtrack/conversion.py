@@ -89,6 +89,8 @@ class Conversion:
         else:
             fixings = f"mean of {len(dates)} fixings {dates[0].isoformat()}..{dates[-1].isoformat()}"
         src = f"{self.source.name}, data to {self.source.last_date.isoformat()}" if self.source else "no source"
+        if self.source is not None and self.source.stale:
+            src += f"; STALE: {self.source.fallback}" if self.source.fallback else "; STALE"
         return (
             f"{self.original} = {self.result} at {self.rate} {self.result.currency}/{self.original.currency} "
             f"({self.policy_name}; {fixings}; {src})"
