@@ -350,6 +350,11 @@ def totals(
         frame["bound_count"] = frame["bound_count"].astype("int64")
     frame["total"] = frame["total"].astype(object)
     if sort == "total" and len(frame):
+        # ties keep the order in which the groups first appear in the data, as aidtrack.totals does
+        appearance = np.asarray(pd.unique(flat))  # group ids in order of first appearance
+        rank = np.empty(size, dtype=np.int64)
+        rank[appearance] = np.arange(len(appearance))
+        frame = frame.iloc[np.argsort(rank[present], kind="stable")]
         frame = frame.sort_values("total", ascending=False, kind="stable", key=lambda s: s.map(float))
         frame = frame.reset_index(drop=True)
     grand = sum(sums) if n else 0

@@ -77,8 +77,8 @@ def _blank(value: str | None) -> bool:
 def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip: bool = True) -> Pledge:
     """Build a :class:`Pledge` from one CSV row (a dict of column to text).
 
-    With ``unguard=True`` (the CSV reader) one leading apostrophe is removed
-    from the :data:`GUARDED_COLUMNS` (see :mod:`aidtrack.formula`). With
+    With ``unguard=True`` (the CSV reader) the :data:`GUARDED_COLUMNS` are
+    taken as written, less one leading apostrophe (see :mod:`aidtrack.formula`). With
     ``strip=False`` (frames, Excel: typed cells) text keeps its surrounding
     whitespace, which only ``notes`` and the source title and publisher keep.
     """
@@ -90,10 +90,10 @@ def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip:
         if _blank(value):
             return None
         assert value is not None
-        text = value.strip() if strip else value
         if unguard and name in GUARDED_COLUMNS:
-            text = unguard_text(text)
-        return text
+            # free text is taken as written (the record keeps a note's whitespace), less the guard
+            return unguard_text(value)
+        return value.strip() if strip else value
 
     missing = [c for c in REQUIRED_COLUMNS if get(c) is None]
     if missing:
