@@ -88,7 +88,7 @@ def test_round_trip_of_nasty_pledges(tmp_path: Path, suffix: str) -> None:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(pledges=st.lists(pledge_strategy, max_size=6))
 def test_round_trip_property(tmp_path: Path, pledges: list[Pledge]) -> None:

@@ -363,13 +363,16 @@ def _write_parquet(pledges: list[Pledge], path: Path) -> None:
 
 
 def _excel_number(value: Decimal) -> float | int | str:
-    """A number cell when it holds ``value`` exactly (and reads back to it), else text."""
-    if value == value.to_integral_value() and abs(value) < 2**53:
+    """A number cell when it holds ``value`` exactly (and reads back to it), else text.
+
+    Excel keeps 15 significant digits (and openpyxl writes no more), so a longer figure is text.
+    """
+    if len(value.normalize().as_tuple().digits) > 15:
+        return format(value, "f")
+    if value == value.to_integral_value():
         return int(value)
     as_float = float(value)
-    if Decimal(repr(as_float)) == value and abs(value) < Decimal(10) ** 15:
-        return as_float
-    return format(value, "f")
+    return as_float if Decimal(repr(as_float)) == value else format(value, "f")
 
 
 def _write_excel_rows(
