@@ -12,16 +12,18 @@ What it does:
    Rows that have no rate under ``daily`` (a day the source left blank for
    that currency) are replaced by copies of other rows, so the timed runs
    convert every row; their number is printed.
-2. Times ``convert_frame(df, "EUR")`` under ``daily`` and ``monthly_mean``
-   (the first call of each policy builds the per-currency lookup tables and is
-   timed separately as "cold"), then ``aggregate.totals(..., by=["donor",
-   "year"])`` on the converted frame.
+2. Times ``convert_frame(df, "EUR")`` under ``daily`` and ``monthly_mean``,
+   each followed by ``aggregate.totals(..., by=["donor", "year"])`` on the
+   converted frame: first the cold calls of the process (they build the
+   per-currency lookup tables and touch fresh memory), then ``--repeat`` warm
+   runs; the summary uses the medians.
 3. Times ``currency_converter.CurrencyConverter().convert`` in a Python loop
    on a ``--sample`` of the rows (rate loading excluded) and prints the
-   per-row ratio.
-4. Prints peak memory (``ru_maxrss`` of the process: everything, the
-   10-million-row frame included) and how many rows the exactness check
-   recomputed in ``Decimal``.
+   per-row ratio against the warm ``daily`` conversion.
+4. Prints peak memory: of the conversion stage (Linux ``VmHWM`` after a reset,
+   the 10-million-row input frame included) and of the whole process
+   (``ru_maxrss``, generation included), and how many rows the exactness
+   check recomputed in ``Decimal``.
 
 Targets (issue 4, on a 2-core machine): 10M rows converted and totalled in
 under 2 s; at least 50x faster per row than the currencyconverter loop; peak

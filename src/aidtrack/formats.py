@@ -418,14 +418,17 @@ def _write_excel_rows(
         tmp.write_bytes(buffer.getvalue())
 
 
-def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], format: Format | None = None) -> None:
+def write_frame(
+    frame: pd.DataFrame, path: str | os.PathLike[str], format: Format | None = None, *, sheet: str = "Sheet1"
+) -> None:
     """Export any result frame (totals, a converted frame, a pivot) as CSV, JSON, Parquet or Excel.
 
     Text cells are guarded against formula injection in CSV (leading
     apostrophe) and Excel (text cell with quote prefix). ``Decimal`` totals are
     written exactly: as text in CSV, JSON and Parquet, and in Excel as numbers
     when a number holds them exactly. Periods are written as text
-    (``2025Q1``). The index is not written; the write is atomic.
+    (``2025Q1``). The index is not written; an Excel file gets one sheet named
+    ``sheet``; the write is atomic.
     """
     fmt = detect_format(path, format)
     target = Path(path)
@@ -435,12 +438,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], format: Forma
     if fmt == "excel":
         rows = (list(r) for r in flat.itertuples(index=False, name=None))
         clean = ([None if _missing(v) else v for v in r] for r in rows)
-        _write_excel_rows(
-            target,
-            "Sheet1" if frame.attrs.get("sheet") is None else str(frame.attrs["sheet"]),
-            list(flat.columns),
-            clean,
-        )
+        _write_excel_rows(target, sheet, list(flat.columns), clean)
         return
     for col in flat.columns:
         series = flat[col]
