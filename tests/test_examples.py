@@ -1,15 +1,14 @@
 """The examples run: every notebook in examples/ executes, every script exits 0 and prints the right figures.
 
-Notebooks run with nbclient on the ``python3`` kernel. ipykernel installs that
-kernel spec into the environment's ``share/jupyter/kernels`` (and jupyter_client
-falls back to ipykernel's own native spec), and jupyter_client starts a spec
-whose command is ``python`` with ``sys.executable`` — so the kernel is the
-interpreter running the tests, with aidtrack installed, even in a fresh venv
-that was never activated.
+Notebooks run with nbclient on the ``python3`` kernel, which the test points at
+the interpreter running the tests (a kernel spec in a temporary ``JUPYTER_PATH``,
+searched before any user or system spec), so the kernel has aidtrack installed
+even in a fresh venv that was never activated, whatever kernels the machine has.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -94,6 +93,29 @@ def _outputs_text(nb: Any) -> tuple[str, set[str]]:
     return "\n".join(texts), mimetypes
 
 
+def _python3_kernel_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``python3`` mean this interpreter, whatever kernels the machine or the user has installed.
+
+    ``JUPYTER_PATH`` is searched before the user's and the system's Jupyter folders, so a
+    ``python3`` spec there wins over, say, a user-level spec pointing at another Python.
+    Connection files go to a temporary runtime folder, not the user's home.
+    """
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (aidtrack tests)",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "jupyter-runtime"))
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_executes(notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nbformat = pytest.importorskip("nbformat")
@@ -101,6 +123,7 @@ def test_notebook_executes(notebook: Path, tmp_path: Path, monkeypatch: pytest.M
     for key, value in _env(tmp_path).items():
         if key != "PYTHONWARNINGS":  # the kernel's own start-up may warn; the cells run as users run them
             monkeypatch.setenv(key, value)
+    _python3_kernel_here(tmp_path, monkeypatch)
     nb = nbformat.read(notebook, as_version=4)
     kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
     assert kernel == "python3", f"{notebook.name} asks for kernel {kernel!r}; examples use 'python3'"
