@@ -254,7 +254,7 @@ def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -
         }
         stacks = [k for k in per_table if k[0] == "stack"]
         for old in stacks[:-7]:  # keep a few combinations of currencies per table
-            del per_table[old]
+            per_table.pop(old, None)  # (another thread may have dropped it already)
         per_table[key] = found
     return found
 
