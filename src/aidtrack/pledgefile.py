@@ -17,7 +17,10 @@ Free text (``donor``, ``recipient``, ``notes``, ``source_title``,
 tab, a carriage return or an apostrophe is written with one more apostrophe in
 front, and the reader removes one leading apostrophe from these columns, so a
 written file reads back exactly. (A hand-made file whose donor starts with an
-apostrophe therefore needs two.)
+apostrophe therefore needs two.) The reader takes free text as written, its
+whitespace included (donor and recipient names are then normalised by
+:class:`~aidtrack.pledge.Pledge`); the other fields are stripped. A row holding a
+lone carriage return is written with every field quoted.
 
 Reading checks every row and, if any is bad, raises
 :class:`~aidtrack.errors.PledgeFileError` listing each bad row's line number
