@@ -65,3 +65,5 @@ def test_stacked_categories(pledges: list[aidtrack.Pledge]) -> None:
 def test_accessor_plot(pledges: list[aidtrack.Pledge]) -> None:
     ax = pledges_to_frame(pledges).aidtrack.plot_cumulative("EUR", period="quarter")
     assert len(ax.get_lines()) == 3
+    bars = pledges_to_frame(pledges).aidtrack.plot_categories("EUR")
+    assert len(bars.patches) == 3 * 3  # three donors, three categories

@@ -954,6 +954,12 @@ class AidtrackAccessor:
 
         return plot_cumulative(self._frame, to, **kwargs)
 
+    def plot_categories(self, to: str | None = None, **kwargs: Any) -> Any:
+        """:func:`aidtrack.plot.plot_categories` of this frame (needs matplotlib)."""
+        from .plot import plot_categories
+
+        return plot_categories(self._frame, to, **kwargs)
+
 
 def register_accessor() -> None:
     """Register ``df.aidtrack`` (done when this module is imported; calling it again is harmless)."""
