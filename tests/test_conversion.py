@@ -234,3 +234,9 @@ def test_explain_says_when_rates_are_stale() -> None:
     stale = bundled_table().with_info(bundled_table().info.replace(stale=True, fallback="stale cache: offline"))
     c = convert(1, "USD", to="EUR", on="2025-01-09", source=stale)
     assert "STALE: stale cache: offline" in c.explain()
+
+
+def test_huge_amounts_convert_or_fail_clearly() -> None:
+    assert convert("1e30", "USD", to="EUR", on="2025-01-09").result.amount > Decimal("9e29")
+    with pytest.raises(aidtrack.InvalidArgumentError, match="too large"):
+        convert("1e70", "USD", to="EUR", on="2025-01-09")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from aidtrack import CurrencyMismatchError, InvalidRecordError, Money, Rounding
+from aidtrack import CurrencyMismatchError, InvalidArgumentError, InvalidRecordError, Money, Rounding
 from aidtrack.money import to_decimal
 
 
@@ -121,3 +121,13 @@ def test_to_decimal_keeps_digits() -> None:
 def test_repr_and_str() -> None:
     assert repr(Money("2000000000", "EUR")) == "Money('2000000000', 'EUR')"
     assert str(Money("2000000000", "EUR")) == "EUR 2,000,000,000"
+
+
+def test_arithmetic_never_rounds_silently() -> None:
+    big = Money("1e30", "EUR")
+    assert (big + Money("0.01", "EUR")).amount == Decimal("1000000000000000000000000000000.01")
+    with pytest.raises(InvalidArgumentError, match="60 significant digits"):
+        Money("1e70", "EUR") + Money("0.01", "EUR")
+    with pytest.raises(InvalidArgumentError, match="too large"):
+        Money("1e70", "EUR").round()
+    assert str((Money(1, "EUR") / 3).amount) == "0." + "3" * 60

@@ -32,7 +32,7 @@ from typing import Any
 from ._dates import parse_iso_date
 from .currency import normalize_currency
 from .errors import FieldProblem, InvalidRecordError
-from .money import Money, Rounding, quantum
+from .money import Money, Rounding, quantize
 from .policy import DEFAULT_MAX_LOOKBACK_DAYS, RATE_CONTEXT, Policy, PolicyLike, RateLeg, as_policy, policy_name, quote
 from .ratetable import RateTable, SourceInfo
 from .sources import SourceLike, resolve_table
@@ -79,7 +79,7 @@ class Conversion:
         """One line saying how the figure was produced.
 
         >>> print(convert(440_000_000, "CAD", to="EUR", on="2025-01-09").explain())
-        CAD 440,000,000 = EUR 296,675,881.60 at 0.6742633672712561526532263502 EUR/CAD (daily; fixing 2025-01-09; ECB euro reference rates (bundled snapshot), data to 2026-10-30)
+        CAD 440,000,000 = EUR 296,675,881.60 at 0.67426336727... EUR/CAD (daily; fixing 2025-01-09; ECB euro ...)
         """
         dates = self.fixing_dates
         if not dates:
@@ -177,6 +177,6 @@ def convert_money(
     dst = quote(table, to, on, policy, max_lookback_days=max_lookback_days)
     unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, dst.rate), src.rate)
     rate = RATE_CONTEXT.divide(dst.rate, src.rate)
-    result = Money(unrounded.quantize(quantum(to), rounding=rounding.decimal_mode), to)
+    result = Money(quantize(unrounded, to, rounding), to)
     legs = tuple(leg for leg in (src, dst) if leg.currency != table.base)
     return Conversion(money, result, unrounded, rate, on, policy, legs, rounding, table.info)

@@ -23,18 +23,61 @@ Money('3.50', 'USD')
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self
 
 from .currency import minor_units, normalize_currency
-from .errors import CurrencyMismatchError, FieldProblem, InvalidRecordError, UnknownCurrencyError
+from .errors import CurrencyMismatchError, FieldProblem, InvalidArgumentError, InvalidRecordError, UnknownCurrencyError
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
-__all__ = ["Money", "Rounding", "to_decimal"]
+__all__ = ["MONEY_CONTEXT", "Money", "Rounding", "quantize", "to_decimal"]
+
+MONEY_CONTEXT = Context(
+    prec=60, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+"""Decimal context of ``Money`` arithmetic: 60 significant digits. Sums, differences and
+products that would need more raise instead of rounding silently; division rounds
+(half-even) at the 60th digit."""
+
+
+def _exact(operation: str, a: Decimal, b: Decimal) -> Decimal:
+    ctx = MONEY_CONTEXT.copy()
+    ctx.traps[Inexact] = True
+    try:
+        result: Decimal = getattr(ctx, operation)(a, b)
+    except Inexact:
+        raise InvalidArgumentError(
+            "amount", a, f"cannot {operation} {a} and {b} exactly within 60 significant digits"
+        ) from None
+    return result
+
+
+def quantize(amount: Decimal, currency: str, rounding: Rounding | str = "half_even") -> Decimal:
+    """Round ``amount`` to ``currency``'s minor unit, the one rounding step aidtrack makes.
+
+    >>> quantize(Decimal("2.675"), "EUR"), quantize(Decimal("2.675"), "EUR", "half_up")
+    (Decimal('2.68'), Decimal('2.68'))
+    """
+    mode = Rounding(rounding)
+    try:
+        return amount.quantize(quantum(currency), rounding=mode.decimal_mode, context=MONEY_CONTEXT)
+    except InvalidOperation:
+        raise InvalidArgumentError(
+            "amount", amount, f"{amount} {currency} is too large to round to the minor unit within 60 digits"
+        ) from None
 
 
 class Rounding(StrEnum):
@@ -150,7 +193,7 @@ class Money:
     def __add__(self, other: object) -> Money:
         if isinstance(other, Money):
             self._same(other, "add")
-            return Money(self.amount + other.amount, self.currency)
+            return Money(_exact("add", self.amount, other.amount), self.currency)
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:
             return self
         return NotImplemented
@@ -160,7 +203,7 @@ class Money:
     def __sub__(self, other: object) -> Money:
         if isinstance(other, Money):
             self._same(other, "subtract")
-            return Money(self.amount - other.amount, self.currency)
+            return Money(_exact("subtract", self.amount, other.amount), self.currency)
         return NotImplemented
 
     def __neg__(self) -> Money:
@@ -179,19 +222,19 @@ class Money:
             dec = to_decimal(factor, what="factor")
         except ValueError:
             return NotImplemented
-        return Money(self.amount * dec, self.currency)
+        return Money(_exact("multiply", self.amount, dec), self.currency)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> Any:
         if isinstance(other, Money):
             self._same(other, "divide")
-            return self.amount / other.amount
+            return MONEY_CONTEXT.divide(self.amount, other.amount)
         try:
             dec = to_decimal(other, what="divisor")
         except ValueError:
             return NotImplemented
-        return Money(self.amount / dec, self.currency)
+        return Money(MONEY_CONTEXT.divide(self.amount, dec), self.currency)
 
     def _cmp(self, other: object) -> Decimal:
         if not isinstance(other, Money):
@@ -221,8 +264,7 @@ class Money:
         >>> Money("0.125", "EUR").round(), Money("0.125", "EUR").round("half_up")
         (Money('0.12', 'EUR'), Money('0.13', 'EUR'))
         """
-        mode = Rounding(rounding)
-        return Money(self.amount.quantize(quantum(self.currency), rounding=mode.decimal_mode), self.currency)
+        return Money(quantize(self.amount, self.currency, rounding), self.currency)
 
     def format(self, *, locale: str, **kwargs: Any) -> str:
         """Format for display in ``locale`` (see :mod:`aidtrack.formatting`).
