@@ -220,6 +220,6 @@ def grand_total(
 
 def _minor(amount: Decimal, currency: str) -> Decimal:
     """Show a sum of rounded amounts with exactly the minor unit's decimals (no rounding happens)."""
-    from .money import quantum
+    from .money import quantize
 
-    return amount.quantize(quantum(currency))
+    return quantize(amount, currency)
