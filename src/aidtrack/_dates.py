@@ -23,7 +23,9 @@ def parse_iso_date(value: object, *, what: str = "date") -> date:
     """
     if isinstance(value, datetime):
         if value.time() != time(0) or value.tzinfo is not None:
-            raise InvalidArgumentError(what, value, f"{what} must be a calendar date, got a date-time {value.isoformat()!r}")
+            raise InvalidArgumentError(
+                what, value, f"{what} must be a calendar date, got a date-time {value.isoformat()!r}"
+            )
         return value.date()
     if isinstance(value, date):
         return value
@@ -33,7 +35,9 @@ def parse_iso_date(value: object, *, what: str = "date") -> date:
             try:
                 return date.fromisoformat(text)
             except ValueError as exc:
-                raise InvalidArgumentError(what, value, f"{what} {value!r} is not a valid calendar date ({exc})") from None
+                raise InvalidArgumentError(
+                    what, value, f"{what} {value!r} is not a valid calendar date ({exc})"
+                ) from None
         raise InvalidArgumentError(
             what, value, f"{what} {value!r} is not an ISO date; expected YYYY-MM-DD, e.g. 2025-01-09"
         )

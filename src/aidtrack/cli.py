@@ -256,8 +256,12 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     other = RatePolicy.MONTHLY_MEAN if policy != RatePolicy.MONTHLY_MEAN else RatePolicy.DAILY
     try:
         alt = totals(pledges, to=args.to, by=None, policy=other, rounding=args.rounding).attrs["grand_total"]
-        label = "the Kiel tracker's monthly mean of ECB fixings" if other is RatePolicy.MONTHLY_MEAN else "daily fixings"
-        out.write(f"\nUnder {label} ('{other.value}') the grand total would be {alt.currency} {_fmt_amount(alt.amount)}.\n")
+        label = (
+            "the Kiel tracker's monthly mean of ECB fixings" if other is RatePolicy.MONTHLY_MEAN else "daily fixings"
+        )
+        out.write(
+            f"\nUnder {label} ('{other.value}') the grand total would be {alt.currency} {_fmt_amount(alt.amount)}.\n"
+        )
     except AidtrackError as exc:
         out.write(f"\n(policy '{other.value}' is not available for these dates: {exc})\n")
     out.write("Try: aidtrack convert 440000000 CAD --to EUR --on 2025-01-09 --policy monthly_mean\n")

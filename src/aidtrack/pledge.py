@@ -281,7 +281,9 @@ class Pledge(Record):
         try:
             obj = json.loads(json_data)
         except ValueError as exc:
-            raise InvalidRecordError("Pledge", [FieldProblem("<json>", str(json_data)[:80], f"not JSON ({exc})")]) from exc
+            raise InvalidRecordError(
+                "Pledge", [FieldProblem("<json>", str(json_data)[:80], f"not JSON ({exc})")]
+            ) from exc
         return cls.model_validate(obj, *args, **kwargs)
 
     @computed_field  # type: ignore[prop-decorator]
