@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import aidtrack
 from aidtrack import IncompletePledgeError, Money, PledgeCandidate, extract_pledges
@@ -295,3 +297,38 @@ def test_cli_pipe_into_totals() -> None:
     data = json.loads(totals.stdout)
     assert data["count"] == 3 and data["bound_count"] == 1
     assert {g["donor"] for g in data["groups"]} == {"Canada", "Norway", "United States"}
+
+
+# -- fuzz: extraction never crashes ---------------------------------------------------------
+_words = st.sampled_from(
+    [
+        "Kanada", "Canada", "die USA", "the UK", "Washington", "in Berlin", "kanadische Regierung", "EU-Kommission",
+        "sagte", "zu", "pledged", "provide", "Hilfe", "aid", "über", "bis zu", "rund", "nearly", "more than",
+        "1,5", "2.000", "22", "zwei", "eine", "a", "Mrd.", "Milliarden", "bn", "million", "€", "$", "C$", "kr",
+        "Euro", "Dollar", "dollars", "Kronen", "(", ")", ",", ".", "davon", "including", "seit 2022", "so far",
+        "am 9. Januar", "on Monday", "für 2025", "\n", "Prozent", "Soldaten", "!", "?",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(st.text(max_size=150), st.lists(_words, max_size=40).map(" ".join)),
+    lang=st.sampled_from(["de", "en"]),
+)
+def test_fuzz_extraction_never_crashes(text: str, lang: str) -> None:
+    for c in extract_pledges(text, lang=lang, published="2025-01-09"):
+        a, b = c.sentence_span
+        assert text[a:b] == c.sentence and text[c.span[0] : c.span[1]] == c.amount.text
+        assert 0.05 <= c.confidence <= 1
+        assert c.announced <= date(2025, 1, 9)
+        if c.complete:
+            assert isinstance(c.to_pledge(), aidtrack.Pledge)
+        else:
+            assert c.issues
+
+
+def test_a_donor_in_another_sentence_is_not_carried_over() -> None:
+    text = "Kanada kündigte neue Hilfe an. Insgesamt sollen 50 Mio. Euro fließen, sagte ein Sprecher zu."
+    (c,) = extract_pledges(text, lang="de", published="2025-01-09")
+    assert c.donor is None and "no donor" in c.issues
