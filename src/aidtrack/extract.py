@@ -189,7 +189,7 @@ class PledgeCandidate:
             "amount": match.money,
             "qualifier": self.qualifier,
             "recipient": self.recipient,
-            "notes": f"from text: {self.sentence}",
+            "notes": self._pledge_notes(match),
         }
         chosen = category if category is not None else self.category
         if chosen is not None:
@@ -199,6 +199,14 @@ class PledgeCandidate:
         if source_url is not None:
             data["source"] = {"url": source_url}
         return Pledge.model_validate(data)
+
+    def _pledge_notes(self, match: MoneyMatch) -> str:
+        notes = [f"from text: {self.sentence}"]
+        if match.upper is not None:
+            notes.append(f"range: {match.amount} to {match.upper} {match.currency}, the lower bound recorded")
+        notes.extend(f"equivalent given: {e.text}" for e in self.equivalents)
+        notes.extend(f"of which: {p.text}" for p in self.parts)
+        return " | ".join(notes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (amounts as strings, dates ISO)."""
