@@ -1,8 +1,8 @@
 """All-or-nothing file writes: a temporary file in the same folder, fsync, then rename.
 
 A reader sees either the old file or the complete new one, never a half-written
-file, even if the process is killed mid-write. Used for user files (pledge CSV,
-exports) and for the rate cache.
+file, even if the process is killed mid-write; a failed write removes its
+temporary file. Used for user files (pledge files, exports) and for the rate cache.
 """
 
 from __future__ import annotations
@@ -10,20 +10,65 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (and durably on POSIX)."""
+def _temp_prefix(target: Path, prefix: str | None) -> str:
+    return prefix if prefix is not None else f".{target.name}."
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    if hasattr(os, "O_DIRECTORY"):
+        with contextlib.suppress(OSError):
+            dfd = os.open(folder, os.O_DIRECTORY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+
+
+def _write_all(fh: IO[bytes], data: bytes) -> None:
+    """Write ``data`` (a seam the crash tests use to stop a writer half-way)."""
+    fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], *, prefix: str | None = None) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it when the ``with`` block succeeds.
+
+    For libraries that write to a path themselves (Parquet, Excel).
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target, prefix), suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, prefix: str | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically and durably.
+
+    ``prefix`` names the temporary file (default ``.<name>.``, suffix ``.tmp``),
+    so a cache can find and sweep the leftovers of a killed writer.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target, prefix), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            view = memoryview(data)
-            while view:  # os.write may write less than asked
-                view = view[fh.write(view) :]
+            _write_all(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -31,13 +76,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        with contextlib.suppress(OSError):
-            dfd = os.open(target.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+    _fsync_dir(target.parent)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:

@@ -33,13 +33,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ._atomic import atomic_write_bytes
 from .errors import CacheError, InvalidArgumentError
 
 __all__ = [
@@ -274,7 +274,7 @@ class RateCache:
         name = f"{key}-{digest[:16]}.{suffix}"
         target = self.path / name
         if not (target.exists() and _sha256_file(target) == digest):
-            _atomic_write(target, data, prefix=f".{key}~")
+            atomic_write_bytes(target, data, prefix=f".{key}~")
         entry = CacheEntry(
             key=key,
             file=name,
@@ -329,7 +329,9 @@ class RateCache:
                 if entry is not None:
                     entries[key] = entry
                 doc = {"format": MANIFEST_FORMAT, "entries": {k: entries[k].to_json() for k in sorted(entries)}}
-                _atomic_write(self.path / MANIFEST, json.dumps(doc, indent=2).encode() + b"\n", prefix=".manifest~")
+                atomic_write_bytes(
+                    self.path / MANIFEST, json.dumps(doc, indent=2).encode() + b"\n", prefix=".manifest~"
+                )
                 return old
         except filelock.Timeout as exc:
             raise CacheError(str(self.path), f"could not lock {MANIFEST} within {self.lock_timeout:g} s") from exc
@@ -366,30 +368,3 @@ def _check_key(key: str) -> str:
 
 def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _atomic_write(target: Path, data: bytes, *, prefix: str) -> None:
-    """Write ``data`` to ``target`` via a temporary file in the same folder, fsync, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        with contextlib.suppress(OSError):
-            dfd = os.open(target.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-
-
-def _write_all(fh: Any, data: bytes) -> None:
-    """Write ``data`` (a seam the crash tests use to stop a writer half-way)."""
-    fh.write(data)

@@ -35,14 +35,12 @@ row rather than read as text.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -50,10 +48,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pandas as pd
 
+from ._atomic import atomic_path, atomic_write_text
 from .collection import FRAME_COLUMNS, LocatedRowProblem, Pledges, frame_to_pledges
 from .errors import AidtrackError, PledgeFileError, RowProblem
 from .formula import guard_text, needs_guard
-from .pledgefile import COLUMNS, atomic_write_text, pledge_to_row, read_pledges_csv, write_pledges_csv
+from .pledgefile import COLUMNS, pledge_to_row, read_pledges_csv, write_pledges_csv
 
 if TYPE_CHECKING:
     from .pledge import Pledge
@@ -110,22 +109,6 @@ def detect_format(path: str | os.PathLike[str], format: Format | None = None) ->
             f"cannot tell the format of {os.fspath(path)!r} from its suffix {suffix!r}: "
             f"use one of {', '.join(FORMATS)} or pass format="
         ) from None
-
-
-@contextlib.contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------------------
@@ -358,7 +341,7 @@ def _write_parquet(pledges: list[Pledge], path: Path) -> None:
     table = pa.Table.from_arrays(arrays, schema=schema)
     buffer = io.BytesIO()
     pq.write_table(table, buffer)  # fully rendered before the file is touched
-    with _atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())
 
 
@@ -414,7 +397,7 @@ def _write_excel_rows(
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)
-    with _atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())
 
 
@@ -455,7 +438,7 @@ def write_frame(
         _require("pyarrow", "parquet", "writing Parquet files")
         buffer = io.BytesIO()
         flat.to_parquet(buffer, index=False)
-        with _atomic_path(target) as tmp:
+        with atomic_path(target) as tmp:
             tmp.write_bytes(buffer.getvalue())
 
 

@@ -132,7 +132,8 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from datetime import UTC, date, datetime
-    import aidtrack.cache as cache_mod
+    import aidtrack._atomic as atomic_mod
+    from aidtrack.cache import RateCache
 
     def stuck(fh, data):
         fh.write(data[: len(data) // 2])
@@ -140,8 +141,8 @@ WRITER = textwrap.dedent(
         print("writing", flush=True)
         time.sleep(60)
 
-    cache_mod._write_all = stuck
-    cache = cache_mod.RateCache(sys.argv[1])
+    atomic_mod._write_all = stuck
+    cache = RateCache(sys.argv[1])
     cache.commit("ecb", b"N" * 100_000, suffix="zip", retrieved=datetime.now(UTC), first_date=date(1999, 1, 4),
                  last_date=date(2026, 11, 24), currencies=("USD",))
     """

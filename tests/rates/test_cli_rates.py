@@ -175,7 +175,7 @@ def test_several_processes_updating_at_once_leave_a_valid_cache(server: HTTPServ
 
 KILLED_UPDATE = """
 import sys, time
-import aidtrack.cache as cache_mod
+import aidtrack._atomic as atomic_mod
 
 def stuck(fh, data):
     fh.write(data[: len(data) // 2])
@@ -183,7 +183,7 @@ def stuck(fh, data):
     print("writing", flush=True)
     time.sleep(60)
 
-cache_mod._write_all = stuck
+atomic_mod._write_all = stuck
 from aidtrack.cli import main
 sys.exit(main(["rates", "update", "--force"]))
 """
