@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .errors import InvalidArgumentError
 from .frame import META_KEY, InvalidFrameError, UnconvertibleRowsError, conversion_problems, convert_frame
 from .money import Money, Rounding
 from .policy import DEFAULT_MAX_LOOKBACK_DAYS, RATE_CONTEXT, PolicyLike, as_policy, policy_name
@@ -491,7 +492,7 @@ def top_donors(
     add up to the grand total; the last row is labelled ``other (k donors)``.
     """
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"n must be a whole number 0 or more, got {n!r}")
+        raise InvalidArgumentError("n", n, f"n must be a whole number 0 or more, got {n!r}")
     ranked = shares(data, to, by="donor", sort="total", **kwargs)
     top = ranked.iloc[:n].copy()
     top.insert(0, "rank", pd.Series(range(1, len(top) + 1), index=top.index, dtype="Int64"))

@@ -50,7 +50,7 @@ import pandas as pd
 
 from ._atomic import atomic_path, atomic_write_text
 from .collection import FRAME_COLUMNS, LocatedRowProblem, Pledges, frame_to_pledges
-from .errors import AidtrackError, PledgeFileError, RowProblem
+from .errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
 from .formula import guard_text, needs_guard
 from .pledgefile import COLUMNS, pledge_to_row, read_pledges_csv, write_pledges_csv
 
@@ -99,15 +99,19 @@ def detect_format(path: str | os.PathLike[str], format: Format | None = None) ->
     """
     if format is not None:
         if format not in ("csv", "json", "parquet", "excel"):
-            raise ValueError(f"unknown format {format!r}: expected one of csv, json, parquet, excel")
+            raise InvalidArgumentError(
+                "format", format, f"unknown format {format!r}: expected one of csv, json, parquet, excel"
+            )
         return format
     suffix = Path(path).suffix.lower()
     try:
         return FORMATS[suffix]
     except KeyError:
-        raise ValueError(
+        raise InvalidArgumentError(
+            "path",
+            path,
             f"cannot tell the format of {os.fspath(path)!r} from its suffix {suffix!r}: "
-            f"use one of {', '.join(FORMATS)} or pass format="
+            f"use one of {', '.join(FORMATS)} or pass format=",
         ) from None
 
 

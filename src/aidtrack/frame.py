@@ -93,7 +93,7 @@ import numpy as np
 import pandas as pd
 
 from .currency import minor_units, normalize_currency
-from .errors import AidtrackError, UnknownCurrencyError
+from .errors import AidtrackError, InvalidArgumentError, UnknownCurrencyError
 from .money import Rounding, to_decimal
 from .policy import (
     DEFAULT_MAX_LOOKBACK_DAYS,
@@ -495,11 +495,13 @@ def convert_frame(
     (Decimal('482917877.62'), np.int32(22))
     """
     if errors not in ("raise", "coerce"):
-        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
     if dtype not in ("float", "decimal"):
-        raise ValueError(f"dtype must be 'float' or 'decimal', got {dtype!r}")
+        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
     if max_lookback_days < 0:
-        raise ValueError(f"max_lookback_days must be 0 or more, got {max_lookback_days}")
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
     target = normalize_currency(to)

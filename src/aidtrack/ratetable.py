@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .currency import normalize_currency
-from .errors import RateDataError, UnknownCurrencyError
+from .errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -156,7 +156,9 @@ class RateTable:
     def with_info(self, info: SourceInfo) -> RateTable:
         """The same fixings (shared, not copied) under another :class:`SourceInfo`."""
         if info.base != self.base:
-            raise ValueError(f"info.base {info.base!r} differs from the table's base {self.base!r}")
+            raise InvalidArgumentError(
+                "info", info, f"info.base {info.base!r} differs from the table's base {self.base!r}"
+            )
         table = RateTable(base=self.base, calendar=self._calendar, columns={}, info=info)
         table._columns = self._columns  # shared: a lazily built column is built once for both
         table._currencies = self._currencies

@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from .currency import normalize_currency
-from .errors import RateDataError, RateNotAvailableError, UnknownCurrencyError
+from .errors import InvalidArgumentError, RateDataError, RateNotAvailableError, UnknownCurrencyError
 from .ratetable import RateTable, SourceInfo
 
 __all__ = [
@@ -216,7 +216,7 @@ def parse_sdmx_averages(
     Decimal('1.0354')
     """
     if freq not in ("M", "A"):
-        raise ValueError(f"freq must be 'M' or 'A', got {freq!r}")
+        raise InvalidArgumentError("freq", freq, f"freq must be 'M' or 'A', got {freq!r}")
     label = name or f"ECB Data Portal (SDMX EXR, {'monthly' if freq == 'M' else 'annual'} averages)"
     obs = _observations(data, freq, label)
     values: dict[str, dict[str, Decimal]] = {}
