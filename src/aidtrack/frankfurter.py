@@ -19,12 +19,12 @@ of ``base``, so the table's base is the response's ``base``.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from ._wire import load_json
 from .errors import RateDataError
 from .ratetable import RateTable
 
@@ -42,13 +42,7 @@ def parse_frankfurter_json(
     retrieved: datetime | None = None,
 ) -> RateTable:
     """Parse a Frankfurter v1 (time series or one date) or v2 (array) response into a table."""
-    if not data.strip():
-        raise RateDataError("the response is empty", where=name)
-    try:
-        doc = json.loads(data, parse_float=Decimal, parse_int=Decimal)
-    except (ValueError, RecursionError) as exc:
-        kind = "an HTML page" if data.lstrip()[:1] == b"<" else "malformed JSON"
-        raise RateDataError(f"not a Frankfurter JSON response: {kind} ({exc})", where=name) from None
+    doc = load_json(data, what="Frankfurter", name=name)
     rows = list(_rows(doc, name))
     if not rows:
         raise RateDataError("the response holds no rates", where=name)

@@ -38,11 +38,11 @@ error code (``{"e": -64}``) in an observation means no value that day.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from ._wire import load_json
 from .currency import normalize_currency
 from .errors import RateDataError, UnknownCurrencyError
 from .policy import RATE_CONTEXT
@@ -66,13 +66,7 @@ def parse_valet_json(
     retrieved: datetime | None = None,
 ) -> RateTable:
     """Parse a Valet ``observations`` JSON response into a table with base CAD (rate = currency per CAD)."""
-    if not data.strip():
-        raise RateDataError("the response is empty", where=name)
-    try:
-        doc = json.loads(data, parse_float=Decimal, parse_int=Decimal)
-    except (ValueError, RecursionError) as exc:
-        kind = "an HTML page" if data.lstrip()[:1] == b"<" else "malformed JSON"
-        raise RateDataError(f"not a Valet JSON response: {kind} ({exc})", where=name) from None
+    doc = load_json(data, what="Valet", name=name)
     if not isinstance(doc, dict) or not isinstance(doc.get("observations"), list):
         raise RateDataError("not a Valet observations response: no 'observations' list", where=name)
     details = doc.get("seriesDetail")
