@@ -264,6 +264,8 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
     days = np.arange(o0, o_end + 1, dtype=np.int64)
     series = table.series(currency)
     ords, rates = series.as_numpy()
+    if table.quoted_in_base:  # quotes in base units (Bank of Canada): invert once, after any mean
+        rates = 1.0 / rates
     first = int(ords[0])
     n = len(ords)
 
@@ -292,7 +294,9 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
         ok = ords[i] == fixday
         if kind == "daily":
             ok &= (days - fixday) <= lookback
-        exact: Sequence[Decimal] | Sequence[str] = series.raw
+        exact: Sequence[Decimal] | Sequence[str] = (
+            [table.per_base(Decimal(r)) for r in series.raw] if table.quoted_in_base else series.raw
+        )
         return finish(ok, rates[i], fixday, fixday, 1, i)
     unit = "M8[M]" if kind == "monthly_mean" else "M8[Y]"
     window = (days - _EPOCH).astype("M8[D]").astype(unit)
@@ -304,7 +308,7 @@ def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Le
     for s, c in zip(starts.tolist(), counts.tolist(), strict=True):
         # the same expression as policy.quote, so the 28-digit means are identical
         total = sum((Decimal(raw[k]) for k in range(s, s + c)), Decimal(0))
-        means.append(RATE_CONTEXT.divide(total, Decimal(c)))
+        means.append(table.per_base(RATE_CONTEXT.divide(total, Decimal(c))))
     exact = means
     wk = window.astype(np.int64)
     k = np.minimum(np.searchsorted(uniq, wk), len(uniq) - 1)

@@ -31,12 +31,12 @@ from __future__ import annotations
 import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeAlias
 
 from .errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
-from .ratetable import RateTable
+from .ratetable import RATE_CONTEXT, RateTable
 
 __all__ = [
     "DEFAULT_MAX_LOOKBACK_DAYS",
@@ -53,8 +53,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_LOOKBACK_DAYS = 7
-RATE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
-"""Decimal context for derived rates (means, cross rates): 28 significant digits, half-even."""
 
 
 class RatePolicy(StrEnum):
@@ -124,12 +122,17 @@ class RateLeg:
     ``exact`` it is one fixing, exactly as published; for the means it is the
     mean of ``fixing_dates``' fixings (28 significant digits). A leg for the base
     itself has rate 1 and no fixing dates.
+
+    ``published`` is that fixing or mean in the source's own quoting direction:
+    the same as ``rate`` for the ECB; for a table quoted in base units (Bank of
+    Canada: CAD per USD) the published quote, of which ``rate`` is the inverse.
     """
 
     currency: str
     base: str
     rate: Decimal
     fixing_dates: tuple[date, ...]
+    published: Decimal | None = None
 
 
 def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
@@ -153,8 +156,9 @@ def quote(
     """The rate of ``currency`` per unit of the table's base for ``on`` under ``policy``.
 
     >>> from aidtrack.sources import bundled_table
-    >>> quote(bundled_table(), "USD", date(2025, 1, 11))  # a Saturday
-    RateLeg(currency='USD', base='EUR', rate=Decimal('1.0304'), fixing_dates=(datetime.date(2025, 1, 10),))
+    >>> leg = quote(bundled_table(), "USD", date(2025, 1, 11))  # a Saturday
+    >>> leg.rate, leg.fixing_dates
+    (Decimal('1.0304'), (datetime.date(2025, 1, 10),))
     """
     if max_lookback_days < 0:
         raise InvalidArgumentError(
@@ -182,7 +186,8 @@ def quote(
         if i is None:
             why = "no fixing that day" if on.weekday() < 5 else "a weekend has no fixing"
             raise fail(f"{why} (policy 'exact'; use 'daily' to take the last fixing before it)")
-        return RateLeg(currency, table.base, series.rate(i), (on,))
+        value = series.rate(i)
+        return RateLeg(currency, table.base, table.per_base(value), (on,), value)
 
     if policy is RatePolicy.DAILY:
         day = table.last_fixing_day(on)
@@ -193,7 +198,8 @@ def quote(
             if day > last:
                 raise fail(f"{currency} has no fixings after {last.isoformat()}")
             raise fail(f"the source published no {currency} rate on the fixing day {day.isoformat()}")
-        return RateLeg(currency, table.base, series.rate(i), (day,))
+        value = series.rate(i)
+        return RateLeg(currency, table.base, table.per_base(value), (day,), value)
 
     start, end = mean_window(policy, on)
     if end > table.coverage_end:
@@ -207,4 +213,4 @@ def quote(
     total = sum((series.rate(i) for i in positions), Decimal(0))
     mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
     dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
-    return RateLeg(currency, table.base, mean, dates)
+    return RateLeg(currency, table.base, table.per_base(mean), dates, mean)

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 from .currency import normalize_currency
@@ -26,7 +26,7 @@ from .errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["RateTable", "Series", "SourceInfo"]
+__all__ = ["RATE_CONTEXT", "RateTable", "Series", "SourceInfo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +117,20 @@ class Series:
         return self._numpy
 
 
+RATE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+"""Decimal context for derived rates (means, cross rates, inverses): 28 significant digits, half-even."""
+
+
 class RateTable:
     """Fixings of several currencies per one unit of ``base``, with their source.
+
+    Rates are normally stored as the source quotes them *per one unit of the
+    base* (the ECB: USD 1.0305 per EUR). A table with ``quoted_in_base=True``
+    stores the opposite direction, *units of the base per one unit of the
+    currency* (the Bank of Canada: CAD 1.3678 per USD), exactly as published;
+    fixings and means are then taken over the published quotes and inverted
+    once, by :meth:`per_base`, so a monthly mean is the mean the source itself
+    would compute.
 
     Build one with :meth:`from_rows` (any rows), or with a parser such as
     :func:`aidtrack.ecb.parse_eurofxref_zip`. A ``RateTable`` is also a rate
@@ -137,9 +149,11 @@ class RateTable:
         calendar: Sequence[int],
         columns: Mapping[str, Callable[[], Series] | Series],
         info: SourceInfo,
+        quoted_in_base: bool = False,
     ) -> None:
         self.base = base
         self.info = info
+        self.quoted_in_base = quoted_in_base
         self._calendar = calendar
         self._columns: dict[str, Callable[[], Series] | Series] = dict(columns)
         self._currencies = tuple(sorted({base, *self._columns}))
@@ -159,7 +173,9 @@ class RateTable:
             raise InvalidArgumentError(
                 "info", info, f"info.base {info.base!r} differs from the table's base {self.base!r}"
             )
-        table = RateTable(base=self.base, calendar=self._calendar, columns={}, info=info)
+        table = RateTable(
+            base=self.base, calendar=self._calendar, columns={}, info=info, quoted_in_base=self.quoted_in_base
+        )
         table._columns = self._columns  # shared: a lazily built column is built once for both
         table._currencies = self._currencies
         return table
@@ -176,8 +192,10 @@ class RateTable:
         url: str | None = None,
         retrieved: datetime | None = None,
         sha256: str | None = None,
+        quoted_in_base: bool = False,
     ) -> RateTable:
-        """Build a table from ``(date, currency, rate)`` rows, rate = currency units per ``base``.
+        """Build a table from ``(date, currency, rate)`` rows, rate = currency units per ``base``
+        (or, with ``quoted_in_base=True``, units of ``base`` per unit of the currency).
 
         Raises :class:`~aidtrack.errors.RateDataError` for a non-positive or
         non-numeric rate, a duplicate (date, currency) with different rates,
@@ -226,9 +244,17 @@ class RateTable:
             retrieved=retrieved,
             sha256=sha256,
         )
-        return cls(base=base, calendar=array("l", calendar), columns=columns, info=info)
+        return cls(base=base, calendar=array("l", calendar), columns=columns, info=info, quoted_in_base=quoted_in_base)
 
     # -- queries --------------------------------------------------------------
+    def per_base(self, value: Decimal) -> Decimal:
+        """A fixing or mean of this table as units of the currency per one unit of the base.
+
+        The identity for tables quoted per base (the ECB); ``1 / value`` to 28
+        significant digits for tables quoted in base units (the Bank of Canada).
+        """
+        return RATE_CONTEXT.divide(Decimal(1), value) if self.quoted_in_base else value
+
     @property
     def currencies(self) -> tuple[str, ...]:
         """Every currency the table can convert, the base included, sorted."""

@@ -10,8 +10,9 @@ by the caller::
 ``quote="per_base"`` (the default, the ECB's direction) means ``rate`` is units
 of the currency per one unit of ``base`` (USD 1.0305 per EUR).
 ``quote="base_per_unit"`` means the opposite (CAD 1.3678 per USD, the Bank of
-Canada's direction); such rates are inverted with 28 significant digits (see
-:mod:`aidtrack.valet` for why that is exact enough for every conversion).
+Canada's direction); such rates are kept as given and inverted once on use,
+after any mean, with 28 significant digits (see
+:class:`~aidtrack.ratetable.RateTable`, ``quoted_in_base``).
 
 Every row is checked; all bad rows are reported together with their line
 numbers, and nothing is loaded from a file with a bad row. A row for the base
@@ -41,7 +42,6 @@ from ._dates import parse_iso_date
 from .currency import normalize_currency
 from .errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
 from .money import to_decimal
-from .policy import RATE_CONTEXT
 from .ratetable import RateTable
 
 if TYPE_CHECKING:
@@ -93,14 +93,14 @@ def _build(
         except (ValueError, UnknownCurrencyError) as exc:
             problems.append(f"{line_word} {n}: {exc}")
             continue
-        if quote == "base_per_unit" and cur != base:
-            value = RATE_CONTEXT.divide(Decimal(1), value)
         good.append((d, cur, value))
     if problems:
         shown = "\n  ".join(problems[:_MAX_SHOWN])
         more = f"\n  ... and {len(problems) - _MAX_SHOWN} more" if len(problems) > _MAX_SHOWN else ""
         raise RateDataError(f"{len(problems)} bad row(s), nothing loaded:\n  {shown}{more}", where=name)
-    return RateTable.from_rows(good, base=base, key=key, name=name, url=url, sha256=sha256)
+    return RateTable.from_rows(
+        good, base=base, key=key, name=name, url=url, sha256=sha256, quoted_in_base=quote == "base_per_unit"
+    )
 
 
 def read_rate_table_csv(

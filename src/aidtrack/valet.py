@@ -6,23 +6,16 @@ of the foreign currency (``FXUSDCAD 1.3678`` = 1 USD costs 1.3678 CAD)::
     {"seriesDetail": {"FXUSDCAD": {"label": "USD/CAD", ...}},
      "observations": [{"d": "2026-04-28", "FXUSDCAD": {"v": "1.3678"}}, ...]}
 
-A :class:`~aidtrack.ratetable.RateTable` row is *units of the currency per one
-unit of the base*, so with base CAD each published quote ``q`` (CAD per USD)
-becomes ``1 / q`` (USD per CAD), divided with :data:`aidtrack.policy.RATE_CONTEXT`
-(28 significant digits, half-even). For a conversion this is exact to far
-below a cent: ``1,000,000 CAD → USD`` at ``q = 1.3678`` gives
+The table keeps the quotes exactly as published and is marked
+``quoted_in_base=True`` (units of the base, CAD, per one unit of the currency).
+Conversions take the fixing -- or, under ``monthly_mean`` / ``annual_mean``,
+the mean of the published quotes, as the Bank of Canada averages them -- and
+invert it once, with :data:`aidtrack.ratetable.RATE_CONTEXT` (28 significant
+digits, half-even). For a conversion this is exact to far below a cent:
+``1,000,000 CAD → USD`` at ``q = 1.3678`` gives
 ``1,000,000 × (1 / 1.3678) = 731,101.0381634741921…`` → ``USD 731,101.04``,
-the same as ``1,000,000 / 1.3678`` rounded. In general, for quotes with up to
-6 decimals and amounts up to 10^12, the inversion error (under 10^-28, relative)
-is smaller than the distance from any quotient to a half-cent, so the rounded
-result always equals ``amount / q`` rounded (a property test checks this). The
-published quote is recovered by :func:`valet_quote` (``1 / rate``, rounded to
-the published 4 decimals).
-
-Under the mean policies the table averages ``1 / q`` (USD per CAD), which is
-not the Bank of Canada's own monthly average of ``q`` (CAD per USD) inverted;
-the difference is in the fifth or sixth significant digit. Use ``daily`` (or
-the Bank's published averages) when Canadian official averages are required.
+the same as ``1,000,000 / 1.3678`` rounded (a property test checks this in
+general). Each conversion leg records the published quote in ``published``.
 
 ``v`` may be a string (current responses) or a number (older ones); numbers
 are read as exact decimals, never through a float. A missing series or an
@@ -31,8 +24,8 @@ error code (``{"e": -64}``) in an observation means no value that day.
 >>> data = (b'{"seriesDetail": {"FXUSDCAD": {"label": "USD/CAD"}}, "observations": '
 ...         b'[{"d": "2026-04-28", "FXUSDCAD": {"v": "1.3678"}}, {"d": "2026-04-29", "FXUSDCAD": {"e": -64}}]}')
 >>> t = parse_valet_json(data)
->>> t.base, t.series("USD").raw, valet_quote(t, "USD", 0)
-('CAD', ['0.7311010381634741921333528294'], Decimal('1.3678'))
+>>> t.base, t.quoted_in_base, t.series("USD").raw, valet_quote(t, "USD", 0)
+('CAD', True, ['1.3678'], Decimal('1.3678'))
 """
 
 from __future__ import annotations
@@ -76,7 +69,7 @@ def parse_valet_json(
                 raise RateDataError(
                     f"series {series!r} is not a daily CAD exchange-rate series (expected FXxxxCAD)", where=name
                 )
-    rows: list[tuple[date, str, Decimal]] = []
+    rows: list[tuple[date, str, str]] = []
     for n, obs in enumerate(doc["observations"], start=1):
         if not isinstance(obs, dict) or not isinstance(obs.get("d"), str):
             raise RateDataError(f"observation {n} has no date 'd'", where=name)
@@ -102,15 +95,24 @@ def parse_valet_json(
                 cur = normalize_currency(m.group(1))
             except UnknownCurrencyError as exc:
                 raise RateDataError(f"series {series}: unknown currency", where=name) from exc
-            rows.append((day, cur, RATE_CONTEXT.divide(Decimal(1), Decimal(text))))
+            rows.append((day, cur, text))
     if not rows:
         raise RateDataError("the response holds no rates", where=name)
     return RateTable.from_rows(
-        rows, base="CAD", key=key, name=name, url=url, retrieved=retrieved, sha256=hashlib.sha256(data).hexdigest()
+        rows,
+        base="CAD",
+        key=key,
+        name=name,
+        url=url,
+        retrieved=retrieved,
+        sha256=hashlib.sha256(data).hexdigest(),
+        quoted_in_base=True,
     )
 
 
 def valet_quote(table: RateTable, currency: str, i: int, *, places: int = 4) -> Decimal:
     """The quote as Valet published it (CAD per unit of ``currency``) of fixing ``i`` of a Valet table."""
-    rate = table.series(currency).rate(i)
-    return RATE_CONTEXT.divide(Decimal(1), rate).quantize(Decimal(1).scaleb(-places))
+    value = table.series(currency).rate(i)
+    if not table.quoted_in_base:
+        value = RATE_CONTEXT.divide(Decimal(1), value)
+    return value.quantize(Decimal(1).scaleb(-places))

@@ -25,7 +25,7 @@ from aidtrack.errors import RateDataError
 from aidtrack.frankfurter import parse_frankfurter_json
 from aidtrack.money import Money
 from aidtrack.policy import RatePolicy, quote
-from aidtrack.ratetable import RateTable
+from aidtrack.ratetable import RATE_CONTEXT, RateTable
 from aidtrack.sdmx import compare_means, parse_sdmx_averages, parse_sdmx_csv
 from aidtrack.sources import bundled_table
 from aidtrack.usertable import rate_table_from_frame, read_rate_table_csv
@@ -254,7 +254,7 @@ def test_official_annual_averages(payloads: ModuleType) -> None:
 
 
 # -- Bank of Canada Valet ---------------------------------------------------------------------
-def test_valet_rates_are_inverted_to_currency_per_cad(payloads: ModuleType) -> None:
+def test_valet_quotes_are_kept_as_published_and_inverted_on_use(payloads: ModuleType) -> None:
     body = payloads.valet_json(
         [
             ("2026-04-28", {"FXUSDCAD": "1.3678", "FXEURCAD": "1.6009"}),
@@ -267,7 +267,11 @@ def test_valet_rates_are_inverted_to_currency_per_cad(payloads: ModuleType) -> N
     assert t.currencies == ("CAD", "EUR", "USD")
     assert t.bounds("EUR") == (date(2026, 4, 28), date(2026, 4, 28))
     usd = t.series("USD")
-    assert usd.raw[0] == "0.7311010381634741921333528294"  # 1 / 1.3678, 28 significant digits
+    assert t.quoted_in_base
+    assert usd.raw == ["1.3678", "1.3702", "1.3690"]  # CAD per USD, as published
+    leg = quote(t, "USD", date(2026, 4, 28))
+    assert leg.published == Decimal("1.3678")
+    assert leg.rate == Decimal("0.7311010381634741921333528294")  # 1 / 1.3678, 28 significant digits
     assert [valet_quote(t, "USD", i) for i in range(3)] == [Decimal("1.3678"), Decimal("1.3702"), Decimal("1.3690")]
 
 
@@ -282,6 +286,32 @@ def test_cad_to_usd_through_a_valet_table_by_hand(payloads: ModuleType) -> None:
     cross = convert(1000, "EUR", to="USD", on="2026-04-28", source=t)
     assert cross.result == Money("1170.42", "USD")  # 1000 × 1.6009 / 1.3678 = 1170.4196...
     assert c.source is not None and c.source.key == "boc" and c.source.base == "CAD"
+
+
+def test_valet_monthly_mean_is_the_mean_of_the_published_quotes(payloads: ModuleType) -> None:
+    """The Bank of Canada averages CAD per USD; the mean is taken before the one inversion."""
+    quotes = ["1.3678", "1.3702", "1.3690", "1.4100"]
+    days = ["2026-04-27", "2026-04-28", "2026-04-29", "2026-04-30"]
+    t = parse_valet_json(payloads.valet_json([(d, {"FXUSDCAD": q}) for d, q in zip(days, quotes, strict=True)]))
+    leg = quote(t, "USD", date(2026, 4, 29), RatePolicy.MONTHLY_MEAN)
+    mean = sum(map(Decimal, quotes)) / 4
+    assert leg.published == mean
+    assert leg.rate == RATE_CONTEXT.divide(Decimal(1), mean)
+    c = convert(1_000_000, "CAD", to="USD", on="2026-04-29", policy="monthly_mean", source=t)
+    assert c.result == Money((Decimal(1_000_000) / mean).quantize(Decimal("0.01")), "USD")
+    # the vectorised path takes the same mean
+    from aidtrack.frame import convert_frame
+
+    df = pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": ["2026-04-29"]})
+    out = convert_frame(df, "USD", policy="monthly_mean", source=t, dtype="decimal")
+    assert out.loc[0, "converted"] == c.result.amount
+    daily = convert_frame(
+        pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": ["2026-04-27"]}),
+        "USD",
+        source=t,
+        dtype="decimal",
+    )
+    assert daily.loc[0, "converted"] == Decimal("731101.04")
 
 
 @pytest.mark.parametrize(
