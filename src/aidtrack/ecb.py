@@ -410,6 +410,8 @@ def merge_tables(old: RateTable, new: RateTable, *, info: SourceInfo | None = No
     where = f"merging {new.info.name} into {old.info.name}"
     if old.base != new.base:
         raise RateDataError(f"the tables have different bases, {old.base} and {new.base}", where=where)
+    if old.quoted_in_base != new.quoted_in_base:
+        raise RateDataError("the tables quote their rates in opposite directions", where=where)
     first_new, last_old = new.info.first_date, old.info.last_date
     day = last_old + timedelta(days=1)
     while day < first_new:
@@ -447,7 +449,9 @@ def merge_tables(old: RateTable, new: RateTable, *, info: SourceInfo | None = No
         info = old.info.replace(
             first_date=date.fromordinal(calendar[0]), last_date=date.fromordinal(calendar[-1]), stale=False
         )
-    return RateTable(base=old.base, calendar=array("l", calendar), columns=columns, info=info)
+    return RateTable(
+        base=old.base, calendar=array("l", calendar), columns=columns, info=info, quoted_in_base=old.quoted_in_base
+    )
 
 
 # -- writing the history layout ---------------------------------------------------------
