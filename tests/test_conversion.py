@@ -158,8 +158,11 @@ def test_isk_gap_is_an_error_not_a_guess() -> None:
     ordinals = list(s.ordinals)
     gap_start = next(i for i in range(1, len(ordinals)) if ordinals[i] - ordinals[i - 1] > 30)
     inside = date.fromordinal(ordinals[gap_start - 1] + 10)
-    with pytest.raises(RateNotAvailableError, match="ISK"):
+    before, after = date.fromordinal(ordinals[gap_start - 1]), date.fromordinal(ordinals[gap_start])
+    with pytest.raises(RateNotAvailableError, match=f"ISK has no fixings between {before} and {after}"):
         convert(1, "ISK", to="EUR", on=inside)
+    with pytest.raises(RateNotAvailableError, match="ISK has no fixings between"):
+        convert(1, "ISK", to="EUR", on=date(2012, 6, 15), policy="monthly_mean")
 
 
 def test_unknown_currency_errors() -> None:

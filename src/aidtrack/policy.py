@@ -29,6 +29,7 @@ significant digits (``ROUND_HALF_EVEN``).
 from __future__ import annotations
 
 import calendar as _calendar
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,7 +37,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from .errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
-from .ratetable import RATE_CONTEXT, RateTable
+from .ratetable import RATE_CONTEXT, RateTable, Series
 
 __all__ = [
     "DEFAULT_MAX_LOOKBACK_DAYS",
@@ -197,7 +198,9 @@ def quote(
         if i is None:
             if day > last:
                 raise fail(f"{currency} has no fixings after {last.isoformat()}")
-            raise fail(f"the source published no {currency} rate on the fixing day {day.isoformat()}")
+            raise fail(
+                f"the source published no {currency} rate on the fixing day {day.isoformat()}{_gap(series, day)}"
+            )
         value = series.rate(i)
         return RateLeg(currency, table.base, table.per_base(value), (day,), value)
 
@@ -209,8 +212,17 @@ def quote(
         )
     positions = series.between(start, end)
     if not positions:
-        raise fail(f"no {currency} fixings between {start.isoformat()} and {end.isoformat()}")
+        raise fail(f"no {currency} fixings between {start.isoformat()} and {end.isoformat()}{_gap(series, start)}")
     total = sum((series.rate(i) for i in positions), Decimal(0))
     mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
     dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
     return RateLeg(currency, table.base, table.per_base(mean), dates, mean)
+
+
+def _gap(series: Series, day: date) -> str:
+    """``"; ISK has no fixings from X to Y"`` when ``day`` falls in a gap of more than a week."""
+    i = bisect_left(series.ordinals, day.toordinal())
+    if 0 < i < len(series.ordinals) and series.ordinals[i] - series.ordinals[i - 1] > 7:
+        before, after = date.fromordinal(series.ordinals[i - 1]), date.fromordinal(series.ordinals[i])
+        return f"; {series.currency} has no fixings between {before.isoformat()} and {after.isoformat()}"
+    return ""
