@@ -79,8 +79,14 @@ def test_enum_values_are_case_insensitive() -> None:
 
 def test_immutable() -> None:
     p = make()
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(AttributeError, match="immutable"):
         p.notes = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del p.notes
+    changed = p.replace(notes="x")
+    assert changed.notes == "x" and p.notes is None and changed.id != p.id
+    with pytest.raises(InvalidRecordError, match="greater than zero"):
+        p.replace(amount=Money(-1, "CAD"))
 
 
 def test_id_is_stable_for_same_content() -> None:

@@ -55,6 +55,21 @@ class Record(BaseModel, metaclass=_RecordMeta):
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"{type(self).__name__} is immutable; cannot set {name!r} "
+            f"(make a validated, changed copy with .replace({name}=...))"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed, validated like a new record (unlike ``model_copy``)."""
+        data = self.model_dump(exclude=set(type(self).model_computed_fields))
+        data.update(changes)
+        return type(self).model_validate(data)
+
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         try:
