@@ -44,7 +44,7 @@ import pandas as pd
 from . import frame as _frame  # registers df.aidtrack
 from .errors import AidtrackError, PledgeFileError, RowProblem
 from .pledge import Pledge
-from .pledgefile import COLUMNS, REQUIRED_COLUMNS, pledge_from_row, pledge_to_row
+from .pledgefile import COLUMNS, header_problems, pledge_from_row, pledge_to_row
 
 if TYPE_CHECKING:
     from .money import Rounding
@@ -208,22 +208,12 @@ def frame_to_pledges(
     if extra not in ("error", "ignore"):
         raise ValueError(f"extra must be 'error' or 'ignore', got {extra!r}")
     names = [str(c) for c in frame.columns]
-    header: list[RowProblem] = []
-    unknown = [c for c in names if c not in FRAME_COLUMNS]
-    if unknown and extra == "error":
-        header.append(
-            LocatedRowProblem(
-                0,
-                f"unknown column(s) {', '.join(map(repr, unknown))}; valid columns: {', '.join(FRAME_COLUMNS)} "
-                "(extra='ignore' skips the others)",
-                "columns",
-            )
+    header: list[RowProblem] = [
+        LocatedRowProblem(0, reason, "columns")
+        for reason in header_problems(
+            names, FRAME_COLUMNS, unknown_hint=" (extra='ignore' skips the others)" if extra == "error" else None
         )
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        header.append(LocatedRowProblem(0, f"missing required column(s): {', '.join(missing)}", "columns"))
-    if len(set(names)) != len(names):
-        header.append(LocatedRowProblem(0, "a column name appears twice", "columns"))
+    ]
     if header:
         raise PledgeFileError(where, header)
     used = [c for c in FRAME_COLUMNS if c in names]

@@ -52,7 +52,7 @@ from ._atomic import atomic_path, atomic_write_text
 from .collection import FRAME_COLUMNS, LocatedRowProblem, Pledges, frame_to_pledges
 from .errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
 from .formula import guard_text, needs_guard
-from .pledgefile import COLUMNS, pledge_to_row, read_pledges_csv, write_pledges_csv
+from .pledgefile import COLUMNS, header_problems, pledge_to_row, read_pledges_csv, write_pledges_csv
 
 if TYPE_CHECKING:
     from .pledge import Pledge
@@ -232,19 +232,9 @@ def _read_excel(path: str | os.PathLike[str], where: str, sheet: str | None) -> 
     header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     while header and not header[-1]:
         header.pop()
-    problems: list[RowProblem] = []
-    unknown = [h for h in header if h not in FRAME_COLUMNS]
-    if unknown:
-        problems.append(
-            LocatedRowProblem(
-                1, f"unknown column(s) {', '.join(map(repr, unknown))}; valid: {', '.join(FRAME_COLUMNS)}", "row 1"
-            )
-        )
-    missing = [c for c in ("donor", "date", "amount", "currency") if c not in header]
-    if missing:
-        problems.append(LocatedRowProblem(1, f"missing required column(s): {', '.join(missing)}", "row 1"))
-    if len(set(header)) != len(header):
-        problems.append(LocatedRowProblem(1, "a column name appears twice", "row 1"))
+    problems: list[RowProblem] = [
+        LocatedRowProblem(1, reason, "row 1") for reason in header_problems(header, FRAME_COLUMNS)
+    ]
     if problems:
         raise PledgeFileError(place, problems)
     pledges: list[Pledge] = []

@@ -34,7 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,7 +46,7 @@ __all__ = [
     "COLUMNS",
     "GUARDED_COLUMNS",
     "REQUIRED_COLUMNS",
-    "atomic_write_text",
+    "header_problems",
     "pledge_from_row",
     "pledge_to_row",
     "read_pledges_csv",
@@ -142,27 +142,38 @@ def pledge_to_row(pledge: Pledge) -> dict[str, str]:
     }
 
 
+def header_problems(names: Sequence[str], valid: Sequence[str], *, unknown_hint: str | None = "") -> list[str]:
+    """What is wrong with a pledge table's header: unknown, missing required or repeated columns.
+
+    ``unknown_hint=None`` accepts unknown columns; otherwise the hint is appended to
+    their message. Used for CSV, Excel and DataFrame input alike.
+
+    >>> header_problems(["donor", "date", "amount", "colour"], COLUMNS)[1]
+    'missing required column(s): currency'
+    """
+    problems = []
+    unknown = [h for h in names if h not in valid]
+    if unknown and unknown_hint is not None:
+        problems.append(
+            f"unknown column(s) {', '.join(repr(u) for u in unknown)}; valid columns: {', '.join(valid)}{unknown_hint}"
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        problems.append(f"missing required column(s): {', '.join(missing)}")
+    if len(set(names)) != len(names):
+        problems.append("a column name appears twice")
+    return problems
+
+
 def _rows(fh: IO[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
     reader = csv.DictReader(fh, restkey="\0extra")
     header = reader.fieldnames
     if not header:
         raise PledgeFileError(where, [RowProblem(1, "the file is empty; expected a header row")])
     names = [h.strip() if h else h for h in header]
-    problems = []
-    unknown = [h for h in names if h not in COLUMNS]
-    if unknown:
-        problems.append(
-            RowProblem(
-                1, f"unknown column(s) {', '.join(repr(u) for u in unknown)}; valid columns: {', '.join(COLUMNS)}"
-            )
-        )
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        problems.append(RowProblem(1, f"missing required column(s): {', '.join(missing)}"))
-    if len(set(names)) != len(names):
-        problems.append(RowProblem(1, "a column name appears twice"))
+    problems = header_problems(names, COLUMNS)
     if problems:
-        raise PledgeFileError(where, problems)
+        raise PledgeFileError(where, [RowProblem(1, reason) for reason in problems])
     reader.fieldnames = names
     line = reader.line_num
     for row in reader:
