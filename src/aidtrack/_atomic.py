@@ -64,19 +64,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, prefix: str
     ``prefix`` names the temporary file (default ``.<name>.``, suffix ``.tmp``),
     so a cache can find and sweep the leftovers of a killed writer.
     """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target, prefix), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
+    with atomic_path(path, prefix=prefix) as tmp, open(tmp, "wb") as fh:
+        _write_all(fh, data)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
