@@ -173,8 +173,9 @@ def totals(
     pledge_list = list(pledges)
     target = normalize_currency(to)
     pol = as_policy(policy)
+    table = resolve_table(source) if pledge_list else None  # once: the totals and their provenance agree
     conversions = convert_pledges(
-        pledge_list, target, policy=pol, source=source, rounding=rounding, max_lookback_days=max_lookback_days
+        pledge_list, target, policy=pol, source=table, rounding=rounding, max_lookback_days=max_lookback_days
     )
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, pledge in enumerate(pledge_list):
@@ -198,7 +199,7 @@ def totals(
         currency=target,
         policy=str(pol),
         grand_total=Money(_minor(grand, target), target),
-        source=resolve_table(source).info if pledge_list else None,
+        source=table.info if table is not None else None,
         count=len(pledge_list),
         bound_count=sum(1 for p in pledge_list if p.qualifier.is_bound),
     )
