@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 import aidtrack
-from aidtrack.aggregate import totals
-from aidtrack.frame import META_KEY, convert_frame
+from aidtrack.frames.aggregate import totals
+from aidtrack.frames.convert import META_KEY, convert_frame
 
 EPOCH = 719163  # date(1970, 1, 1).toordinal()
 

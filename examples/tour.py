@@ -40,7 +40,7 @@ def main() -> None:
         print(f"{r.policy_name:>16}: {r.result}")
 
     section("Pledges from a file")
-    pledges = aidtrack.read_pledges_csv(EXAMPLE)
+    pledges = aidtrack.files.read_pledges_csv(EXAMPLE)
     for p in pledges:
         print(f"{p.id}  {p.donor.name:<14} {p.announced}  {p.amount!s:>18}  {p.category.value}, {p.qualifier.value}")
 

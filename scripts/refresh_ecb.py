@@ -10,7 +10,7 @@ The download goes through aidtrack's HTTP client (timeouts, retries, size cap)
 and is parsed and validated in full *before* anything is replaced: it must be a
 zip holding one valid history CSV that starts on 1999-01-04, ends no earlier
 than the file it replaces, and keeps every currency of it. Then the zip is
-replaced atomically and ``BUNDLED_SHA256`` in ``src/aidtrack/sources.py`` is
+replaced atomically and ``BUNDLED_SHA256`` in ``src/aidtrack/rates/bundled.py`` is
 updated to the new file's SHA-256. Remember to update the dates quoted in the
 README and docs (the script prints them).
 """
@@ -29,16 +29,16 @@ __all__ = ["main", "refresh"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ZIP = ROOT / "src" / "aidtrack" / "data" / "eurofxref-hist.zip"
-DEFAULT_SOURCES = ROOT / "src" / "aidtrack" / "sources.py"
+DEFAULT_SOURCES = ROOT / "src" / "aidtrack" / "rates" / "bundled.py"
 _SHA_LINE = re.compile(r'^BUNDLED_SHA256 = "[0-9a-f]{64}"$', re.MULTILINE)
 
 
 def refresh(*, url: str, zip_path: Path, sources_path: Path, dry_run: bool = False) -> str:
     """Download, validate and install a new history; returns a one-line summary."""
     from aidtrack._atomic import atomic_write_bytes, atomic_write_text
-    from aidtrack.ecb import parse_eurofxref_zip
+    from aidtrack.rates.parsers.ecb import parse_eurofxref_zip
     from aidtrack.errors import RateDataError
-    from aidtrack.http import HttpClient
+    from aidtrack.rates.remote.http import HttpClient
 
     data = HttpClient(offline=False).get(url).content
     new = parse_eurofxref_zip(data, url=url)  # every line and value checked
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     base = os.environ.get("AIDTRACK_ECB_URL", "").strip() or "https://www.ecb.europa.eu/stats/eurofxref/"
     parser.add_argument("--url", default=base.rstrip("/") + "/eurofxref-hist.zip", help="the history zip to fetch")
     parser.add_argument("--zip", type=Path, default=DEFAULT_ZIP, help="the bundled zip to replace")
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources.py holding BUNDLED_SHA256")
+    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="rates/bundled.py holding BUNDLED_SHA256")
     parser.add_argument("--dry-run", action="store_true", help="download and validate, change nothing")
     args = parser.parse_args(argv)
     from aidtrack.errors import AidtrackError

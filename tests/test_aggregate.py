@@ -1,4 +1,4 @@
-"""Vectorised aggregations (aidtrack.aggregate): same totals as the scalar path, and every grouping adds up."""
+"""Vectorised aggregations (aidtrack.frames.aggregate): same totals as the scalar path, and every grouping adds up."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 import aidtrack
 from aidtrack import Money, Pledge
-from aidtrack.aggregate import cumulative_totals, pivot_totals, prepare, shares, top_donors, totals
-from aidtrack.collection import pledges_to_frame
-from aidtrack.frame import InvalidFrameError, UnconvertibleRowsError, convert_frame
-from aidtrack.totals import InvalidGroupingError
+from aidtrack.errors import InvalidGroupingError
+from aidtrack.frames.aggregate import cumulative_totals, pivot_totals, prepare, shares, top_donors, totals
+from aidtrack.frames.convert import InvalidFrameError, UnconvertibleRowsError, convert_frame
+from aidtrack.frames.rows import pledges_to_frame
 
 DONORS = ["Canada", "Norway", "Germany", "European Union", "NATO fund", "United States"]
 CURRENCIES = ["EUR", "USD", "CAD", "NOK", "GBP", "JPY", "PLN", "SEK"]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aidtrack.cli import example_file, main
+from aidtrack.cli import main
+from aidtrack.files import example_path as example_file
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -18,12 +18,11 @@ from aidtrack import (
     RatePolicy,
     RateTable,
     UnknownCurrencyError,
-    UnknownPolicyError,
     bundled_table,
     convert,
-    quote,
 )
-from aidtrack.policy import as_policy
+from aidtrack.errors import UnknownPolicyError
+from aidtrack.policy import as_policy, quote
 
 
 # -- the Kiel Ukraine Support Tracker's published method (formats.md) ------------------------

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 
 import aidtrack
 from aidtrack import Money, Pledge
-from aidtrack.collection import Pledges
 from aidtrack.display import conversion_html, pledges_html
+from aidtrack.frames.collection import Pledges
 
 
 class _Tags(HTMLParser):
@@ -78,7 +78,7 @@ def test_long_collections_are_cut() -> None:
 
 
 def test_pledges_collection() -> None:
-    ps = Pledges(aidtrack.read_pledges_csv("examples/ramstein-2025-01-09.csv"))
+    ps = Pledges(aidtrack.files.read_pledges_csv("examples/ramstein-2025-01-09.csv"))
     assert len(ps) == 3 and isinstance(ps[1:], Pledges) and ps[0].donor.name == "Norway"
     assert repr(ps) == "<Pledges: 3 pledges>"
     assert ps.totals(by="donor")["count"].sum() == 3

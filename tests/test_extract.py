@@ -1,4 +1,4 @@
-"""Pledges from news text (aidtrack.extract) and `aidtrack extract`: corpus, evidence, CLI."""
+"""Pledges from news text (aidtrack.text.extract) and `aidtrack extract`: corpus, evidence, CLI."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidtrack
-from aidtrack import IncompletePledgeError, Money, PledgeCandidate, extract_pledges
+from aidtrack import Money, extract_pledges
 from aidtrack.cli import main
-from aidtrack.errors import InvalidArgumentError
-from aidtrack.extract import split_sentences
+from aidtrack.errors import IncompletePledgeError, InvalidArgumentError
+from aidtrack.text import PledgeCandidate
+from aidtrack.text.extract import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = json.loads((ROOT / "tests" / "data" / "extract_corpus.json").read_text(encoding="utf-8"))
@@ -220,7 +221,7 @@ def test_bad_arguments(kwargs: dict[str, Any], needle: str) -> None:
 
 
 def test_exported_at_top_level() -> None:
-    assert aidtrack.extract_pledges is extract_pledges and aidtrack.PledgeCandidate is PledgeCandidate
+    assert aidtrack.extract_pledges is extract_pledges and aidtrack.text.PledgeCandidate is PledgeCandidate
 
 
 # -- CLI ----------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def test_cli_csv_reports_what_it_does_not_export(capsys: pytest.CaptureFixture[s
         ["extract", str(ROOT / "examples" / "article_en.txt"), "--lang", "en", "--date", "2025-01-09", "--csv"]
     )
     assert code == 0
-    pledges = aidtrack.read_pledges_csv(io.StringIO(text))
+    pledges = aidtrack.files.read_pledges_csv(io.StringIO(text))
     assert [(p.donor.name, p.amount) for p in pledges] == [
         ("Canada", Money("440e6", "CAD")), ("United States", Money("500e6", "USD")),
         ("Norway", Money("22e9", "NOK")),
@@ -268,10 +269,10 @@ def test_cli_currency_settles_ambiguous_symbols(tmp_path: Path, capsys: pytest.C
     article = tmp_path / "a.txt"
     article.write_text("Japan committed up to $4.5 billion in financial support.\n", encoding="utf-8")
     code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv"])
-    assert code == 0 and len(aidtrack.read_pledges_csv(io.StringIO(text))) == 0
+    assert code == 0 and len(aidtrack.files.read_pledges_csv(io.StringIO(text))) == 0
     assert "ambiguous currency" in capsys.readouterr().err
     code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv", "--currency", "USD"])
-    (p,) = aidtrack.read_pledges_csv(io.StringIO(text))
+    (p,) = aidtrack.files.read_pledges_csv(io.StringIO(text))
     assert p.amount == Money("4.5e9", "USD") and p.qualifier.value == "at_most"
 
 

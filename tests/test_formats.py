@@ -17,12 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidtrack
-from aidtrack import Money, Pledge, PledgeFileError
-from aidtrack.aggregate import totals
-from aidtrack.collection import FRAME_COLUMNS, Pledges, frame_to_pledges, pledges_to_frame
-from aidtrack.formats import detect_format, read_pledges, write_frame, write_pledges
+from aidtrack import Money, Pledge
+from aidtrack.errors import PledgeFileError
+from aidtrack.files.csvfile import read_pledges_csv, write_pledges_csv
+from aidtrack.files.formats import detect_format, read_pledges, write_frame, write_pledges
 from aidtrack.formula import guard_text, needs_guard, unguard_text
-from aidtrack.pledgefile import read_pledges_csv, write_pledges_csv
+from aidtrack.frames.aggregate import totals
+from aidtrack.frames.collection import Pledges
+from aidtrack.frames.rows import FRAME_COLUMNS, frame_to_pledges, pledges_to_frame
 
 SUFFIXES = [".csv", ".json", ".parquet", ".xlsx"]
 NASTY = [
@@ -282,4 +284,4 @@ def test_write_frame_guards_text_and_keeps_totals_exact(tmp_path: Path) -> None:
 
 def test_top_level_names() -> None:
     assert aidtrack.read_pledges is read_pledges
-    assert aidtrack.pledges_to_frame is pledges_to_frame
+    assert aidtrack.frames.pledges_to_frame is pledges_to_frame

@@ -112,7 +112,7 @@ def test_formatting_never_changes_the_money() -> None:
     locale=st.sampled_from(["de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_CA", "en_IE"]),
 )
 def test_compact_is_within_half_a_unit_of_the_last_shown_digit(amount: Decimal, currency: str, locale: str) -> None:
-    from aidtrack.parsing import parse_money
+    from aidtrack.text.parsing import parse_money
 
     text = format_money(Money(amount, currency), locale=locale, style="compact")
     back = parse_money(text, locale=locale, currency=currency)

@@ -1,4 +1,4 @@
-"""Vectorised conversion (aidtrack.frame): identical to the scalar path, problems reported, the accessor."""
+"""Vectorised conversion (aidtrack.frames.convert): identical to the scalar path, problems reported, the accessor."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidtrack
-from aidtrack.frame import (
+from aidtrack.frames.convert import (
     META_KEY,
     InvalidFrameError,
     UnconvertibleRowsError,
@@ -281,7 +281,7 @@ def test_columns_names_and_clashes() -> None:
     assert frame.columns.tolist() == ["value", "ccy", "day", "rate"]  # the input is untouched
     with pytest.raises(ValueError, match="errors must be"):
         convert_frame(frame, "EUR", errors="ignore")  # type: ignore[arg-type]
-    with pytest.raises(aidtrack.UnknownPolicyError):
+    with pytest.raises(aidtrack.errors.UnknownPolicyError):
         convert_frame(frame, "EUR", policy="weekly")
 
 
@@ -308,12 +308,24 @@ def test_accessor() -> None:
     assert totals["total"].tolist() == [Decimal(str(v)).quantize(Decimal("0.01")) for v in out["converted"]]
 
 
-def test_import_aidtrack_does_not_import_pandas_but_the_frame_module_registers_the_accessor() -> None:
+def test_import_aidtrack_does_not_import_pandas_but_the_frames_package_registers_the_accessor() -> None:
     code = (
         "import sys, aidtrack; assert 'pandas' not in sys.modules;"
         "import pandas as pd; assert not hasattr(pd.DataFrame, 'aidtrack');"
-        "import aidtrack.frame; assert hasattr(pd.DataFrame, 'aidtrack');"
-        "aidtrack.frame.register_accessor(); print('ok')"
+        "import aidtrack.frames; assert hasattr(pd.DataFrame, 'aidtrack');"
+        "aidtrack.frames.register_accessor(); print('ok')"
     )
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_pandas_first_then_import_aidtrack_registers_the_accessor() -> None:
+    """The usual notebook order: ``import pandas`` then ``import aidtrack`` is enough for ``df.aidtrack``."""
+    code = (
+        "import pandas as pd, aidtrack, sys; assert hasattr(pd.DataFrame, 'aidtrack');"
+        "assert 'aidtrack.frames.convert' not in sys.modules;"  # registering loads nothing heavy
+        "df = pd.DataFrame({'amount': [1], 'currency': ['USD'], 'date': ['2025-01-09']});"
+        "print(df.aidtrack.convert('EUR')['converted'].iloc[0])"
+    )
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0.97"

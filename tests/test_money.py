@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from aidtrack import CurrencyMismatchError, InvalidArgumentError, InvalidRecordError, Money, Rounding
-from aidtrack.money import to_decimal
+from aidtrack import InvalidArgumentError, InvalidRecordError, Money, Rounding
+from aidtrack.amounts import to_decimal
+from aidtrack.errors import CurrencyMismatchError
 
 
 def test_float_enters_through_str() -> None:

@@ -1,4 +1,4 @@
-"""Reading amounts from German and English text (aidtrack.parsing): units, properties, fuzz."""
+"""Reading amounts from German and English text (aidtrack.text.parsing): units, properties, fuzz."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import aidtrack
-from aidtrack import AidtrackError, AmbiguousCurrencyError, Money, MoneyParseError, Qualifier, find_money, parse_money
-from aidtrack.errors import InvalidArgumentError
+from aidtrack import AidtrackError, Money, Qualifier, parse_money
+from aidtrack.errors import AmbiguousCurrencyError, InvalidArgumentError, MoneyParseError
+from aidtrack.text import find_money
 
 
 # -- numerals and scales ------------------------------------------------------------------
@@ -280,14 +281,14 @@ def test_non_text_raises_the_library_error() -> None:
 
 
 def test_top_level_exports() -> None:
-    assert aidtrack.parse_money is parse_money and aidtrack.find_money is find_money
-    assert aidtrack.MoneyMatch.__name__ == "MoneyMatch"
+    assert aidtrack.parse_money is parse_money and aidtrack.text.find_money is find_money
+    assert aidtrack.text.MoneyMatch.__name__ == "MoneyMatch"
 
 
 # -- properties ---------------------------------------------------------------------------
 LOCALES = ["de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_CA"]
 CURRENCIES = list(aidtrack.bundled_table().currencies)
-CURRENT = [c for c in CURRENCIES if "(" not in aidtrack.currency_name(c)]
+CURRENT = [c for c in CURRENCIES if "(" not in aidtrack.currency.currency_name(c)]
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e13"), places=2, allow_nan=False)
 
 

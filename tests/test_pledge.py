@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from aidtrack import Category, DateRange, Donor, InvalidRecordError, Measure, Money, Pledge, Qualifier
-from aidtrack.pledge import country_code
+from aidtrack import Category, Donor, InvalidRecordError, Measure, Money, Pledge, Qualifier
+from aidtrack.pledge import DateRange, country_code
 
 
 def make(**kw: object) -> Pledge:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aidtrack import PledgeFileError, read_pledges_csv, write_pledges_csv
-from aidtrack.cli import example_file
+from aidtrack.errors import PledgeFileError
+from aidtrack.files import example_path as example_file
+from aidtrack.files import read_pledges_csv, write_pledges_csv
 
 HEADER = "donor,date,amount,currency\n"
 

@@ -13,14 +13,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 import aidtrack
-from aidtrack.aggregate import totals
-from aidtrack.collection import pledges_to_frame
-from aidtrack.plot import plot_categories, plot_cumulative
+from aidtrack.frames.aggregate import totals
+from aidtrack.frames.plot import plot_categories, plot_cumulative
+from aidtrack.frames.rows import pledges_to_frame
 
 
 @pytest.fixture
 def pledges() -> list[aidtrack.Pledge]:
-    base = aidtrack.read_pledges_csv("examples/ramstein-2025-01-09.csv")
+    base = aidtrack.files.read_pledges_csv("examples/ramstein-2025-01-09.csv")
     extra = [
         aidtrack.Pledge(donor="Canada", announced="2025-03-03", amount=aidtrack.Money(100_000_000, "CAD"),
                         category="humanitarian"),

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aidtrack import Money, Pledge, RatePolicy, bundled_table, convert, totals
-from aidtrack.conversion import EXACT_CONTEXT
+from aidtrack.amounts import EXACT_CONTEXT
 from aidtrack.currency import minor_units
 
 TABLE = bundled_table()

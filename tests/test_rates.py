@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from aidtrack import RateDataError, RateTable, UnknownCurrencyError, bundled_table
-from aidtrack.ecb import parse_eurofxref_csv, parse_eurofxref_zip
-from aidtrack.sources import BUNDLED_SHA256
+from aidtrack import RateTable, UnknownCurrencyError, bundled_table
+from aidtrack.errors import RateDataError
+from aidtrack.rates.bundled import BUNDLED_SHA256
+from aidtrack.rates.parsers.ecb import parse_eurofxref_csv, parse_eurofxref_zip
 
 
 def rate(currency: str, day: date) -> Decimal:
@@ -142,9 +143,9 @@ def test_zip_parsing_and_faults() -> None:
 
 
 def test_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aidtrack.ecb
+    import aidtrack.rates.parsers.ecb
 
-    monkeypatch.setattr(aidtrack.ecb, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(aidtrack.rates.parsers.ecb, "MAX_UNZIPPED_BYTES", 1000)
     bomb = _zip({"eurofxref-hist.csv": b"Date,USD,\n" + b"2025-01-09,1.2,\n" * 10_000})
     assert len(bomb) < 1000
     with pytest.raises(RateDataError, match="cap|more than"):

@@ -25,9 +25,9 @@ def _home(name: str, obj: Any) -> str:
         return module
     import aidtrack
 
-    lazy = getattr(aidtrack, "_LAZY", {})
+    lazy: dict[str, str] = getattr(aidtrack, "_EXPORTS", {})
     if name in lazy:
-        return f"aidtrack.{lazy[name]}"
+        return lazy[name]
     for page in sorted((ROOT / "docs" / "api").glob("*.md")):
         candidate = f"aidtrack.{page.stem}"
         if page.stem == "index":

@@ -5,237 +5,155 @@
 >>> c.result, c.policy_name, c.source.last_date
 (Money('482917877.62', 'EUR'), 'monthly_mean', datetime.date(2026, 10, 30))
 
-The modules with heavy imports (pydantic models, pandas) are loaded on first
-use, so ``import aidtrack`` and a first conversion stay fast.
+The top level holds what a notebook needs every day (records, ``convert``,
+``totals``, reading and writing, sources, the main errors); everything else
+lives in the subpackages: :mod:`aidtrack.rates` (tables, sources, the cache),
+:mod:`aidtrack.frames` (DataFrames), :mod:`aidtrack.text` (amounts and pledges
+in text), :mod:`aidtrack.files` (pledge files) and :mod:`aidtrack.errors`.
+Modules with heavy imports (pydantic models, pandas) load on first use, so
+``import aidtrack`` and a first conversion stay fast. When pandas is already
+imported, ``import aidtrack`` also registers the ``df.aidtrack`` accessor.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import sys
+from typing import TYPE_CHECKING
 
-from ._version import __version__
-from .conversion import Conversion, convert
-from .currency import currency_name, is_currency, minor_units, normalize_currency
-from .errors import (
-    AidtrackError,
-    AmbiguousCurrencyError,
-    CacheError,
-    CurrencyMismatchError,
-    DownloadTooLargeError,
-    HTTPStatusError,
-    IncompletePledgeError,
-    InvalidArgumentError,
-    InvalidRecordError,
-    MoneyParseError,
-    NetworkError,
-    OfflineError,
-    PledgeFileError,
-    RateDataError,
-    RateNotAvailableError,
-    RatesUnavailableError,
-    SourceError,
-    UnknownCurrencyError,
-    UnknownPolicyError,
-)
-from .money import Money, Rounding
-from .policy import FixedDate, RateLeg, RatePolicy, as_policy, quote
-from .ratetable import RateTable, SourceInfo
-from .sources import (
-    BundledECB,
-    RateSource,
-    bundled_table,
-    default_source,
-    set_default_source,
-    using_source,
-)
-
-# Eager (the module imports nothing heavy at module level): the function ``totals`` shares its
-# name with the submodule ``aidtrack.totals``, and a lazy attribute would be replaced by the
-# module as soon as anything imported ``aidtrack.totals`` (the CLI does).
-from .totals import convert_pledges, totals
+from aidtrack._lazy import lazy_module
+from aidtrack._version import __version__
 
 if TYPE_CHECKING:
-    from .aggregate import cumulative_totals, pivot_totals, top_donors
-    from .cache import RateCache
-    from .collection import Pledges, frame_to_pledges, pledges_to_frame
-    from .extract import PledgeCandidate, extract_pledges
-    from .formats import read_pledges, write_frame, write_pledges
-    from .formatting import format_money
-    from .frame import UnconvertibleRowsError, conversion_problems, convert_frame
-    from .http import HttpClient, HttpConfig
-    from .parsing import MoneyMatch, find_money, parse_money
-    from .pledge import Category, DateRange, Donor, Measure, Pledge, Qualifier, SourceRef
-    from .pledgefile import read_pledges_csv, write_pledges_csv
-    from .remote import (
-        BankOfCanadaValet,
-        EcbDataPortal,
-        EcbOfficialAverages,
-        EcbReferenceRates,
-        Frankfurter,
-        UpdateResult,
-        source_from_name,
+    from aidtrack.amounts import Rounding
+    from aidtrack.conversion import Conversion, convert
+    from aidtrack.errors import (
+        AidtrackError,
+        InvalidArgumentError,
+        InvalidRecordError,
+        RateNotAvailableError,
+        UnknownCurrencyError,
     )
-    from .sdmx import OfficialAverages, compare_means
-    from .staleness import AidtrackWarning, Staleness, StaleRatesWarning
-    from .usertable import rate_table_from_frame, read_rate_table_csv
+    from aidtrack.files.formats import read_pledges, write_pledges
+    from aidtrack.formatting import format_money
+    from aidtrack.frames.aggregate import totals
+    from aidtrack.frames.collection import Pledges
+    from aidtrack.frames.convert import UnconvertibleRowsError, convert_frame
+    from aidtrack.money import Money
+    from aidtrack.pledge import Category, Donor, Measure, Pledge, Qualifier, convert_pledges
+    from aidtrack.policy import FixedDate, RatePolicy
+    from aidtrack.rates.bundled import bundled_table
+    from aidtrack.rates.sources import set_default_source, using_source
+    from aidtrack.rates.table import RateTable
+    from aidtrack.text.extract import extract_pledges
+    from aidtrack.text.parsing import parse_money
 
-__all__ = [
-    # errors
-    "AidtrackError",
+_EXPORTS = {
     # records
-    "Category",
-    # conversion
-    "Conversion",
-    "CurrencyMismatchError",
-    "DateRange",
-    "Donor",
-    # rates
-    "BundledECB",
-    "FixedDate",
-    "InvalidArgumentError",
-    "InvalidRecordError",
-    "Measure",
-    "Money",
-    "NetworkError",
-    "Pledge",
-    "PledgeFileError",
-    "Qualifier",
-    "RateDataError",
-    "RateLeg",
-    "RateNotAvailableError",
-    "RatePolicy",
-    "RateSource",
-    "RateTable",
-    "Rounding",
-    "SourceError",
-    "SourceInfo",
-    "SourceRef",
-    "UnknownCurrencyError",
-    "UnknownPolicyError",
-    "__version__",
-    "as_policy",
-    "bundled_table",
-    "convert",
-    "convert_pledges",
-    # currencies
-    "currency_name",
-    "default_source",
-    "is_currency",
-    "minor_units",
-    "normalize_currency",
-    "quote",
-    # files
-    "read_pledges_csv",
-    "set_default_source",
-    # totals
-    "totals",
-    "using_source",
-    "write_pledges_csv",
-    # data frames (pandas; loaded on first use)
-    "Pledges",
-    "UnconvertibleRowsError",
-    "conversion_problems",
-    "convert_frame",
-    "cumulative_totals",
-    "frame_to_pledges",
-    "pivot_totals",
-    "pledges_to_frame",
-    "read_pledges",
-    "top_donors",
-    "write_frame",
-    "write_pledges",
-    # money in words (babel; loaded on first use)
-    "AmbiguousCurrencyError",
-    "IncompletePledgeError",
-    "MoneyMatch",
-    "MoneyParseError",
-    "PledgeCandidate",
-    "extract_pledges",
-    "find_money",
-    "format_money",
-    "parse_money",
-    # live rates: network sources, cache, user tables (loaded on first use)
-    "AidtrackWarning",
-    "BankOfCanadaValet",
-    "CacheError",
-    "DownloadTooLargeError",
-    "EcbDataPortal",
-    "EcbOfficialAverages",
-    "EcbReferenceRates",
-    "Frankfurter",
-    "HTTPStatusError",
-    "HttpClient",
-    "HttpConfig",
-    "OfficialAverages",
-    "OfflineError",
-    "RateCache",
-    "RatesUnavailableError",
-    "StaleRatesWarning",
-    "Staleness",
-    "UpdateResult",
-    "compare_means",
-    "rate_table_from_frame",
-    "read_rate_table_csv",
-    "source_from_name",
-]
-
-_LAZY = {
-    "Category": "pledge",
-    "DateRange": "pledge",
-    "Donor": "pledge",
-    "Measure": "pledge",
-    "Pledge": "pledge",
-    "Qualifier": "pledge",
-    "SourceRef": "pledge",
-    "read_pledges_csv": "pledgefile",
-    "write_pledges_csv": "pledgefile",
-    "Pledges": "collection",
-    "frame_to_pledges": "collection",
-    "pledges_to_frame": "collection",
-    "UnconvertibleRowsError": "frame",
-    "conversion_problems": "frame",
-    "convert_frame": "frame",
-    "cumulative_totals": "aggregate",
-    "pivot_totals": "aggregate",
-    "top_donors": "aggregate",
-    "read_pledges": "formats",
-    "write_frame": "formats",
-    "write_pledges": "formats",
-    "format_money": "formatting",
-    "MoneyMatch": "parsing",
-    "find_money": "parsing",
-    "parse_money": "parsing",
-    "PledgeCandidate": "extract",
-    "extract_pledges": "extract",
-    "BankOfCanadaValet": "remote",
-    "EcbDataPortal": "remote",
-    "EcbOfficialAverages": "remote",
-    "EcbReferenceRates": "remote",
-    "Frankfurter": "remote",
-    "UpdateResult": "remote",
-    "source_from_name": "remote",
-    "RateCache": "cache",
-    "HttpClient": "http",
-    "HttpConfig": "http",
-    "OfficialAverages": "sdmx",
-    "compare_means": "sdmx",
-    "AidtrackWarning": "staleness",
-    "Staleness": "staleness",
-    "StaleRatesWarning": "staleness",
-    "rate_table_from_frame": "usertable",
-    "read_rate_table_csv": "usertable",
+    "Money": "aidtrack.money",
+    "Rounding": "aidtrack.amounts",
+    "Pledge": "aidtrack.pledge",
+    "Donor": "aidtrack.pledge",
+    "Category": "aidtrack.pledge",
+    "Measure": "aidtrack.pledge",
+    "Qualifier": "aidtrack.pledge",
+    # conversion and totals
+    "convert": "aidtrack.conversion",
+    "Conversion": "aidtrack.conversion",
+    "RatePolicy": "aidtrack.policy",
+    "FixedDate": "aidtrack.policy",
+    "convert_pledges": "aidtrack.pledge",
+    "totals": "aidtrack.frames.aggregate",
+    "convert_frame": "aidtrack.frames.convert",
+    "Pledges": "aidtrack.frames.collection",
+    # reading and writing
+    "read_pledges": "aidtrack.files.formats",
+    "write_pledges": "aidtrack.files.formats",
+    "extract_pledges": "aidtrack.text.extract",
+    "parse_money": "aidtrack.text.parsing",
+    "format_money": "aidtrack.formatting",
+    # sources
+    "RateTable": "aidtrack.rates.table",
+    "bundled_table": "aidtrack.rates.bundled",
+    "set_default_source": "aidtrack.rates.sources",
+    "using_source": "aidtrack.rates.sources",
+    # errors
+    "AidtrackError": "aidtrack.errors",
+    "InvalidArgumentError": "aidtrack.errors",
+    "InvalidRecordError": "aidtrack.errors",
+    "RateNotAvailableError": "aidtrack.errors",
+    "UnknownCurrencyError": "aidtrack.errors",
+    "UnconvertibleRowsError": "aidtrack.frames.convert",
 }
 
+# Names of aidtrack 0.1 that now live in a subpackage: they still work, with a DeprecationWarning.
+_MOVED = {
+    **dict.fromkeys(
+        [
+            "AmbiguousCurrencyError",
+            "CacheError",
+            "CurrencyMismatchError",
+            "DownloadTooLargeError",
+            "HTTPStatusError",
+            "IncompletePledgeError",
+            "MoneyParseError",
+            "NetworkError",
+            "OfflineError",
+            "PledgeFileError",
+            "RateDataError",
+            "RatesUnavailableError",
+            "SourceError",
+            "UnknownPolicyError",
+            "AidtrackWarning",
+            "StaleRatesWarning",
+        ],
+        "aidtrack.errors",
+    ),
+    **dict.fromkeys(["DateRange", "SourceRef"], "aidtrack.pledge"),
+    **dict.fromkeys(["RateLeg", "as_policy", "quote", "compare_means"], "aidtrack.policy"),
+    **dict.fromkeys(["currency_name", "is_currency", "minor_units", "normalize_currency"], "aidtrack.currency"),
+    **dict.fromkeys(
+        [
+            "BundledECB",
+            "RateSource",
+            "SourceInfo",
+            "default_source",
+            "source_from_name",
+            "BankOfCanadaValet",
+            "EcbDataPortal",
+            "EcbOfficialAverages",
+            "EcbReferenceRates",
+            "Frankfurter",
+            "UpdateResult",
+            "RateCache",
+            "HttpClient",
+            "HttpConfig",
+            "OfficialAverages",
+            "compare_means",
+            "Staleness",
+            "rate_table_from_frame",
+            "read_rate_table_csv",
+        ],
+        "aidtrack.rates",
+    ),
+    **dict.fromkeys(
+        [
+            "conversion_problems",
+            "cumulative_totals",
+            "frame_to_pledges",
+            "pivot_totals",
+            "pledges_to_frame",
+            "top_donors",
+        ],
+        "aidtrack.frames",
+    ),
+    **dict.fromkeys(["read_pledges_csv", "write_pledges_csv", "write_frame"], "aidtrack.files"),
+    **dict.fromkeys(["MoneyMatch", "PledgeCandidate", "find_money"], "aidtrack.text"),
+}
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'aidtrack' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+_SUBPACKAGES = ("errors", "currency", "policy", "pledge", "rates", "frames", "text", "files")
 
+__all__, __getattr__, __dir__ = lazy_module(__name__, globals(), _EXPORTS, _MOVED, _SUBPACKAGES)
+__all__ += ["__version__"]
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+if "pandas" in sys.modules:  # the usual notebook order: pandas first, then aidtrack
+    import aidtrack.frames.accessor

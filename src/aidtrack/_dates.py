@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from .errors import InvalidArgumentError
+from aidtrack.errors import InvalidArgumentError
 
 __all__ = ["parse_iso_date"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import FieldProblem, InvalidRecordError
+from aidtrack.errors import FieldProblem, InvalidRecordError
 
 __all__ = ["Record", "invalid_record"]
 

@@ -49,7 +49,7 @@ def dump_json(obj: Any, *, indent: int | None = None) -> str:
 def _reraise(cls: type[Any], exc: Exception) -> Exception:
     from pydantic import ValidationError
 
-    from ._record import invalid_record
+    from aidtrack._record import invalid_record
 
     if isinstance(exc, ValidationError):
         return invalid_record(cls.__name__, exc)

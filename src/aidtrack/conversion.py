@@ -26,21 +26,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 from typing import Any
 
-from ._dates import parse_iso_date
-from .currency import normalize_currency
-from .errors import FieldProblem, InvalidRecordError
-from .money import Money, Rounding, quantize
-from .policy import DEFAULT_MAX_LOOKBACK_DAYS, RATE_CONTEXT, Policy, PolicyLike, RateLeg, as_policy, policy_name, quote
-from .ratetable import RateTable, SourceInfo
-from .sources import SourceLike, resolve_table
+from aidtrack._dates import parse_iso_date
+from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT, Rounding, quantize
+from aidtrack.currency import normalize_currency
+from aidtrack.errors import FieldProblem, InvalidRecordError
+from aidtrack.money import Money
+from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, Policy, PolicyLike, RateLeg, as_policy, policy_name, quote
+from aidtrack.rates.sources import SourceLike, resolve_table
+from aidtrack.rates.table import RateTable, SourceInfo
 
-__all__ = ["EXACT_CONTEXT", "Conversion", "convert", "convert_money"]
-
-EXACT_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
-"""Decimal context for ``amount × rate`` before the one rounding step."""
+__all__ = ["Conversion", "convert", "convert_money"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +96,7 @@ class Conversion:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: amounts and rates as strings, dates as ISO strings."""
-        from ._serialize import dump
+        from aidtrack._serialize import dump
 
         data: dict[str, Any] = dump(self)
         data["policy"] = self.policy_name
@@ -107,18 +105,18 @@ class Conversion:
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
         """JSON text of the conversion (round-trips through :meth:`model_validate_json`)."""
-        from ._serialize import dump_json
+        from aidtrack._serialize import dump_json
 
         return dump_json(self, indent=indent)
 
     @classmethod
     def model_validate_json(cls, data: str | bytes) -> Conversion:
-        from ._serialize import validate_json
+        from aidtrack._serialize import validate_json
 
         return validate_json(cls, data)
 
     def _repr_html_(self) -> str:
-        from .display import conversion_html
+        from aidtrack.display import conversion_html
 
         return str(conversion_html([self]))
 

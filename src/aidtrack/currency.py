@@ -13,7 +13,7 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from .errors import UnknownCurrencyError
+from aidtrack.errors import UnknownCurrencyError
 
 __all__ = ["currency_name", "is_currency", "minor_units", "normalize_currency"]
 

@@ -19,8 +19,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .conversion import Conversion
-    from .pledge import Pledge
+    from aidtrack.conversion import Conversion
+    from aidtrack.pledge import Pledge
 
 __all__ = ["DEFAULT_MAX_ROWS", "conversion_html", "pledges_html"]
 

@@ -20,6 +20,9 @@ Tree::
     ├── MoneyParseError (ValueError)           no amount (or several) in a text
     │   └── AmbiguousCurrencyError             "$", "kr", "dollars" fit several currencies
     ├── IncompletePledgeError (ValueError)     a pledge read from text lacks its donor or currency
+    ├── InvalidFrameError (ValueError)         a frame lacks a needed column, or an output would overwrite one
+    ├── InvalidGroupingError (ValueError)      ``by=`` names no grouping key
+    ├── MissingExtraError (ImportError)        an optional dependency (an extra) is not installed
     ├── CacheError (OSError)                   the rate cache cannot be used (lock timeout, not writable)
     └── SourceError                            a rate source could not answer
         ├── RatesUnavailableError (LookupError) no cache, network or fallback could answer
@@ -27,16 +30,25 @@ Tree::
             ├── HTTPStatusError                the server answered with an error status
             ├── DownloadTooLargeError          the body is larger than the size cap
             └── OfflineError                   offline mode forbids the network
+
+Warnings::
+
+    AidtrackWarning (UserWarning)
+    └── StaleRatesWarning                      rates came from a stale cache or the bundled snapshot
+
+``UnconvertibleRowsError`` (rows of a DataFrame without a result) carries a pandas report and
+lives in :mod:`aidtrack.frames.convert`; it derives from :class:`AidtrackError` too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 __all__ = [
     "AidtrackError",
+    "AidtrackWarning",
     "AmbiguousCurrencyError",
     "CacheError",
     "CurrencyMismatchError",
@@ -45,7 +57,10 @@ __all__ = [
     "HTTPStatusError",
     "IncompletePledgeError",
     "InvalidArgumentError",
+    "InvalidFrameError",
+    "InvalidGroupingError",
     "InvalidRecordError",
+    "MissingExtraError",
     "MoneyParseError",
     "NetworkError",
     "OfflineError",
@@ -55,6 +70,7 @@ __all__ = [
     "RatesUnavailableError",
     "RowProblem",
     "SourceError",
+    "StaleRatesWarning",
     "UnknownCurrencyError",
     "UnknownPolicyError",
 ]
@@ -307,3 +323,53 @@ class IncompletePledgeError(AidtrackError, ValueError):
             f"cannot make a Pledge from {sentence!r}: no {' and no '.join(self.missing)}{extra}; "
             "pass it explicitly, e.g. candidate.to_pledge(donor='Canada', currency='CAD')"
         )
+
+
+class InvalidFrameError(AidtrackError, ValueError):
+    """A frame lacks a needed column, or an output column would overwrite an input column."""
+
+    def __init__(self, message: str, *, columns: Sequence[str] = ()) -> None:
+        self.columns = tuple(columns)
+        super().__init__(message)
+
+
+class InvalidGroupingError(AidtrackError, ValueError):
+    """``by=`` named something that is not a grouping key."""
+
+    def __init__(self, key: object, valid: Sequence[str]) -> None:
+        self.key = key
+        self.valid = tuple(valid)
+        super().__init__(f"cannot group by {key!r}: expected one or more of {', '.join(valid)}")
+
+
+class MissingExtraError(AidtrackError, ImportError):
+    """An optional dependency (pyarrow, openpyxl, matplotlib) is not installed."""
+
+    def __init__(self, package: str, extra: str, what: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f'{what} needs {package}: pip install "aidtrack[{extra}]"')
+
+
+class AidtrackWarning(UserWarning):
+    """Root of the warnings aidtrack gives (filter them with ``warnings.filterwarnings``)."""
+
+
+class StaleRatesWarning(AidtrackWarning):
+    """Rates came from a step below the preferred one: a stale cache or the bundled snapshot.
+
+    ``source`` is the key of the source asked, ``used`` says what answered
+    (``"stale cache"`` or ``"bundled snapshot"``), ``last_date`` is the last
+    fixing day of the data used and ``retrieved`` when it was downloaded
+    (``None`` for the bundled snapshot).
+    """
+
+    def __init__(
+        self, message: str, *, source: str, used: str, last_date: date, retrieved: datetime | None, reason: str
+    ) -> None:
+        self.source = source
+        self.used = used
+        self.last_date = last_date
+        self.retrieved = retrieved
+        self.reason = reason
+        super().__init__(message)

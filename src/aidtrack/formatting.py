@@ -71,12 +71,12 @@ from babel.numbers import (
     parse_pattern,
 )
 
-from .currency import minor_units
-from .errors import InvalidArgumentError
-from .money import Rounding
+from aidtrack.amounts import Rounding
+from aidtrack.currency import minor_units
+from aidtrack.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from .money import Money
+    from aidtrack.money import Money
 
 __all__ = ["Style", "format_money"]
 

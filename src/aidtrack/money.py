@@ -22,35 +22,29 @@ Money('3.50', 'USD')
 
 from __future__ import annotations
 
-import math
 from decimal import (
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    Context,
     Decimal,
-    DivisionByZero,
     Inexact,
-    InvalidOperation,
-    Overflow,
 )
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self
 
-from .currency import minor_units, normalize_currency
-from .errors import CurrencyMismatchError, FieldProblem, InvalidArgumentError, InvalidRecordError, UnknownCurrencyError
+from aidtrack.amounts import MONEY_CONTEXT, Rounding, quantize, to_decimal
+from aidtrack.currency import normalize_currency
+from aidtrack.errors import (
+    CurrencyMismatchError,
+    FieldProblem,
+    InvalidArgumentError,
+    InvalidRecordError,
+    UnknownCurrencyError,
+)
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
-__all__ = ["MONEY_CONTEXT", "Money", "Rounding", "quantize", "to_decimal"]
+__all__ = ["Money", "Rounding", "to_decimal"]
 
-MONEY_CONTEXT = Context(
-    prec=60, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, DivisionByZero, Overflow]
-)
-"""Decimal context of ``Money`` arithmetic: 60 significant digits. Sums, differences and
-products that would need more raise instead of rounding silently; division rounds
-(half-even) at the 60th digit."""
+# Rounding and to_decimal are re-exported: they are part of the Money API (Money.round, Money(...)).
 
 
 def _exact(operation: str, a: Decimal, b: Decimal) -> Decimal:
@@ -63,75 +57,6 @@ def _exact(operation: str, a: Decimal, b: Decimal) -> Decimal:
             "amount", a, f"cannot {operation} {a} and {b} exactly within 60 significant digits"
         ) from None
     return result
-
-
-def quantize(amount: Decimal, currency: str, rounding: Rounding | str = "half_even") -> Decimal:
-    """Round ``amount`` to ``currency``'s minor unit, the one rounding step aidtrack makes.
-
-    >>> quantize(Decimal("2.675"), "EUR"), quantize(Decimal("2.675"), "EUR", "half_up")
-    (Decimal('2.68'), Decimal('2.68'))
-    """
-    mode = Rounding(rounding)
-    try:
-        return amount.quantize(quantum(currency), rounding=mode.decimal_mode, context=MONEY_CONTEXT)
-    except InvalidOperation:
-        raise InvalidArgumentError(
-            "amount", amount, f"{amount} {currency} is too large to round to the minor unit within 60 digits"
-        ) from None
-
-
-class Rounding(StrEnum):
-    """How an amount is rounded to its currency's minor unit.
-
-    ``half_even`` (the default everywhere in aidtrack) rounds ties to the even
-    digit, so rounding errors do not drift in one direction over many pledges;
-    ``half_up`` rounds ties away from zero, as most spreadsheets do.
-    """
-
-    HALF_EVEN = "half_even"
-    HALF_UP = "half_up"
-
-    @property
-    def decimal_mode(self) -> str:
-        """The :mod:`decimal` rounding constant for this mode."""
-        return ROUND_HALF_EVEN if self is Rounding.HALF_EVEN else ROUND_HALF_UP
-
-
-def to_decimal(value: object, *, what: str = "amount") -> Decimal:
-    """Turn ``value`` into a finite ``Decimal`` exactly, or raise ``ValueError``.
-
-    Floats go through ``str()`` so that ``0.1`` stays ``0.1``.
-
-    >>> to_decimal(0.1), to_decimal("2e9"), to_decimal(7)
-    (Decimal('0.1'), Decimal('2E+9'), Decimal('7'))
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"{what} must be a number, not a boolean")
-    if isinstance(value, Decimal):
-        dec = value
-    elif isinstance(value, int):
-        dec = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{what} must be a finite number, got {value!r}")
-        dec = Decimal(str(value))
-    elif isinstance(value, str):
-        try:
-            dec = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(
-                f"{what} {value!r} is not a plain decimal number (expected e.g. 440000000 or 1250.50)"
-            ) from None
-    else:
-        raise ValueError(f"{what} must be a number (int, Decimal, float or numeric string), not {type(value).__name__}")
-    if not dec.is_finite():
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
-    return dec
-
-
-def quantum(currency: str) -> Decimal:
-    """The currency's minor unit as a ``Decimal`` exponent: ``0.01`` for EUR, ``1`` for JPY."""
-    return Decimal(1).scaleb(-minor_units(currency))
 
 
 class Money:
@@ -272,7 +197,7 @@ class Money:
         >>> Money("440000000", "CAD").format(locale="en_CA")
         '$440,000,000.00'
         """
-        from .formatting import format_money
+        from aidtrack.formatting import format_money
 
         return format_money(self, locale=locale, **kwargs)
 
@@ -327,27 +252,27 @@ class Money:
 
     def model_dump_json(self) -> str:
         """JSON text with the amount as a string, e.g. ``{"amount":"0.10","currency":"EUR"}``."""
-        from ._serialize import dump_json
+        from aidtrack._serialize import dump_json
 
         return dump_json(self)
 
     @classmethod
     def model_validate(cls, data: Any) -> Money:
         """Build from a ``Money`` or a ``{"amount", "currency"}`` mapping."""
-        from ._serialize import validate
+        from aidtrack._serialize import validate
 
         return validate(cls, data)
 
     @classmethod
     def model_validate_json(cls, data: str | bytes) -> Money:
         """Build from JSON text as written by :meth:`model_dump_json`."""
-        from ._serialize import validate_json
+        from aidtrack._serialize import validate_json
 
         return validate_json(cls, data)
 
     @classmethod
     def model_json_schema(cls) -> dict[str, Any]:
         """The JSON schema of a serialised ``Money``."""
-        from ._serialize import json_schema
+        from aidtrack._serialize import json_schema
 
         return json_schema(cls)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -24,16 +25,18 @@ from urllib.parse import urlsplit
 from babel import Locale
 from pydantic import computed_field, field_validator, model_validator
 
-from ._dates import parse_iso_date
-from ._record import Record
-from .errors import FieldProblem, InvalidRecordError
-from .money import Money
+from aidtrack._dates import parse_iso_date
+from aidtrack._record import Record
+from aidtrack.amounts import Rounding
+from aidtrack.currency import normalize_currency
+from aidtrack.errors import AidtrackError, FieldProblem, InvalidRecordError
+from aidtrack.money import Money
+from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, as_policy
 
 if TYPE_CHECKING:
-    from .conversion import Conversion
-    from .money import Rounding
-    from .policy import PolicyLike
-    from .sources import SourceLike
+    from aidtrack.conversion import Conversion
+    from aidtrack.policy import PolicyLike
+    from aidtrack.rates.sources import SourceLike
 
 __all__ = [
     "Category",
@@ -43,6 +46,7 @@ __all__ = [
     "Pledge",
     "Qualifier",
     "SourceRef",
+    "convert_pledges",
     "country_code",
 ]
 
@@ -309,7 +313,7 @@ class Pledge(Record):
 
         ``on`` overrides the date used to pick the rate (e.g. an IATI value-date).
         """
-        from .conversion import convert
+        from aidtrack.conversion import convert
 
         return convert(
             self.amount,
@@ -320,3 +324,38 @@ class Pledge(Record):
             rounding=rounding,
             max_lookback_days=max_lookback_days,
         )
+
+
+def convert_pledges(
+    pledges: Iterable[Pledge],
+    to: str = "EUR",
+    *,
+    policy: PolicyLike = "daily",
+    source: SourceLike | None = None,
+    rounding: Rounding | str = Rounding.HALF_EVEN,
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+) -> list[Conversion]:
+    """Convert every pledge (in order) at the rate for its announcement date.
+
+    The rate table is loaded once; the first pledge with no rate raises
+    :class:`~aidtrack.errors.RateNotAvailableError` naming it.
+    """
+    from aidtrack.conversion import convert_money
+    from aidtrack.rates.sources import resolve_table
+
+    target = normalize_currency(to)
+    pol = as_policy(policy)
+    mode = Rounding(rounding)
+    table = resolve_table(source)
+    out = []
+    for p in pledges:
+        try:
+            out.append(
+                convert_money(
+                    p.amount, target, p.announced, pol, table, rounding=mode, max_lookback_days=max_lookback_days
+                )
+            )
+        except AidtrackError as exc:
+            exc.add_note(f"while converting pledge {p.id} ({p.donor.name}, {p.announced.isoformat()}, {p.amount})")
+            raise
+    return out

@@ -30,14 +30,20 @@ from __future__ import annotations
 
 import calendar as _calendar
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from .errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
-from .ratetable import RATE_CONTEXT, RateTable, Series
+from aidtrack.amounts import RATE_CONTEXT
+from aidtrack.currency import normalize_currency
+from aidtrack.errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
+from aidtrack.rates.table import RateTable, Series
+
+if TYPE_CHECKING:
+    from aidtrack.rates.parsers.sdmx import MeanCheck, OfficialAverages
 
 __all__ = [
     "DEFAULT_MAX_LOOKBACK_DAYS",
@@ -48,6 +54,7 @@ __all__ = [
     "RateLeg",
     "RatePolicy",
     "as_policy",
+    "compare_means",
     "mean_window",
     "policy_name",
     "quote",
@@ -100,7 +107,7 @@ def as_policy(value: PolicyLike) -> Policy:
             return RatePolicy(text.lower())
         except ValueError:
             pass
-        from ._dates import parse_iso_date
+        from aidtrack._dates import parse_iso_date
 
         candidate = text.removeprefix("fixed:")
         try:
@@ -156,7 +163,7 @@ def quote(
 ) -> RateLeg:
     """The rate of ``currency`` per unit of the table's base for ``on`` under ``policy``.
 
-    >>> from aidtrack.sources import bundled_table
+    >>> from aidtrack.rates.bundled import bundled_table
     >>> leg = quote(bundled_table(), "USD", date(2025, 1, 11))  # a Saturday
     >>> leg.rate, leg.fixing_dates
     (Decimal('1.0304'), (datetime.date(2025, 1, 10),))
@@ -226,3 +233,30 @@ def _gap(series: Series, day: date) -> str:
         before, after = date.fromordinal(series.ordinals[i - 1]), date.fromordinal(series.ordinals[i])
         return f"; {series.currency} has no fixings between {before.isoformat()} and {after.isoformat()}"
     return ""
+
+
+def compare_means(
+    averages: OfficialAverages, table: RateTable, *, currencies: Sequence[str] | None = None
+) -> list[MeanCheck]:
+    """Check ``monthly_mean`` / ``annual_mean`` over ``table`` against the ECB's published averages.
+
+    Periods the table does not fully cover are skipped (aidtrack never
+    averages a partial month); the checks come back oldest first per currency.
+    """
+    from aidtrack.rates.parsers.sdmx import MeanCheck, period_start
+
+    policy = RatePolicy.MONTHLY_MEAN if averages.freq == "M" else RatePolicy.ANNUAL_MEAN
+    wanted = [normalize_currency(c) for c in currencies] if currencies is not None else list(averages.currencies)
+    checks: list[MeanCheck] = []
+    for cur in wanted:
+        if cur not in table or cur not in averages.values:
+            continue
+        places = averages.decimals[cur]
+        for period, official in sorted(averages.values[cur].items()):
+            try:
+                leg = quote(table, cur, period_start(period), policy)
+            except RateNotAvailableError:
+                continue
+            rounded = leg.rate.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            checks.append(MeanCheck(cur, period, official, leg.rate, rounded, places, len(leg.fixing_dates)))
+    return checks

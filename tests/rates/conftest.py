@@ -22,7 +22,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import aidtrack
-from aidtrack.http import HttpClient, HttpConfig
+from aidtrack.rates.remote.http import HttpClient, HttpConfig
 
 BUNDLED_ZIP = Path(aidtrack.__file__).parent / "data" / "eurofxref-hist.zip"
 ECB_PATH = "/stats/eurofxref/"

@@ -14,8 +14,8 @@ from pathlib import Path
 import filelock
 import pytest
 
-from aidtrack.cache import CACHE_DIR_ENV, DownloadRecord, RateCache, cache_dir
 from aidtrack.errors import CacheError, InvalidArgumentError
+from aidtrack.rates.remote.cache import CACHE_DIR_ENV, DownloadRecord, RateCache, cache_dir
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -133,7 +133,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from datetime import UTC, date, datetime
     import aidtrack._atomic as atomic_mod
-    from aidtrack.cache import RateCache
+    from aidtrack.rates.remote.cache import RateCache
 
     def stuck(fh, data):
         fh.write(data[: len(data) // 2])

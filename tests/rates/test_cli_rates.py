@@ -13,9 +13,9 @@ from types import ModuleType
 import pytest
 from pytest_httpserver import HTTPServer
 
-from aidtrack.cache import RateCache
 from aidtrack.cli import main
-from aidtrack.remote import EcbReferenceRates
+from aidtrack.rates.remote.cache import RateCache
+from aidtrack.rates.remote.services import EcbReferenceRates
 
 ECB = "/stats/eurofxref/"
 

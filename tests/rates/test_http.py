@@ -19,7 +19,7 @@ from aidtrack.errors import (
     NetworkError,
     OfflineError,
 )
-from aidtrack.http import USER_AGENT, HttpClient, HttpConfig
+from aidtrack.rates.remote.http import USER_AGENT, HttpClient, HttpConfig
 
 ZIP = "/stats/eurofxref/eurofxref-hist.zip"
 

@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidtrack import convert
-from aidtrack.ecb import (
+from aidtrack.amounts import RATE_CONTEXT
+from aidtrack.errors import RateDataError
+from aidtrack.money import Money
+from aidtrack.policy import RatePolicy, compare_means, quote
+from aidtrack.rates.bundled import bundled_table
+from aidtrack.rates.parsers.ecb import (
     merge_tables,
     parse_eurofxref_csv,
     parse_eurofxref_xml,
@@ -21,15 +26,11 @@ from aidtrack.ecb import (
     write_eurofxref_csv,
     write_eurofxref_zip,
 )
-from aidtrack.errors import RateDataError
-from aidtrack.frankfurter import parse_frankfurter_json
-from aidtrack.money import Money
-from aidtrack.policy import RatePolicy, quote
-from aidtrack.ratetable import RATE_CONTEXT, RateTable
-from aidtrack.sdmx import compare_means, parse_sdmx_averages, parse_sdmx_csv
-from aidtrack.sources import bundled_table
-from aidtrack.usertable import rate_table_from_frame, read_rate_table_csv
-from aidtrack.valet import parse_valet_json, valet_quote
+from aidtrack.rates.parsers.frankfurter import parse_frankfurter_json
+from aidtrack.rates.parsers.sdmx import parse_sdmx_averages, parse_sdmx_csv
+from aidtrack.rates.parsers.user import rate_table_from_frame, read_rate_table_csv
+from aidtrack.rates.parsers.valet import parse_valet_json, valet_quote
+from aidtrack.rates.table import RateTable
 
 
 # -- ECB XML ----------------------------------------------------------------------------
@@ -300,7 +301,7 @@ def test_valet_monthly_mean_is_the_mean_of_the_published_quotes(payloads: Module
     c = convert(1_000_000, "CAD", to="USD", on="2026-04-29", policy="monthly_mean", source=t)
     assert c.result == Money((Decimal(1_000_000) / mean).quantize(Decimal("0.01")), "USD")
     # the vectorised path takes the same mean
-    from aidtrack.frame import convert_frame
+    from aidtrack.frames.convert import convert_frame
 
     df = pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": ["2026-04-29"]})
     out = convert_frame(df, "USD", policy="monthly_mean", source=t, dtype="decimal")

@@ -15,7 +15,7 @@ from types import ModuleType
 from pytest_httpserver import HTTPServer
 
 import aidtrack
-from aidtrack.ecb import parse_eurofxref_zip
+from aidtrack.rates.parsers.ecb import parse_eurofxref_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "refresh_ecb.py"
@@ -33,7 +33,7 @@ def _run(server: HTTPServer, tmp_path: Path, *extra: str) -> subprocess.Complete
 
 def _setup(tmp_path: Path) -> None:
     shutil.copy(PACKAGE / "data" / "eurofxref-hist.zip", tmp_path / "hist.zip")
-    shutil.copy(PACKAGE / "sources.py", tmp_path / "sources.py")
+    shutil.copy(PACKAGE / "rates" / "bundled.py", tmp_path / "sources.py")
 
 
 def test_refresh_installs_a_valid_longer_history(server: HTTPServer, tmp_path: Path, payloads: ModuleType) -> None:

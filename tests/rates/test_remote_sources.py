@@ -25,10 +25,14 @@ from aidtrack.errors import (
     RateDataError,
     RateNotAvailableError,
     RatesUnavailableError,
+    StaleRatesWarning,
 )
-from aidtrack.http import HttpClient, HttpConfig
 from aidtrack.money import Money
-from aidtrack.remote import (
+from aidtrack.policy import compare_means
+from aidtrack.rates.bundled import bundled_table
+from aidtrack.rates.parsers.sdmx import OfficialAverages
+from aidtrack.rates.remote.http import HttpClient, HttpConfig
+from aidtrack.rates.remote.services import (
     BankOfCanadaValet,
     EcbDataPortal,
     EcbOfficialAverages,
@@ -36,9 +40,6 @@ from aidtrack.remote import (
     Frankfurter,
     source_from_name,
 )
-from aidtrack.sdmx import OfficialAverages, compare_means
-from aidtrack.sources import bundled_table
-from aidtrack.staleness import StaleRatesWarning
 
 ECB = "/stats/eurofxref/"
 

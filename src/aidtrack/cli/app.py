@@ -1,0 +1,307 @@
+"""The ``aidtrack`` command line (also ``python -m aidtrack``).
+
+Subcommands: ``convert``, ``totals``, ``demo`` (and those added by other
+modules through :data:`SUBCOMMANDS`). Errors are printed to stderr as one
+``aidtrack: error: ...`` message with exit status 1 (2 for usage errors),
+never as a traceback. ``--json`` output carries amounts and rates as strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+from aidtrack._version import __version__
+from aidtrack.cli.extract import extract_parser
+from aidtrack.cli.rates import add_source_arguments, rates_parser, source_context
+from aidtrack.cli.render import render_table
+from aidtrack.errors import AidtrackError
+from aidtrack.files.examples import example_path
+from aidtrack.policy import RatePolicy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from aidtrack.conversion import Conversion
+    from aidtrack.pledge import Pledge
+
+__all__ = ["SUBCOMMANDS", "main"]
+
+EXAMPLE_FILE = "ramstein-2025-01-09.csv"
+POLICY_HELP = (
+    "rate policy: " + ", ".join(p.value for p in RatePolicy) + ", or a date YYYY-MM-DD (every amount at that date's "
+    "rate); default: daily"
+)
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policy", default="daily", help=POLICY_HELP)
+    p.add_argument(
+        "--rounding", default="half_even", choices=["half_even", "half_up"], help="rounding mode (default half_even)"
+    )
+    add_source_arguments(p)  # --source, --rates-base, --offline (aidtrack.cli.rates)
+
+
+# -- convert ------------------------------------------------------------------
+def _convert_parser(sub: Any) -> None:
+    p = sub.add_parser("convert", help="convert one amount at a historical rate", description="Convert one amount.")
+    p.add_argument("amount", help="amount, a plain decimal number such as 440000000 or 1250.50")
+    p.add_argument("currency", help="ISO 4217 code of the amount, e.g. CAD")
+    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p.add_argument("--on", required=True, help="date of the amount, YYYY-MM-DD ('latest': the last date with data)")
+    _add_common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=_run_convert)
+
+
+def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
+    from aidtrack.conversion import convert
+    from aidtrack.rates.sources import resolve_table
+
+    on = args.on
+    if on == "latest":
+        on = resolve_table(None).info.last_date
+    conv = convert(args.amount, args.currency, to=args.to, on=on, policy=args.policy, rounding=args.rounding)
+    if args.json:
+        json.dump(conv.to_dict(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(conv.explain() + "\n")
+    return 0
+
+
+# -- totals -------------------------------------------------------------------
+def _totals_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "totals",
+        help="convert a pledge CSV and total it by donor, category, measure or period",
+        description="Convert the pledges of a CSV file and total them.",
+    )
+    p.add_argument("file", help="pledge CSV (columns donor, date, amount, currency, ...); '-' reads stdin")
+    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p.add_argument(
+        "--by",
+        default="donor",
+        help="group keys, comma-separated: donor, country, category, measure, qualifier, day, week, month, quarter, "
+        "year; 'none' for one grand total (default donor)",
+    )
+    p.add_argument("--sort", choices=["keys", "total"], default="keys", help="row order (default: by the keys)")
+    _add_common(p)
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    fmt.add_argument("--csv", action="store_true", help="CSV output")
+    p.set_defaults(run=_run_totals)
+
+
+def _by(text: str) -> list[str]:
+    if text.strip().lower() == "none":
+        return []
+    return [k.strip() for k in text.split(",") if k.strip()]
+
+
+def _read(path: str) -> list[Pledge]:
+    from aidtrack.files.csvfile import read_pledges_csv
+
+    if path == "-":
+        return read_pledges_csv(sys.stdin)
+    return read_pledges_csv(path)
+
+
+def _run_totals(args: argparse.Namespace, out: TextIO) -> int:
+    from aidtrack.frames.aggregate import totals
+
+    pledges = _read(args.file)
+    frame = totals(pledges, to=args.to, by=_by(args.by), policy=args.policy, rounding=args.rounding, sort=args.sort)
+    if args.json:
+        json.dump(totals_json(frame), out, indent=2)
+        out.write("\n")
+    elif args.csv:
+        frame.to_csv(out, index=False, lineterminator="\n")
+    else:
+        out.write(render_totals(frame) + "\n")
+    return 0
+
+
+def totals_json(frame: pd.DataFrame) -> dict[str, Any]:
+    """A totals table as JSON-ready data (amounts as strings)."""
+    from aidtrack._serialize import dump
+
+    rows = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    grand = frame.attrs.get("grand_total")
+    source = frame.attrs.get("source")
+    return {
+        "currency": frame.attrs.get("currency"),
+        "policy": frame.attrs.get("policy"),
+        "grand_total": format(grand.amount, "f") if grand is not None else None,
+        "count": frame.attrs.get("count"),
+        "bound_count": frame.attrs.get("bound_count"),
+        "source": dump(source) if source is not None else None,
+        "groups": rows,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _fmt_amount(value: Decimal) -> str:
+    return f"{value:,}"
+
+
+def render_totals(frame: pd.DataFrame) -> str:
+    keys = [c for c in frame.columns if c not in ("currency", "total", "count", "bound_count")]
+    currency = frame.attrs.get("currency", "")
+    headers = [*keys, f"total ({currency})", "pledges", "of which bounds"]
+    rows = [
+        [*(str(row[k]) for k in keys), _fmt_amount(row["total"]), str(row["count"]), str(row["bound_count"])]
+        for _, row in frame.iterrows()
+    ]
+    text = render_table(headers, rows, [False] * len(keys) + [True, True, True])
+    grand = frame.attrs.get("grand_total")
+    if grand is not None:
+        text += f"\n\nGrand total: {grand.currency} {_fmt_amount(grand.amount)} ({frame.attrs.get('count')} pledges"
+        bounds = frame.attrs.get("bound_count", 0)
+        text += f"; {bounds} only a floor or ceiling, so the total is not exact)" if bounds else ")"
+    source = frame.attrs.get("source")
+    if source is not None:
+        text += (
+            f"\nRates: {source.name}, fixings {source.first_date} to {source.last_date}; "
+            f"policy {frame.attrs.get('policy')}"
+        )
+    return text
+
+
+# -- demo ---------------------------------------------------------------------
+def _demo_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="convert the bundled Ramstein 2025-01-09 example pledges to EUR and total them",
+        description="The main job on the bundled data: convert example pledges, show the rates used, total by donor.",
+    )
+    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p.add_argument("--file", help="a pledge CSV to use instead of the bundled example")
+    _add_common(p)
+    p.set_defaults(run=_run_demo)
+
+
+def render_conversions(pledges: Sequence[Pledge], conversions: Sequence[Conversion]) -> str:
+    rows = []
+    for p, c in zip(pledges, conversions, strict=True):
+        dates = c.fixing_dates
+        fixing = (
+            "-"
+            if not dates
+            else dates[0].isoformat()
+            if len(dates) == 1
+            else f"mean of {len(dates)}, {dates[0]:%Y-%m-%d}..{dates[-1]:%Y-%m-%d}"
+        )
+        rows.append(
+            [
+                p.donor.name,
+                p.announced.isoformat(),
+                f"{p.amount.currency} {_fmt_amount(p.amount.amount)}",
+                p.qualifier.value.replace("_", " "),
+                f"{c.rate:.6f}",
+                fixing,
+                _fmt_amount(c.result.amount),
+            ]
+        )
+    target = conversions[0].result.currency if conversions else ""
+    headers = ["donor", "announced", "amount", "qualifier", f"rate ({target} per unit)", "fixing(s)", target]
+    return render_table(headers, rows, [False, False, True, False, True, False, True])
+
+
+def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from aidtrack.frames.aggregate import totals
+    from aidtrack.pledge import convert_pledges
+    from aidtrack.policy import as_policy, policy_name
+
+    path = args.file or example_path()
+    pledges = _read(path)
+    policy = as_policy(args.policy)
+    conversions = convert_pledges(pledges, args.to, policy=policy, rounding=args.rounding)
+    frame = totals(pledges, to=args.to, by="donor", policy=policy, rounding=args.rounding, sort="total")
+    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if not args.file else path
+    out.write(f"aidtrack demo: {title}\n")
+    out.write(f"Converted to {frame.attrs['currency']} under policy '{policy_name(policy)}'.\n\n")
+    out.write(render_conversions(pledges, conversions) + "\n\n")
+    out.write(f"Totals by donor ({frame.attrs['currency']})\n")
+    out.write(render_totals(frame) + "\n")
+    other = RatePolicy.MONTHLY_MEAN if policy != RatePolicy.MONTHLY_MEAN else RatePolicy.DAILY
+    try:
+        alt = totals(pledges, to=args.to, by=None, policy=other, rounding=args.rounding).attrs["grand_total"]
+        label = (
+            "the Kiel tracker's monthly mean of ECB fixings" if other is RatePolicy.MONTHLY_MEAN else "daily fixings"
+        )
+        out.write(
+            f"\nUnder {label} ('{other.value}') the grand total would be {alt.currency} {_fmt_amount(alt.amount)}.\n"
+        )
+    except AidtrackError as exc:
+        out.write(f"\n(policy '{other.value}' is not available for these dates: {exc})\n")
+    out.write("Try: aidtrack convert 440000000 CAD --to EUR --on 2025-01-09 --policy monthly_mean\n")
+    return 0
+
+
+# -- entry point ----------------------------------------------------------------
+SUBCOMMANDS: list[Callable[[Any], None]] = [_convert_parser, _totals_parser, _demo_parser, rates_parser, extract_parser]
+"""Functions that each add one subcommand to the parser (``sub.add_parser(...)``,
+with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aidtrack",
+        description="Normalise aid pledges across currencies at historical ECB rates, with provenance.",
+    )
+    parser.add_argument("--version", action="version", version=f"aidtrack {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 error, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    stream = out if out is not None else sys.stdout
+    try:
+        with source_context(args):  # --source as the default source; aidtrack warnings as plain lines
+            code: int = args.run(args, stream)
+    except AidtrackError as exc:
+        print(f"aidtrack: error: {exc}", file=sys.stderr)
+        for note in getattr(exc, "__notes__", []):
+            print(f"  {note}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `aidtrack totals ... | head`: stop quietly
+        import os
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except FileNotFoundError as exc:
+        print(f"aidtrack: error: no such file: {exc.filename}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"aidtrack: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("aidtrack: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""``Pledges``: an immutable sequence of pledges with a table view in Jupyter, a frame and totals.
+
+>>> from aidtrack import Money, Pledge
+>>> ps = Pledges([Pledge(donor="Canada", announced="2025-01-09", amount=Money("440000000", "CAD"))])
+>>> ps
+<Pledges: 1 pledge>
+>>> ps.to_frame()[["donor", "amount", "currency"]]
+    donor     amount currency
+0  Canada  440000000      CAD
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import pandas as pd
+
+from aidtrack.frames.rows import frame_to_pledges, pledges_to_frame
+from aidtrack.pledge import Pledge
+
+if TYPE_CHECKING:
+    from aidtrack.amounts import Rounding
+    from aidtrack.policy import PolicyLike
+    from aidtrack.rates.sources import SourceLike
+
+__all__ = ["Pledges"]
+
+
+class Pledges(Sequence[Pledge]):
+    """An immutable sequence of pledges that shows as a table in Jupyter.
+
+    Anything that takes an iterable of pledges takes a ``Pledges``; it adds
+    :meth:`to_frame`, :meth:`totals` and an HTML view (``_repr_html_``).
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, pledges: Iterable[Pledge] = ()) -> None:
+        items = tuple(pledges)
+        for p in items:
+            if not isinstance(p, Pledge):
+                raise TypeError(f"Pledges holds Pledge objects, not {type(p).__name__}")
+        self._items = items
+
+    @overload
+    def __getitem__(self, index: int) -> Pledge: ...
+    @overload
+    def __getitem__(self, index: slice) -> Pledges: ...
+    def __getitem__(self, index: int | slice) -> Pledge | Pledges:
+        if isinstance(index, slice):
+            return Pledges(self._items[index])
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Pledge]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Pledges):
+            return self._items == other._items
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return f"<Pledges: {len(self)} pledge{'s' if len(self) != 1 else ''}>"
+
+    def _repr_html_(self) -> str:
+        from aidtrack.display import pledges_html
+
+        return pledges_html(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """:func:`pledges_to_frame` of these pledges."""
+        return pledges_to_frame(self)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, **kwargs: Any) -> Pledges:
+        """:func:`frame_to_pledges`, as a ``Pledges``."""
+        return cls(frame_to_pledges(frame, **kwargs))
+
+    def totals(
+        self,
+        to: str = "EUR",
+        by: Any = "donor",
+        *,
+        policy: PolicyLike = "daily",
+        source: SourceLike | None = None,
+        rounding: Rounding | str = "half_even",
+    ) -> pd.DataFrame:
+        """:func:`aidtrack.totals` of these pledges."""
+        from aidtrack.frames.aggregate import totals
+
+        return totals(self, to, by, policy=policy, source=source, rounding=rounding)

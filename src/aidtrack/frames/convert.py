@@ -1,0 +1,871 @@
+"""Vectorised conversion of a whole pandas ``DataFrame`` of amounts, and the ``df.aidtrack`` accessor.
+
+:func:`convert_frame` converts every row of a frame with an amount, a currency
+and a date column (``amount``, ``currency`` and ``date`` by default, as in the
+pledge CSV) in one pass, under any rate policy, with exactly the rules of
+:func:`aidtrack.policy.quote` and :func:`aidtrack.convert`:
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"amount": [440_000_000, 500_000_000], "currency": ["CAD", "USD"],
+...                    "date": ["2025-01-09", "2025-01-11"]})
+>>> out = convert_frame(df, "EUR")
+>>> out[["converted", "rate", "fixing_date", "rate_source"]]
+     converted      rate fixing_date  rate_source
+0  296675881.6  0.674263  2025-01-09  ecb-bundled
+1  485248447.2  0.970497  2025-01-10  ecb-bundled
+
+The output keeps every input column and adds:
+
+==================  ===========================================================
+``converted``       the converted amount, rounded once to the target's minor
+                    unit (``ROUND_HALF_EVEN`` unless ``rounding="half_up"``);
+                    ``float64`` by default, ``Decimal`` objects with
+                    ``dtype="decimal"``. The name can be changed with ``into=``.
+``rate``            units of the target per unit of the row's currency
+                    (``float64``: the exact rate is ``rate(to) ÷ rate(from)``
+                    of the legs, see :func:`aidtrack.convert`)
+``fixing_date``     the ECB fixing day used (``daily``, ``exact``, fixed date)
+``fixing_first``,   for ``monthly_mean`` / ``annual_mean``: the first and last
+``fixing_last``,    fixing day of the mean and how many fixings it averages
+``fixing_count``    (over both currencies' fixings for a cross rate)
+``rate_source``     the rate source's key (``ecb-bundled``); missing for a row
+                    already in the target currency, which needs no rate
+``problem``         only with ``errors="coerce"``: why the row has no result
+                    (categorical; missing for rows that converted)
+==================  ===========================================================
+
+``df.attrs["aidtrack"]`` records the target currency, the policy, the rounding,
+the source (:class:`~aidtrack.rates.table.SourceInfo`), the column names, the
+number of problem rows, and how many rows were recomputed exactly
+(``recomputed``) and on how many of those plain float rounding would have
+given another result (``float_differed``).
+
+**Exactness.** Each row's result is *identical* to ``aidtrack.convert`` of the
+same amount, currency and date (tested property). Rows are computed in
+``float64`` from the table's rates (daily fixings as published; means computed
+once per currency and window exactly in ``Decimal``, as the scalar path does),
+and every row whose float result lies within a proven error bound
+(``2e-15`` relative) of a rounding boundary is recomputed exactly in
+``Decimal`` with the scalar formula. On random pledge-like data (amounts up to
+a billion, with cents) that is about one row in 10,000, and plain float
+rounding would have given another cent on about one in ten of those (one row in
+100,000); ``benchmarks/convert_10m.py`` prints both figures.
+
+**Amount types and their precision.**
+
+* integers (``int64``): exact, as integers.
+* ``Decimal`` objects: exact; the rare recomputed rows use the ``Decimal``
+  itself. Object columns are read element by element (about 1 µs a row).
+* strings (``"440000000"``, ``"1250.50"``): parsed as ``Decimal`` exactly, with
+  the rules of :class:`~aidtrack.money.Money` (no thousands separators).
+* floats: each float stands for its shortest repr, as in ``Money(0.1, ...)``
+  (``0.1`` is ``Decimal("0.1")``); a float cannot hold more than about 15
+  significant digits, so use ``Decimal`` or strings for larger exact figures.
+
+**Rows with no result** (no rate for that currency and date, an unknown
+currency, a bad date or amount) are never dropped: with ``errors="raise"`` (the
+default) :class:`UnconvertibleRowsError` lists every one (index, currency,
+date, reason, with the same reason text as the scalar error); with
+``errors="coerce"`` they get missing values and a ``problem`` column says why,
+and :func:`conversion_problems` returns the report as a frame.
+
+The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this function as
+``df.aidtrack.convert(...)``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from aidtrack.amounts import RATE_CONTEXT, Rounding, to_decimal
+from aidtrack.currency import minor_units, normalize_currency
+from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, UnknownCurrencyError
+from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, FixedDate, Policy, PolicyLike, RatePolicy, as_policy, policy_name
+from aidtrack.rates.sources import SourceLike, resolve_table
+from aidtrack.rates.table import RateTable
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = [
+    "META_KEY",
+    "ConversionProblem",
+    "Errors",
+    "OutputDtype",
+    "UnconvertibleRowsError",
+    "conversion_meta",
+    "conversion_problems",
+    "convert_frame",
+]
+
+META_KEY = "aidtrack"
+"""Key of the conversion's metadata in ``DataFrame.attrs``."""
+
+Errors: TypeAlias = Literal["raise", "coerce"]
+OutputDtype: TypeAlias = Literal["float", "decimal"]
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_REL_TOL = 2e-15
+"""Relative error bound of the float path (about 3x the worst case of 6 roundings of 2**-53)."""
+_MAX_SCALED = float(2**50)
+"""Above this many minor units a float cannot tell neighbouring results apart: recompute exactly."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionProblem:
+    """One row that could not be converted: where it is, its values, and why."""
+
+    index: object
+    """The row's label in the frame's index."""
+    position: int
+    """The row's 0-based position in the frame."""
+    currency: object
+    date: object
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.index!r} ({self.currency}, {self.date}): {self.reason}"
+
+
+class UnconvertibleRowsError(AidtrackError, ValueError, LookupError):
+    """Some rows of a frame have no result: no rate for their currency and date, or bad values.
+
+    ``problems`` lists every such row (not only the first); :meth:`report`
+    returns them as a DataFrame. Pass ``errors="coerce"`` to get missing values
+    and a ``problem`` column instead.
+    """
+
+    def __init__(self, problems: Sequence[ConversionProblem], *, rows: int) -> None:
+        self.problems = tuple(problems)
+        self.rows = rows
+        shown = "\n  ".join(str(p) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        n = len(self.problems)
+        super().__init__(
+            f"{n} of {rows} row{'s' if rows != 1 else ''} cannot be converted "
+            f"(errors='coerce' gives missing values and a 'problem' column instead):\n  {shown}{tail}"
+        )
+
+    def report(self) -> pd.DataFrame:
+        """The problems as a DataFrame: ``index, position, currency, date, reason``."""
+        return _report_frame(self.problems)
+
+
+def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "index": [p.index for p in problems],
+            "position": pd.array([p.position for p in problems], dtype="int64"),
+            "currency": [p.currency for p in problems],
+            "date": [p.date for p in problems],
+            "reason": [p.reason for p in problems],
+        },
+        columns=["index", "position", "currency", "date", "reason"],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Per-currency lookup tables: one entry per day from the first fixing to the
+# end of coverage, built once per (table, currency, policy) and cached.
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One currency under one policy, per day from the first calendar day to the end of coverage.
+
+    Index ``ndays`` is a sentinel (NaN rate) for dates outside that span.
+    """
+
+    rate: np.ndarray[Any, np.dtype[np.float64]]  # NaN: no rate for that day
+    first: np.ndarray[Any, np.dtype[np.int64]]  # first (or only) fixing day, as datetime64[s] integers
+    last: np.ndarray[Any, np.dtype[np.int64]]  # last fixing day of a mean
+    count: np.ndarray[Any, np.dtype[np.int32]]  # fixings in a mean
+    pos: np.ndarray[Any, np.dtype[np.int32]]  # series index (daily/exact) or window index (means)
+    exact: Sequence[Decimal] | Sequence[str]  # exact means per window, or the series' raw strings
+
+
+_CACHE: weakref.WeakKeyDictionary[RateTable, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+_DAY = 86_400
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
+
+
+def _days(table: RateTable) -> tuple[int, int]:
+    return int(table.calendar[0]), table.coverage_end.toordinal()
+
+
+def _leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
+    per_table = _CACHE.setdefault(table, {})
+    key = ("leg", currency, kind, lookback if kind == "daily" else -1)
+    leg = per_table.get(key)
+    if leg is None:
+        leg = per_table[key] = _build_leg(table, currency, kind, lookback)
+    return leg
+
+
+def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -> dict[str, np.ndarray[Any, Any]]:
+    """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1)."""
+    per_table = _CACHE.setdefault(table, {})
+    key = ("stack", names, kind, lookback if kind == "daily" else -1)
+    found = per_table.get(key)
+    if found is None:
+        legs = [_leg(table, c, kind, lookback) for c in names]
+        width = _days(table)[1] - _days(table)[0] + 2
+        found = {
+            "rate": np.concatenate([lg.rate for lg in legs] + [np.ones(width)]),
+            "first": np.concatenate([lg.first for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
+            "last": np.concatenate([lg.last for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
+            "count": np.concatenate([lg.count for lg in legs] + [np.zeros(width, dtype=np.int32)]),
+        }
+        stacks = [k for k in per_table if k[0] == "stack"]
+        for old in stacks[:-7]:  # keep a few combinations of currencies per table
+            per_table.pop(old, None)  # (another thread may have dropped it already)
+        per_table[key] = found
+    return found
+
+
+def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
+    o0, o_end = _days(table)
+    days = np.arange(o0, o_end + 1, dtype=np.int64)
+    series = table.series(currency)
+    ords, rates = series.as_numpy()
+    if table.quoted_in_base:  # quotes in base units (Bank of Canada): invert once, after any mean
+        rates = 1.0 / rates
+    first = int(ords[0])
+    n = len(ords)
+
+    def finish(ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any) -> _Leg:
+        ok = ok & (days >= first)
+
+        def secs(day: Any) -> np.ndarray[Any, Any]:
+            return np.append(np.where(ok, (day - _EPOCH) * _DAY, _NAT), _NAT).astype(np.int64)
+
+        return _Leg(
+            np.append(np.where(ok, rate, np.nan), np.nan),
+            secs(first_day),
+            secs(last_day),
+            np.append(np.where(ok, count, 0), 0).astype(np.int32),
+            np.append(pos, 0).astype(np.int32),
+            exact,
+        )
+
+    if kind in ("daily", "exact"):
+        if kind == "daily":
+            cal = np.asarray(table.calendar, dtype=np.int64)
+            fixday = cal[np.searchsorted(cal, days, side="right") - 1]
+        else:
+            fixday = days
+        i = np.minimum(np.searchsorted(ords, fixday), n - 1)
+        ok = ords[i] == fixday
+        if kind == "daily":
+            ok &= (days - fixday) <= lookback
+        exact: Sequence[Decimal] | Sequence[str] = (
+            [table.per_base(Decimal(r)) for r in series.raw] if table.quoted_in_base else series.raw
+        )
+        return finish(ok, rates[i], fixday, fixday, 1, i)
+    unit = "M8[M]" if kind == "monthly_mean" else "M8[Y]"
+    window = (days - _EPOCH).astype("M8[D]").astype(unit)
+    window_end = (window + 1).astype("M8[D]").astype(np.int64) - 1 + _EPOCH
+    fix_windows = (ords - _EPOCH).astype("M8[D]").astype(unit).astype(np.int64)
+    uniq, starts, counts = np.unique(fix_windows, return_index=True, return_counts=True)
+    means: list[Decimal] = []
+    raw = series.raw
+    for s, c in zip(starts.tolist(), counts.tolist(), strict=True):
+        # the same expression as policy.quote, so the 28-digit means are identical
+        total = sum((Decimal(raw[k]) for k in range(s, s + c)), Decimal(0))
+        means.append(table.per_base(RATE_CONTEXT.divide(total, Decimal(c))))
+    exact = means
+    wk = window.astype(np.int64)
+    k = np.minimum(np.searchsorted(uniq, wk), len(uniq) - 1)
+    ok = (uniq[k] == wk) & (window_end <= o_end)
+    mean_floats = np.array([float(m) for m in means], dtype=np.float64)
+    return finish(ok, mean_floats[k], ords[starts[k]], ords[starts[k] + counts[k] - 1], counts[k], k)
+
+
+# ---------------------------------------------------------------------------
+# Reading the input columns
+
+
+@dataclass
+class _Amounts:
+    floats: np.ndarray[Any, np.dtype[np.float64]]
+    bad: dict[int, str]  # position -> reason
+    exact: list[Decimal | None] | None  # per row, for object columns
+    kind: str  # "int", "float" or "object"
+    values: np.ndarray[Any, Any]
+
+    def decimal(self, i: int) -> Decimal:
+        if self.exact is not None:
+            d = self.exact[i]
+            assert d is not None
+            return d
+        v = self.values[i]
+        return Decimal(int(v)) if self.kind == "int" else to_decimal(float(v))
+
+
+def _read_amounts(col: pd.Series) -> _Amounts:
+    dtype = col.dtype
+    n = len(col)
+    if pd.api.types.is_bool_dtype(dtype):
+        reason = "amount must be a number, not a boolean"
+        return _Amounts(np.full(n, np.nan), dict.fromkeys(range(n), reason), None, "float", np.zeros(n))
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        is_int = pd.api.types.is_integer_dtype(dtype)
+        if isinstance(dtype, np.dtype):
+            values = col.to_numpy()
+            finite = is_int or bool(np.isfinite(values).all())
+            na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
+        else:  # nullable Int64 / Float64
+            na_mask = col.isna().to_numpy()
+            values = col.to_numpy(dtype=np.int64 if is_int else np.float64, na_value=0)
+            na = na_mask if is_int else (na_mask | ~np.isfinite(values))
+        floats = values if values.dtype == np.float64 else values.astype(np.float64)
+        bad: dict[int, str] = {}
+        for i in np.flatnonzero(na).tolist():
+            v = col.iloc[i]
+            bad[i] = "missing amount" if pd.isna(v) else f"amount must be a finite number, got {float(v)!r}"
+        return _Amounts(floats, bad, None, "int" if is_int else "float", values)
+    values = col.to_numpy(dtype=object)
+    floats = np.empty(n, dtype=np.float64)
+    exact: list[Decimal | None] = [None] * n
+    bad = {}
+    for i, v in enumerate(values.tolist()):
+        if v is None or (not isinstance(v, str | Decimal) and pd.isna(v)):
+            bad[i] = "missing amount"
+            floats[i] = np.nan
+            continue
+        try:
+            d = to_decimal(v.item() if isinstance(v, np.generic) else v)
+        except ValueError as exc:
+            bad[i] = str(exc)
+            floats[i] = np.nan
+            continue
+        exact[i] = d
+        floats[i] = float(d)
+    return _Amounts(floats, bad, exact, "object", values)
+
+
+def _read_currencies(
+    col: pd.Series, table: RateTable, to: str
+) -> tuple[np.ndarray[Any, Any], list[str | None], dict[int, str]]:
+    """Codes into ``names`` (normalised currency, or None when invalid) and reasons per bad code."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        uniques = list(col.cat.categories)
+    else:
+        fcodes, funiq = pd.factorize(col, use_na_sentinel=True)
+        codes = np.asarray(fcodes, dtype=np.int64)
+        uniques = list(funiq)
+    names: list[str | None] = []
+    reasons: dict[int, str] = {}
+    for k, raw in enumerate(uniques):
+        try:
+            name = normalize_currency(raw)
+        except UnknownCurrencyError as exc:
+            names.append(None)
+            reasons[k] = str(exc)
+            continue
+        if name not in (to, table.base) and name not in table:
+            try:
+                table.series(name)
+            except UnknownCurrencyError as exc:
+                names.append(None)
+                reasons[k] = str(exc)
+                continue
+        names.append(name)
+    return codes, names, reasons
+
+
+def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
+    """Day ordinals (0 where bad) and reasons per bad position."""
+    from aidtrack._dates import parse_iso_date
+
+    n = len(col)
+    bad: dict[int, str] = {}
+    dtype = col.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return np.zeros(n, dtype=np.int64), dict.fromkeys(
+            range(n), "conversion date must be a calendar date, got a time-zone-aware date-time"
+        )
+    if pd.api.types.is_datetime64_dtype(dtype):
+        values = col.to_numpy()
+        unit, step = np.datetime_data(values.dtype)
+        per_day = {"D": 1, "h": 24, "m": 1440, "s": _DAY, "ms": _DAY * 10**3, "us": _DAY * 10**6, "ns": _DAY * 10**9}
+        if unit not in per_day or step != 1:
+            values = values.astype("M8[s]")
+            unit = "s"
+        ticks = values.view(np.int64)
+        days = ticks // per_day[unit]  # floor division: also right before 1970
+        ords = days + _EPOCH
+        nat = np.isnat(values)
+        timed = days * per_day[unit] != ticks
+        if nat.any() or timed.any():
+            timed &= ~nat
+            for i in np.flatnonzero(nat).tolist():
+                bad[i] = "missing date"
+            for i in np.flatnonzero(timed).tolist():
+                stamp = pd.Timestamp(values[i]).isoformat()
+                bad[i] = f"conversion date must be a calendar date, got a date-time {stamp!r}"
+            ords[nat | timed] = 0
+        return ords, bad
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    table = np.zeros(len(uniques) + 1, dtype=np.int64)  # last slot: NA
+    reasons: dict[int, str] = {}
+    for k, raw in enumerate(uniques):
+        value = raw.to_pydatetime() if isinstance(raw, pd.Timestamp) else raw
+        try:
+            table[k] = parse_iso_date(value, what="conversion date").toordinal()
+        except ValueError as exc:
+            reasons[k] = str(exc)
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[codes < 0] = len(uniques)
+    ords = table[codes]
+    for i in np.flatnonzero(codes == len(uniques)).tolist():
+        bad[i] = "missing date"
+    if reasons:
+        bad_codes = np.array(sorted(reasons), dtype=np.int64)
+        for i in np.flatnonzero(np.isin(codes, bad_codes)).tolist():
+            bad[i] = reasons[int(codes[i])]
+    return ords, bad
+
+
+# ---------------------------------------------------------------------------
+# Conversion
+
+
+def convert_frame(
+    frame: pd.DataFrame,
+    to: str,
+    *,
+    policy: PolicyLike = "daily",
+    source: SourceLike | None = None,
+    rounding: Rounding | str = Rounding.HALF_EVEN,
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+    errors: Errors = "raise",
+    amount: str = "amount",
+    currency: str = "currency",
+    date: str = "date",
+    into: str = "converted",
+    dtype: OutputDtype = "float",
+) -> pd.DataFrame:
+    """Convert every row of ``frame`` into ``to`` at the rate for its date (see the module docs).
+
+    The arguments mean what they mean for :func:`aidtrack.convert`;
+    ``amount``, ``currency`` and ``date`` name the input columns, ``into`` the
+    result column. Raises :class:`UnconvertibleRowsError` listing every row
+    without a result unless ``errors="coerce"``, and
+    :class:`InvalidFrameError` when a column is missing or an output column
+    already exists.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"amount": ["500000000"], "currency": ["USD"], "date": ["2025-01-09"]})
+    >>> out = convert_frame(df, "EUR", policy="monthly_mean", dtype="decimal")
+    >>> out.loc[0, "converted"], out.loc[0, "fixing_count"]
+    (Decimal('482917877.62'), np.int32(22))
+    """
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    if dtype not in ("float", "decimal"):
+        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
+    if max_lookback_days < 0:
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
+    target = normalize_currency(to)
+    pol = as_policy(policy)
+    mode = Rounding(rounding)
+    missing = [c for c in (amount, currency, date) if c not in frame.columns]
+    if missing:
+        raise InvalidFrameError(
+            f"the frame has no column {', '.join(repr(c) for c in missing)} "
+            f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date=",
+            columns=missing,
+        )
+    mean = isinstance(pol, RatePolicy) and pol in (RatePolicy.MONTHLY_MEAN, RatePolicy.ANNUAL_MEAN)
+    fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
+    out_cols = [into, "rate", *fixing_cols, "rate_source"] + (["problem"] if errors == "coerce" else [])
+    clash = [c for c in out_cols if c in frame.columns]
+    if clash:
+        raise InvalidFrameError(
+            f"the frame already has column(s) {', '.join(map(repr, clash))}, which the conversion would "
+            "overwrite; drop or rename them first (or name the result with into=)",
+            columns=clash,
+        )
+    table = resolve_table(source)
+    n = len(frame)
+    amounts = _read_amounts(frame[amount])
+    codes, names, cur_reasons = _read_currencies(frame[currency], table, target)
+    ords, date_bad = _read_dates(frame[date])
+
+    # per-row problems with the input values: currency, then amount, then date (the order of convert())
+    bad_reason: dict[int, str] = {}
+    na_cur = np.flatnonzero(codes < 0).tolist()
+    for i in na_cur:
+        bad_reason[i] = "missing currency"
+    if cur_reasons:
+        bad_codes = np.array(sorted(cur_reasons), dtype=np.int64)
+        for i in np.flatnonzero(np.isin(codes, bad_codes)).tolist():
+            bad_reason[i] = cur_reasons[int(codes[i])]
+    for i, why in amounts.bad.items():
+        bad_reason.setdefault(i, why)
+    for i, why in date_bad.items():
+        bad_reason.setdefault(i, why)
+
+    # legs: one per currency in the data other than the base (whose rate is 1)
+    leg_names = tuple(sorted({c for c in names if c is not None and c != table.base}))
+    leg_of_name = {c: k for k, c in enumerate(leg_names)}
+    base_row = len(leg_names)  # the stack's last row: rate 1
+    code_leg = np.array([leg_of_name.get(c, base_row) if c else base_row for c in names] + [base_row], dtype=np.int64)
+    code_same = np.array([c == target for c in names] + [False], dtype=bool)
+    safe_codes = np.where(codes < 0, len(names), codes) if (codes < 0).any() else codes
+    src_row = code_leg[safe_codes]
+    any_same = bool(code_same.any())
+    same = code_same[safe_codes] if any_same else np.zeros(n, dtype=bool)
+    valid = np.ones(n, dtype=bool)
+    if bad_reason:
+        valid[np.fromiter(bad_reason, dtype=np.int64)] = False
+
+    kind = policy_name(pol) if isinstance(pol, RatePolicy) else "daily"
+    stack = _stack(table, leg_names, kind, max_lookback_days)
+    needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
+    # a target the table lacks fails every row that needs a rate: say so once, as convert() would
+    dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
+    o0, o_end = _days(table)
+    ndays = o_end - o0 + 1
+    width = ndays + 1
+    if isinstance(pol, FixedDate):
+        fixed = pol.on.toordinal() - o0
+        day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+    else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
+        day_idx = ords - o0
+        np.minimum(day_idx.view(np.uint64), np.uint64(ndays), out=day_idx.view(np.uint64))
+    flat = src_row * width + day_idx
+    # fresh arrays are reused in place (out=): at 10 million rows, page faults on new memory cost more
+    # than the arithmetic
+    src_rate = stack["rate"].take(flat)
+    if dst_leg is None:
+        r = np.divide(1.0, src_rate, out=src_rate)
+    else:
+        r = dst_leg.rate.take(day_idx)
+        np.divide(r, src_rate, out=r)
+    del src_rate
+    if any_same:
+        r[same] = 1.0
+    all_valid = not bad_reason
+    rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
+    if rate_bad.any():
+        all_valid = False
+        _rate_reasons(
+            np.flatnonzero(rate_bad), names, codes, ords, target, pol, table, mode, max_lookback_days, bad_reason
+        )
+        valid &= ~rate_bad
+    ok_conv = valid & ~same if any_same else valid
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        mu = minor_units(target)
+        scale = float(10**mu)
+        scaled = amounts.floats * r
+        if mu:
+            scaled *= scale
+        half_up = mode is Rounding.HALF_UP
+        rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled) if half_up else np.rint(scaled)
+        # a row is "risky" when the float result may lie on the other side of a rounding boundary
+        # than the exact one; a cheap global bound first, then the per-row bound on the few candidates
+        top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
+        frac = np.subtract(scaled, rounded, out=scaled)  # exact (Sterbenz); scaled = rounded + frac
+        del scaled
+        if top < _MAX_SCALED:
+            edge = 0.5 - top * _REL_TOL
+            candidates = np.flatnonzero((frac >= edge) | (frac <= -edge))
+        else:
+            candidates = np.arange(n)
+        near_frac = np.abs(frac[candidates])
+        near = np.abs(rounded[candidates] + frac[candidates])
+        del frac
+        exact_rows = candidates[(near_frac >= 0.5 - near * _REL_TOL) | (near >= _MAX_SCALED)]
+        if not all_valid:
+            exact_rows = exact_rows[valid[exact_rows]]
+            rounded[~valid] = np.nan
+    big: dict[int, int] = {}
+    differed = 0
+    if len(exact_rows):
+        big = _recompute(
+            exact_rows,
+            amounts,
+            same,
+            src_row,
+            leg_names,
+            table,
+            kind,
+            max_lookback_days,
+            dst_leg,
+            day_idx,
+            target,
+            mode,
+        )
+        for i, v in big.items():
+            if not (abs(rounded[i]) < 2.0**62 and v == int(rounded[i])):
+                differed += 1
+            rounded[i] = float(v)  # the nearest double: the float column is as exact as a float can be
+
+    out = frame.copy(deep=False)
+    if dtype == "decimal":
+        dec_values: list[Decimal | None] = [None] * n
+        valid_rows = np.flatnonzero(valid).tolist()
+        for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
+            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu)
+        _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
+    else:
+        if mu:
+            rounded /= scale
+        _put(out, into, rounded)
+    if not all_valid:
+        r[~valid] = np.nan
+    _put(out, "rate", r)
+
+    # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
+    def fixing(name: str) -> np.ndarray[Any, Any]:
+        values = stack[name].take(flat)
+        if dst_leg is not None:
+            from_dst = src_row == base_row
+            if from_dst.any():
+                values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
+        if any_same or not all_valid:
+            values[~ok_conv] = 0 if name == "count" else _NAT
+        return values
+
+    if mean:
+        first, last, count = fixing("first"), fixing("last"), fixing("count")
+        if dst_leg is not None:
+            _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
+        _put(out, "fixing_first", first.view("M8[s]"))
+        _put(out, "fixing_last", last.view("M8[s]"))
+        _put(out, "fixing_count", count)
+    else:
+        _put(out, "fixing_date", fixing("first").view("M8[s]"))
+    src_name = table.info.key
+    source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
+    _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
+    problems = _problems(frame, currency, date, bad_reason)
+    if problems and errors == "raise":
+        raise UnconvertibleRowsError(problems, rows=n)
+    if errors == "coerce":
+        # a categorical column: one small code per row, each distinct reason stored once
+        reasons = sorted({p.reason for p in problems})
+        code_of = {r: k for k, r in enumerate(reasons)}
+        problem_codes = np.full(n, -1, dtype=np.int32)
+        for p in problems:
+            problem_codes[p.position] = code_of[p.reason]
+        _put(out, "problem", pd.Categorical.from_codes(problem_codes, dtype=pd.CategoricalDtype(reasons)))
+    out.attrs[META_KEY] = {
+        "to": target,
+        "policy": policy_name(pol),
+        "rounding": mode.value,
+        "source": table.info,
+        "amount": amount,
+        "currency": currency,
+        "date": date,
+        "converted": into,
+        "problems": len(problems),
+        "recomputed": len(exact_rows),
+        "float_differed": differed,
+    }
+    return out
+
+
+def _put(frame: pd.DataFrame, name: str, values: Any) -> None:
+    """Add a column without copying ``values`` (a fresh array nothing else refers to)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index, copy=False)
+    frame.insert(len(frame.columns), name, series)
+
+
+def _problems(frame: pd.DataFrame, currency: str, date: str, reasons: dict[int, str]) -> list[ConversionProblem]:
+    rows = sorted(reasons)
+    if not rows:
+        return []
+    labels = frame.index.take(rows).tolist()
+    curs = frame[currency].take(rows).tolist()
+    days = frame[date].take(rows).tolist()
+    return [
+        ConversionProblem(label, i, _plain(c), _plain(d), reasons[i])
+        for label, i, c, d in zip(labels, rows, curs, days, strict=True)
+    ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() and value.tzinfo is None else value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _union_fixings(
+    ok: np.ndarray[Any, Any],
+    first: np.ndarray[Any, Any],
+    last: np.ndarray[Any, Any],
+    count: np.ndarray[Any, Any],
+    src_row: np.ndarray[Any, Any],
+    base_row: int,
+    leg_names: tuple[str, ...],
+    dst_leg: _Leg,
+    day_idx: np.ndarray[Any, Any],
+    table: RateTable,
+    target: str,
+) -> None:
+    """A cross rate averages each currency over its own fixings: report the union of both (in place)."""
+    cross = np.flatnonzero(ok & (src_row != base_row))
+    if not len(cross):
+        return
+    d_first = dst_leg.first.take(day_idx[cross])
+    d_last = dst_leg.last.take(day_idx[cross])
+    combos = pd.DataFrame({"k": src_row[cross], "f": first[cross], "l": last[cross], "df": d_first, "dl": d_last})
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(combos))
+    dst_ords = table.series(target).as_numpy()[0]
+    u_first = np.empty(len(uniq), dtype=np.int64)
+    u_last = np.empty(len(uniq), dtype=np.int64)
+    u_count = np.empty(len(uniq), dtype=np.int32)
+
+    def day(secs: int) -> int:
+        return secs // _DAY + _EPOCH
+
+    for j, (k, f, lst, df_, dl) in enumerate(uniq):
+        src_ords = table.series(leg_names[k]).as_numpy()[0]
+        a = src_ords[np.searchsorted(src_ords, day(f)) : np.searchsorted(src_ords, day(lst), side="right")]
+        b = dst_ords[np.searchsorted(dst_ords, day(df_)) : np.searchsorted(dst_ords, day(dl), side="right")]
+        union = np.union1d(a, b)
+        u_first[j], u_last[j], u_count[j] = (union[0] - _EPOCH) * _DAY, (union[-1] - _EPOCH) * _DAY, len(union)
+    first[cross] = u_first[codes]
+    last[cross] = u_last[codes]
+    count[cross] = u_count[codes]
+
+
+def _recompute(
+    rows: np.ndarray[Any, Any],
+    amounts: _Amounts,
+    same: np.ndarray[Any, Any],
+    src_row: np.ndarray[Any, Any],
+    leg_names: tuple[str, ...],
+    table: RateTable,
+    kind: str,
+    lookback: int,
+    dst_leg: _Leg | None,
+    day_idx: np.ndarray[Any, Any],
+    target: str,
+    mode: Rounding,
+) -> dict[int, int]:
+    """Exact minor units for ``rows``, with the formula and contexts of :func:`aidtrack.conversion.convert_money`."""
+    from aidtrack.amounts import EXACT_CONTEXT, quantum
+
+    q = quantum(target)
+    mu = minor_units(target)
+    out: dict[int, int] = {}
+    for i in rows.tolist():
+        a = amounts.decimal(i)
+        if same[i]:
+            value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
+        else:
+            k = int(src_row[i])
+            d = int(day_idx[i])
+            src = _exact_rate(_leg(table, leg_names[k], kind, lookback), d) if k < len(leg_names) else Decimal(1)
+            dst = _exact_rate(dst_leg, d) if dst_leg is not None else Decimal(1)
+            unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
+            # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
+            value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
+        out[i] = int(value.scaleb(mu))
+    return out
+
+
+def _exact_rate(leg: _Leg, day: int) -> Decimal:
+    value = leg.exact[int(leg.pos[day])]
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _rate_reasons(
+    rows: np.ndarray[Any, Any],
+    names: list[str | None],
+    codes: np.ndarray[Any, Any],
+    ords: np.ndarray[Any, Any],
+    target: str,
+    pol: Policy,
+    table: RateTable,
+    mode: Rounding,
+    lookback: int,
+    into: dict[int, str],
+) -> None:
+    """The scalar error's text for each row without a rate (computed once per currency and date)."""
+    from aidtrack.conversion import convert_money
+    from aidtrack.money import Money
+
+    cache: dict[tuple[int, int], str] = {}
+    for i in rows.tolist():
+        key = (int(codes[i]), int(ords[i]))
+        reason = cache.get(key)
+        if reason is None:
+            cur = names[key[0]]
+            assert cur is not None
+            try:
+                convert_money(
+                    Money(1, cur),
+                    target,
+                    date.fromordinal(key[1]),
+                    pol,
+                    table,
+                    rounding=mode,
+                    max_lookback_days=lookback,
+                )
+            except AidtrackError as exc:
+                reason = str(exc)
+            else:  # pragma: no cover - the tables and quote() disagree: a bug, never a silent result
+                raise AssertionError(f"vectorised lookup found no rate where quote() has one: {cur} {key[1]}")
+            cache[key] = reason
+        into[i] = reason
+
+
+# ---------------------------------------------------------------------------
+# Reports and metadata
+
+
+def conversion_meta(frame: pd.DataFrame) -> dict[str, Any]:
+    """The metadata :func:`convert_frame` stored in ``frame.attrs`` (raises if there is none)."""
+    meta = frame.attrs.get(META_KEY)
+    if not isinstance(meta, dict) or meta.get("converted") not in frame.columns:
+        raise InvalidFrameError(
+            "this frame is not the result of aidtrack.frames.convert.convert_frame (no conversion metadata in "
+            "frame.attrs, or its result column is gone)"
+        )
+    return meta
+
+
+def conversion_problems(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a converted frame (``errors="coerce"``) that have no result, as a report.
+
+    Columns: ``index, position, currency, date, reason`` (empty when every row converted).
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"amount": [1, 2], "currency": ["USD", "USD"], "date": ["2025-01-09", "1990-01-01"]})
+    >>> conversion_problems(convert_frame(df, "EUR", errors="coerce"))[["index", "currency", "date"]]
+       index currency        date
+    0      1      USD  1990-01-01
+    """
+    meta = conversion_meta(frame)
+    if "problem" not in frame.columns:
+        return _report_frame([])
+    mask = frame["problem"].notna().to_numpy()
+    reasons = {i: str(r) for i, r in zip(np.flatnonzero(mask).tolist(), frame["problem"][mask].tolist(), strict=True)}
+    problems = _problems(frame, meta["currency"], meta["date"], reasons)
+    return _report_frame(problems)
+
+
+# ---------------------------------------------------------------------------
+# The accessor

@@ -1,0 +1,368 @@
+"""Fetching bytes over HTTP(S) for the rate sources: one ``requests`` Session, done carefully.
+
+This module only fetches bytes; parsing them is the job of the pure parsers
+(:mod:`aidtrack.rates.parsers.ecb`, :mod:`aidtrack.rates.parsers.sdmx`, ...) and keeping them is the job of
+:mod:`aidtrack.rates.remote.cache`. What :meth:`HttpClient.get` does:
+
+* one ``requests.Session`` per client (connection reuse), an identifying
+  ``User-Agent`` (``aidtrack/<version> ...``), HTTPS certificate checks always on;
+* a connect timeout and a read timeout (per socket read) on every request;
+* bounded retries with exponential backoff (and jitter) on connection errors,
+  timeouts, a body cut short, HTTP 429 and 5xx (500, 502, 503, 504); a
+  ``Retry-After`` header is honoured up to ``retry_after_max`` seconds;
+* conditional GET: pass the ``etag`` / ``last_modified`` of the copy you
+  have, and a ``304 Not Modified`` comes back as ``Fetched.not_modified``;
+* a size cap on the body *after* transfer decoding (so a gzip bomb is cut
+  off at the cap too), checked against ``Content-Length`` up front;
+* offline mode (``offline=True`` or ``AIDTRACK_OFFLINE=1``): no socket is
+  opened, :class:`~aidtrack.errors.OfflineError` is raised instead.
+
+Every failure is a :class:`~aidtrack.errors.NetworkError` naming the URL.
+
+>>> client = HttpClient(HttpConfig(retries=0), offline=True)
+>>> client.get("https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml")
+Traceback (most recent call last):
+...
+aidtrack.errors.OfflineError: offline mode is on (AIDTRACK_OFFLINE=1 or offline=True): not fetching https://...
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from aidtrack._version import __version__
+from aidtrack.errors import DownloadTooLargeError, HTTPStatusError, InvalidArgumentError, NetworkError, OfflineError
+
+if TYPE_CHECKING:
+    import requests
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "OFFLINE_ENV",
+    "RETRY_STATUSES",
+    "USER_AGENT",
+    "Fetched",
+    "HttpClient",
+    "HttpConfig",
+    "ProgressCallback",
+    "default_client",
+    "offline_from_env",
+]
+
+log = logging.getLogger("aidtrack.rates.remote.http")
+
+OFFLINE_ENV = "AIDTRACK_OFFLINE"
+"""Environment variable: ``1`` (or ``true``, ``yes``, ``on``) turns offline mode on."""
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Default cap on one response body, after transfer decoding (the ECB history zip is about 0.7 MB)."""
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""HTTP statuses worth retrying; any other error status fails at once."""
+USER_AGENT = f"aidtrack/{__version__} (exchange-rate client; +https://example.invalid/aidtrack)"
+"""The ``User-Agent`` sent with every request."""
+
+ProgressCallback = Callable[[int, "int | None"], None]
+"""``progress(bytes_so_far, total_or_None)``, called as the body arrives."""
+
+
+def offline_from_env() -> bool:
+    """Whether ``AIDTRACK_OFFLINE`` asks for offline mode (``1``, ``true``, ``yes`` or ``on``).
+
+    >>> import os; os.environ.get("AIDTRACK_OFFLINE") is None or offline_from_env() in (True, False)
+    True
+    """
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpConfig:
+    """Timeouts, retry and size limits for :class:`HttpClient` (seconds and bytes).
+
+    ``retries`` is the number of attempts after the first one; waits grow as
+    ``backoff × 2**n`` up to ``backoff_max``. A ``Retry-After`` longer than
+    ``retry_after_max`` is not waited for: the request fails, saying so.
+    ``verify`` is ``True`` (the default CA bundle) or the path of a CA bundle;
+    certificate checks cannot be switched off.
+    """
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 0.5
+    backoff_max: float = 30.0
+    retry_after_max: float = 120.0
+    max_bytes: int = DEFAULT_MAX_BYTES
+    user_agent: str = USER_AGENT
+    verify: bool | str = True
+
+    def __post_init__(self) -> None:
+        for name in ("connect_timeout", "read_timeout"):
+            if getattr(self, name) <= 0:
+                raise InvalidArgumentError(name, getattr(self, name), f"{name} must be positive")
+        for name in ("retries", "backoff", "backoff_max", "retry_after_max"):
+            if getattr(self, name) < 0:
+                raise InvalidArgumentError(name, getattr(self, name), f"{name} must be 0 or more")
+        if self.max_bytes <= 0:
+            raise InvalidArgumentError("max_bytes", self.max_bytes, "max_bytes must be positive")
+        if self.verify is False:
+            raise InvalidArgumentError(
+                "verify", self.verify, "certificate checks cannot be switched off; give the path of a CA bundle instead"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One HTTP answer: the body (empty when ``not_modified``) and its validators."""
+
+    url: str
+    status: int
+    content: bytes = field(repr=False)
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    retrieved: datetime
+    attempts: int
+
+    @property
+    def not_modified(self) -> bool:
+        """``True`` for a ``304 Not Modified``: the copy you have is current."""
+        return self.status == 304
+
+
+class _Retry(Exception):
+    """Internal: this attempt failed in a way worth retrying."""
+
+    def __init__(self, reason: str, wait: float | None = None, status: int | None = None) -> None:
+        self.reason = reason
+        self.wait = wait
+        self.status = status
+        super().__init__(reason)
+
+
+class HttpClient:
+    """Fetches bytes with one ``requests.Session`` (see the module docs for what it guarantees).
+
+    ``offline=None`` reads ``AIDTRACK_OFFLINE`` at each request. ``sleep`` is
+    the function used to wait between attempts (tests pass a recorder).
+    """
+
+    def __init__(
+        self,
+        config: HttpConfig | None = None,
+        *,
+        offline: bool | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config or HttpConfig()
+        self.offline = offline
+        self._sleep = sleep
+        self._session: requests.Session | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"HttpClient({self.config!r}, offline={self.offline!r})"
+
+    @property
+    def is_offline(self) -> bool:
+        return offline_from_env() if self.offline is None else self.offline
+
+    @property
+    def session(self) -> requests.Session:
+        """The one ``requests.Session`` of this client (created on first use)."""
+        with self._lock:
+            if self._session is None:
+                import requests
+
+                s = requests.Session()
+                s.headers["User-Agent"] = self.config.user_agent
+                s.headers["Accept-Encoding"] = "gzip, deflate"
+                self._session = s
+            return self._session
+
+    def close(self) -> None:
+        """Close the session's connections."""
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        progress: ProgressCallback | None = None,
+        accept: str | None = None,
+    ) -> Fetched:
+        """GET ``url`` and return the whole body, retrying what is worth retrying.
+
+        ``etag`` / ``last_modified`` make the request conditional. ``max_bytes``
+        overrides the configured size cap for this request. Raises
+        :class:`~aidtrack.errors.HTTPStatusError` (404, or 5xx after the
+        retries), :class:`~aidtrack.errors.DownloadTooLargeError`,
+        :class:`~aidtrack.errors.OfflineError` or
+        :class:`~aidtrack.errors.NetworkError` (connection, timeout).
+        """
+        if self.is_offline:
+            raise OfflineError(url)
+        if not url.lower().startswith(("https://", "http://")):
+            raise InvalidArgumentError("url", url, f"not an http(s) URL: {url!r}")
+        cap = self.config.max_bytes if max_bytes is None else max_bytes
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if accept:
+            headers["Accept"] = accept
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(url, params, headers, cap, progress, attempt)
+            except _Retry as retry:
+                if attempt > self.config.retries:
+                    if retry.status is not None:
+                        raise HTTPStatusError(url, retry.status, attempts=attempt, detail=retry.reason) from None
+                    raise NetworkError(f"{url}: {retry.reason} (gave up after {attempt} attempts)") from None
+                wait = retry.wait if retry.wait is not None else self._backoff(attempt)
+                if wait > self.config.retry_after_max:
+                    raise HTTPStatusError(
+                        url,
+                        retry.status or 0,
+                        attempts=attempt,
+                        detail=f"the server asks to retry after {wait:g} s, longer than the "
+                        f"{self.config.retry_after_max:g} s this client waits",
+                    ) from None
+                log.info("GET %s: %s; retrying in %.2f s (attempt %d)", url, retry.reason, wait, attempt + 1)
+                self._sleep(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        base: float = min(self.config.backoff_max, self.config.backoff * 2 ** (attempt - 1))
+        return base * random.uniform(0.5, 1.0)  # jitter: several processes do not retry in step
+
+    def _attempt(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str],
+        cap: int,
+        progress: ProgressCallback | None,
+        attempt: int,
+    ) -> Fetched:
+        import requests
+
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        try:
+            resp = self.session.get(
+                url, params=params, headers=dict(headers), timeout=timeout, stream=True, verify=self.config.verify
+            )
+        except requests.exceptions.SSLError as exc:
+            raise NetworkError(f"{url}: TLS certificate check failed ({exc})") from exc
+        except requests.exceptions.Timeout as exc:
+            raise _Retry(f"timed out ({_short(exc)})") from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise _Retry(f"connection failed ({_short(exc)})") from exc
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(f"{url}: {exc}") from exc
+        with resp:
+            status = resp.status_code
+            retrieved = datetime.now(UTC)
+            if status == 304:
+                return Fetched(
+                    resp.url,
+                    304,
+                    b"",
+                    resp.headers.get("ETag") or headers.get("If-None-Match"),
+                    resp.headers.get("Last-Modified") or headers.get("If-Modified-Since"),
+                    resp.headers.get("Content-Type"),
+                    retrieved,
+                    attempt,
+                )
+            if status in RETRY_STATUSES:
+                wait = _retry_after(resp.headers.get("Retry-After"), now=retrieved)
+                raise _Retry(f"HTTP {status} {resp.reason or ''}".strip(), wait=wait, status=status)
+            if status != 200:
+                raise HTTPStatusError(resp.url, status, attempts=attempt, detail=resp.reason or "")
+            declared = resp.headers.get("Content-Length")
+            total = int(declared) if declared and declared.isdigit() else None
+            if total is not None and total > cap and not resp.headers.get("Content-Encoding"):
+                raise DownloadTooLargeError(url, cap, size=total)
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                for chunk in resp.iter_content(chunk_size=64 * 1024):
+                    size += len(chunk)
+                    if size > cap:
+                        raise DownloadTooLargeError(url, cap)
+                    chunks.append(chunk)
+                    if progress is not None:
+                        progress(size, total)
+            except requests.exceptions.Timeout as exc:
+                raise _Retry(f"timed out while reading the body ({_short(exc)})") from exc
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
+                raise _Retry(f"the body was cut short ({_short(exc)})") from exc
+            except requests.exceptions.ContentDecodingError as exc:
+                raise NetworkError(f"{url}: the body could not be decoded ({_short(exc)})") from exc
+            return Fetched(
+                resp.url,
+                200,
+                b"".join(chunks),
+                resp.headers.get("ETag"),
+                resp.headers.get("Last-Modified"),
+                resp.headers.get("Content-Type"),
+                retrieved,
+                attempt,
+            )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date); ``None`` if absent/invalid.
+
+    >>> from datetime import datetime, UTC
+    >>> _retry_after("3", now=datetime(2026, 1, 1, tzinfo=UTC))
+    3.0
+    >>> _retry_after("Thu, 01 Jan 2026 00:00:10 GMT", now=datetime(2026, 1, 1, tzinfo=UTC))
+    10.0
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+_DEFAULT: HttpClient | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_client() -> HttpClient:
+    """The process-wide client (one Session) used by sources given no ``client=``."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = HttpClient()
+        return _DEFAULT

@@ -1,0 +1,309 @@
+"""``RateTable``: daily fixings of many currencies against one base currency (pure data).
+
+A table maps each currency to its fixings (date, rate), where a rate is the
+number of units of the currency per one unit of the table's ``base`` (the ECB
+quotes "USD 1.0305" per EUR). It knows nothing about files or networks: the
+parsers in :mod:`aidtrack.rates.parsers.ecb` and :mod:`aidtrack.rates.parsers.user` build tables
+from bytes, and :mod:`aidtrack.rates.sources` decides where the bytes come from.
+
+Rates are kept as the exact decimal strings of the source and turned into
+``Decimal`` on use, so nothing is ever rounded through a float.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from aidtrack.amounts import RATE_CONTEXT
+from aidtrack.currency import normalize_currency
+from aidtrack.errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["RateTable", "Series", "SourceInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where a rate table came from, recorded in every conversion's provenance.
+
+    ``last_date`` is the last fixing day in the data; ``retrieved`` is when the
+    data was downloaded (``None`` for the bundled snapshot, whose age is its
+    ``last_date``); ``sha256`` identifies the exact bytes that were parsed.
+    ``stale`` is ``True`` when a network source answered from a step below
+    fresh data (a stale cache or the bundled snapshot), and ``fallback`` then
+    says why; ``cache_path`` is the cached file the table was read from.
+    """
+
+    key: str
+    name: str
+    base: str
+    first_date: date
+    last_date: date
+    url: str | None = None
+    retrieved: datetime | None = None
+    sha256: str | None = None
+    stale: bool = False
+    fallback: str | None = None
+    cache_path: str | None = None
+
+    def age_days(self, today: date | None = None) -> int:
+        """Days between the last fixing in the data and ``today``."""
+        return ((today or date.today()) - self.last_date).days
+
+    def replace(self, **changes: Any) -> SourceInfo:
+        """A copy with some fields changed (e.g. ``stale=True``)."""
+        import dataclasses
+
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass
+class Series:
+    """The fixings of one currency, oldest first: day ordinals and exact rate strings."""
+
+    currency: str
+    ordinals: array[int]
+    raw: Sequence[str]
+    _numpy: tuple[Any, Any] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    @property
+    def first(self) -> date:
+        return date.fromordinal(self.ordinals[0])
+
+    @property
+    def last(self) -> date:
+        return date.fromordinal(self.ordinals[-1])
+
+    def index_of(self, day: date) -> int | None:
+        """Position of the fixing on ``day``, or ``None``."""
+        o = day.toordinal()
+        i = bisect_left(self.ordinals, o)
+        if i < len(self.ordinals) and self.ordinals[i] == o:
+            return i
+        return None
+
+    def rate(self, i: int) -> Decimal:
+        return Decimal(self.raw[i])
+
+    def between(self, start: date, end: date) -> range:
+        """Positions of the fixings from ``start`` to ``end`` inclusive."""
+        lo = bisect_left(self.ordinals, start.toordinal())
+        hi = bisect_right(self.ordinals, end.toordinal())
+        return range(lo, hi)
+
+    def as_numpy(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """``(ordinals int64, rates float64)`` for vectorised lookups (cached).
+
+        The floats round-trip exactly to the source's decimal strings for the
+        ECB's at most 6 significant digits; exact results still use ``rate()``.
+        """
+        if self._numpy is None:
+            import numpy as np
+
+            self._numpy = (
+                np.asarray(self.ordinals, dtype=np.int64),
+                np.asarray([float(v) for v in self.raw], dtype=np.float64),
+            )
+        return self._numpy
+
+
+class RateTable:
+    """Fixings of several currencies per one unit of ``base``, with their source.
+
+    Rates are normally stored as the source quotes them *per one unit of the
+    base* (the ECB: USD 1.0305 per EUR). A table with ``quoted_in_base=True``
+    stores the opposite direction, *units of the base per one unit of the
+    currency* (the Bank of Canada: CAD 1.3678 per USD), exactly as published;
+    fixings and means are then taken over the published quotes and inverted
+    once, by :meth:`per_base`, so a monthly mean is the mean the source itself
+    would compute.
+
+    Build one with :meth:`from_rows` (any rows), or with a parser such as
+    :func:`aidtrack.rates.parsers.ecb.parse_eurofxref_zip`. A ``RateTable`` is also a rate
+    source: ``table.load()`` returns the table itself.
+
+    >>> t = RateTable.from_rows([("2025-01-09", "USD", "1.0305"), ("2025-01-10", "USD", "1.0304")],
+    ...                         base="EUR", key="mine", name="my table")
+    >>> t.currencies, t.bounds("USD")
+    (('EUR', 'USD'), (datetime.date(2025, 1, 9), datetime.date(2025, 1, 10)))
+    """
+
+    def __init__(
+        self,
+        *,
+        base: str,
+        calendar: Sequence[int],
+        columns: Mapping[str, Callable[[], Series] | Series],
+        info: SourceInfo,
+        quoted_in_base: bool = False,
+    ) -> None:
+        self.base = base
+        self.info = info
+        self.quoted_in_base = quoted_in_base
+        self._calendar = calendar
+        self._columns: dict[str, Callable[[], Series] | Series] = dict(columns)
+        self._currencies = tuple(sorted({base, *self._columns}))
+
+    # -- the source protocol --------------------------------------------------
+    def load(self) -> RateTable:
+        """A table is its own rate source."""
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def with_info(self, info: SourceInfo) -> RateTable:
+        """The same fixings (shared, not copied) under another :class:`SourceInfo`."""
+        if info.base != self.base:
+            raise InvalidArgumentError(
+                "info", info, f"info.base {info.base!r} differs from the table's base {self.base!r}"
+            )
+        table = RateTable(
+            base=self.base, calendar=self._calendar, columns={}, info=info, quoted_in_base=self.quoted_in_base
+        )
+        table._columns = self._columns  # shared: a lazily built column is built once for both
+        table._currencies = self._currencies
+        return table
+
+    # -- construction ---------------------------------------------------------
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[date | str, str, Decimal | str | float | int]],
+        *,
+        base: str,
+        key: str,
+        name: str,
+        url: str | None = None,
+        retrieved: datetime | None = None,
+        sha256: str | None = None,
+        quoted_in_base: bool = False,
+    ) -> RateTable:
+        """Build a table from ``(date, currency, rate)`` rows, rate = currency units per ``base``
+        (or, with ``quoted_in_base=True``, units of ``base`` per unit of the currency).
+
+        Raises :class:`~aidtrack.errors.RateDataError` for a non-positive or
+        non-numeric rate, a duplicate (date, currency) with different rates,
+        or no rows at all.
+        """
+        from aidtrack._dates import parse_iso_date
+        from aidtrack.amounts import to_decimal
+
+        base = normalize_currency(base)
+        by_currency: dict[str, dict[int, str]] = {}
+        for n, (day, currency, rate) in enumerate(rows, start=1):
+            try:
+                d = parse_iso_date(day)
+                cur = normalize_currency(currency)
+                dec = to_decimal(rate, what="rate")
+            except (ValueError, UnknownCurrencyError) as exc:
+                raise RateDataError(str(exc), where=name, line=n) from exc
+            if dec <= 0:
+                raise RateDataError(f"rate must be positive, got {rate!r}", where=name, line=n)
+            if cur == base:
+                if dec != 1:
+                    raise RateDataError(f"the base currency {base} must have rate 1, got {rate!r}", where=name, line=n)
+                continue
+            col = by_currency.setdefault(cur, {})
+            o = d.toordinal()
+            text = str(dec)
+            if o in col and Decimal(col[o]) != dec:
+                raise RateDataError(
+                    f"two different {cur} rates for {d.isoformat()}: {col[o]} and {text}", where=name, line=n
+                )
+            col[o] = text
+        if not by_currency:
+            raise RateDataError("no rates in the data", where=name)
+        columns: dict[str, Series] = {}
+        for cur, col in by_currency.items():
+            ords = sorted(col)
+            columns[cur] = Series(cur, array("l", ords), [col[o] for o in ords])
+        calendar = sorted({o for col in by_currency.values() for o in col})
+        info = SourceInfo(
+            key=key,
+            name=name,
+            base=base,
+            first_date=date.fromordinal(calendar[0]),
+            last_date=date.fromordinal(calendar[-1]),
+            url=url,
+            retrieved=retrieved,
+            sha256=sha256,
+        )
+        return cls(base=base, calendar=array("l", calendar), columns=columns, info=info, quoted_in_base=quoted_in_base)
+
+    # -- queries --------------------------------------------------------------
+    def per_base(self, value: Decimal) -> Decimal:
+        """A fixing or mean of this table as units of the currency per one unit of the base.
+
+        The identity for tables quoted per base (the ECB); ``1 / value`` to 28
+        significant digits for tables quoted in base units (the Bank of Canada).
+        """
+        return RATE_CONTEXT.divide(Decimal(1), value) if self.quoted_in_base else value
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """Every currency the table can convert, the base included, sorted."""
+        return self._currencies
+
+    def __contains__(self, currency: object) -> bool:
+        return currency in self._currencies
+
+    def series(self, currency: str) -> Series:
+        """The fixings of ``currency`` (not the base), materialised on first use."""
+        try:
+            col = self._columns[currency]
+        except KeyError:
+            raise UnknownCurrencyError(
+                currency, known=[c for c in self._currencies if c != self.base], where=self.info.name
+            ) from None
+        if not isinstance(col, Series):
+            col = col()
+            self._columns[currency] = col
+        return col
+
+    def bounds(self, currency: str) -> tuple[date, date]:
+        """First and last fixing date of ``currency`` (the table's range for the base)."""
+        if currency == self.base:
+            return self.info.first_date, self.info.last_date
+        s = self.series(currency)
+        return s.first, s.last
+
+    @property
+    def calendar(self) -> Sequence[int]:
+        """Ordinals of every fixing day in the table (any currency), ascending."""
+        return self._calendar
+
+    def last_fixing_day(self, on: date) -> date | None:
+        """The latest fixing day (any currency) on or before ``on``."""
+        i = bisect_right(self._calendar, on.toordinal())
+        return date.fromordinal(self._calendar[i - 1]) if i else None
+
+    @property
+    def coverage_end(self) -> date:
+        """The last day the data speaks for: the last fixing day plus any weekend after it.
+
+        The ECB never fixes on Saturdays or Sundays, so a snapshot ending on a
+        Friday covers the weekend too; the next Monday is unknown.
+        """
+        end = self.info.last_date
+        while (end + timedelta(days=1)).weekday() >= 5:
+            end += timedelta(days=1)
+        return end
+
+    def __repr__(self) -> str:
+        return (
+            f"<RateTable {self.info.key!r}: {len(self._currencies)} currencies per {self.base}, "
+            f"{self.info.first_date} to {self.info.last_date}>"
+        )
