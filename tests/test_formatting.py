@@ -119,3 +119,36 @@ def test_compact_is_within_half_a_unit_of_the_last_shown_digit(amount: Decimal, 
     assert back.currency == currency
     # at most 2 decimals of the unit shown: the error is below 0.5% of the value (or 0.005 for small amounts)
     assert abs(back.amount - amount) <= max(amount * Decimal("0.005"), Decimal("0.005"))
+
+
+# -- babel versions: grouping is aidtrack's, the same under every babel it supports ------------------------
+@pytest.mark.parametrize("locale", ["de_CH", "it_CH", "de_LI", "en_CH"])
+@pytest.mark.parametrize("style", ["standard", "code", "name"])
+def test_swiss_apostrophe_grouping_is_the_same_under_every_babel(locale: str, style: str) -> None:
+    # CLDR 48 (babel 2.19) writes the Swiss separator as the ASCII apostrophe, which babel's own pattern
+    # unquoting then swallows in pairs ("2000000'000.00"); aidtrack groups with ’ under every version.
+    text = format_money(Money("2e9", "CHF"), locale=locale, style=style)  # type: ignore[arg-type]
+    assert "2’000’000’000" in text
+    assert "'" not in text
+
+
+def test_de_ch_documented_output() -> None:
+    assert Money("2e9", "CHF").format(locale="de_CH") == f"CHF{NBSP}2’000’000’000.00"
+    assert Money("-1234567.891", "EUR").format(locale="de_CH", style="code") == "EUR-1’234’567.89"
+    assert Money("123456789", "JPY").format(locale="it_CH", style="name") == "123’456’789 yen giapponesi"
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en_IN", "de_DE", "de_AT", "fr", "nb", "sv", "ja", "es", "pl"])
+@pytest.mark.parametrize("amount", ["0", "1.5", "999", "1000", "-12345.678", "1234567", "2e9", "123456789012.35"])
+def test_grouping_matches_babel_where_the_separator_is_no_apostrophe(locale: str, amount: str) -> None:
+    from babel.numbers import format_currency, get_group_symbol
+
+    assert get_group_symbol(locale) not in ("'", "’")
+    exact = Decimal(amount).quantize(Decimal("0.01"))
+    assert format_money(Money(amount, "EUR"), locale=locale) == format_currency(exact, "EUR", locale=locale)
+
+
+def test_long_compact_of_exactly_one_unit_without_an_explicit_one_form() -> None:
+    # babel 2.14-2.16 raise KeyError for French "1 million" (CLDR has an explicit "1" form only for "mille")
+    assert Money("1e6", "EUR").format(locale="fr", style="compact_name") == "1 million euros"
+    assert Money("999999", "CHF").format(locale="fr_CH", style="compact_name") == "1 million francs suisses"

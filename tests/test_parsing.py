@@ -355,3 +355,29 @@ def test_fuzz_parser_never_crashes(text: str, locale: str) -> None:
         assert isinstance(parse_money(text, locale=locale), Money)
     with contextlib.suppress(AidtrackError):
         assert isinstance(parse_money(text, locale=locale, currency="EUR"), Money)
+
+
+READABLE_LOCALES = ["de", "de_DE", "de_AT", "de_CH", "de_LI", "en", "en_US", "en_GB", "en_CA", "en_IE", "en_CH"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    amount=st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e14"), places=3, allow_nan=False),
+    currency=st.sampled_from(["EUR", "USD", "CAD", "CHF", "GBP", "NOK", "SEK", "JPY", "UAH"]),
+    locale=st.sampled_from(READABLE_LOCALES),
+    style=st.sampled_from(["standard", "code", "name", "compact", "compact_name"]),
+)
+@example(amount=Decimal("2e9"), currency="CHF", locale="de_CH", style="standard")  # babel 2.19: CHF 2000000'000.00
+@example(amount=Decimal("1234567.5"), currency="EUR", locale="de_CH", style="name")
+@example(amount=Decimal("999999"), currency="EUR", locale="en_GB", style="compact")
+def test_every_style_reads_back_within_its_display_rounding(
+    amount: Decimal, currency: str, locale: str, style: str
+) -> None:
+    # Holds under every babel from the lowest declared (2.14, CLDR 44) to 2.19 (CLDR 49).
+    text = aidtrack.format_money(Money(amount, currency), locale=locale, style=style)  # type: ignore[arg-type]
+    back = parse_money(text, locale=locale, currency=currency)
+    assert back.currency == currency
+    if style in ("standard", "code", "name"):
+        assert back == Money(amount, currency).round()  # the currency's minor unit, half-even
+    else:  # at most 2 decimals of the unit shown (thousand, million ...), or of the currency below the first unit
+        assert abs(back.amount - amount) <= max(amount * Decimal("0.005"), Decimal("0.005"))

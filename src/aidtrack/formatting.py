@@ -64,10 +64,10 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     format_compact_currency,
-    format_compact_decimal,
     format_currency,
     get_currency_name,
     get_currency_unit_pattern,
+    get_group_symbol,
     parse_pattern,
 )
 
@@ -85,6 +85,18 @@ Style = Literal["standard", "code", "name", "compact", "compact_name"]
 
 _STYLES: tuple[str, ...] = get_args(Style)
 _COMPACT_DEFAULT_DIGITS = 2
+
+# Grouping is done here, not by babel. CLDR 48 (ticket CLDR-13542, unicode-org/cldr#5019; fr_CH in 48.2)
+# changed the group separator of the Swiss locales (de_CH, it_CH, fr_CH, en_CH ...) from ’ (U+2019) to the
+# ASCII apostrophe, and babel 2.19.0 ships CLDR 49 (2.18 shipped CLDR 47). babel's NumberPattern.apply
+# removes CLDR pattern quotes with re.sub(r"'([^']*)'", ...) over the whole formatted string, digits
+# included, so pairs of ASCII group separators vanish: 2'000'000'000 becomes 2000000'000 (a babel defect,
+# present since babel 2.14 but harmless until the separator itself became a quote character). aidtrack
+# therefore asks babel for ungrouped digits (``group_separator=False``, public since babel 2.9) and groups
+# them itself with babel's rule, writing ’ wherever the locale groups with an apostrophe: the documented
+# ``EUR 2’000’000’000.00`` in de_CH under every babel version, and no quote character in the output.
+_APOSTROPHES = frozenset({"'", "’"})
+_DIGITS = re.compile(r"\d+")
 
 
 def format_money(
@@ -156,6 +168,40 @@ def _with_fraction(pattern: str, digits: int, *, optional: bool = False) -> str:
     return re.sub(r"(?<=[0#])\.[0#]+", frac, pattern)
 
 
+def _group_symbol(loc: Locale) -> str:
+    """The locale's digit group separator, with ’ for an apostrophe of either kind (see the note above)."""
+    symbol = str(get_group_symbol(loc))
+    return "’" if symbol in _APOSTROPHES else symbol
+
+
+def _currency_text(amount: Decimal, code: str, loc: Locale, pattern: str) -> str:
+    """``format_currency`` with ``pattern``, its integer digits grouped by :func:`_group_symbol`.
+
+    babel writes the digits ungrouped; the first run of digits is the integer part (the pattern holds at most
+    a currency symbol or code, and no CLDR currency symbol contains a digit) and is grouped as babel groups
+    it: the primary size from the right, then the secondary size (``#,##,##0`` in en_IN), whenever more
+    digits remain than the group holds.
+    """
+    text = str(format_currency(amount, code, locale=loc, format=pattern, currency_digits=False, group_separator=False))
+    primary, secondary = parse_pattern(pattern).grouping
+    match = _DIGITS.search(text)
+    if match is None or len(match.group()) <= primary:
+        return text
+    digits, size = match.group(), primary
+    groups: list[str] = []
+    while len(digits) > size:
+        groups.insert(0, digits[-size:])
+        digits, size = digits[:-size], secondary
+    grouped = _group_symbol(loc).join([digits, *groups])
+    return text[: match.start()] + grouped + text[match.end() :]
+
+
+def _with_name(number: str, amount: Decimal, code: str, loc: Locale) -> str:
+    """``number`` and the currency name in the locale's unit pattern (``{0} {1}``), plural for ``amount``."""
+    name = str(get_currency_name(code, count=amount, locale=loc))
+    return str(get_currency_unit_pattern(code, count=amount, locale=loc)).format(number, name)
+
+
 def _round(amount: Decimal, digits: int, mode: Rounding) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-digits), rounding=mode.decimal_mode)
 
@@ -164,18 +210,18 @@ def _full(money: Money, loc: Locale, style: str, fraction_digits: int | None, mo
     digits = minor_units(money.currency) if fraction_digits is None else fraction_digits
     amount = _round(money.amount, digits, mode)
     if style == "name":
-        number = _with_fraction(str(loc.decimal_formats[None].pattern), digits)
-        return str(
-            format_currency(
-                amount, money.currency, locale=loc, format=number, currency_digits=False, format_type="name"
-            )
+        # as babel's format_type="name" does it, but with the number grouped by _currency_text
+        # (some CLDR currency names hold digits: "Turkish lira (1922–2005)")
+        number = _currency_text(
+            amount, money.currency, loc, _with_fraction(str(loc.decimal_formats[None].pattern), digits)
         )
+        return _with_name(number, amount, money.currency, loc)
     pattern = _with_fraction(str(loc.currency_formats["standard"].pattern), digits)
     if style == "code":
         pattern = pattern.replace("¤", "¤¤")
         pattern = re.sub(r"¤¤(?=[#0])", "¤¤\xa0", pattern)
         pattern = re.sub(r"(?<=[0#])¤¤", "\xa0¤¤", pattern)
-    return str(format_currency(amount, money.currency, locale=loc, format=pattern, currency_digits=False))
+    return _currency_text(amount, money.currency, loc, pattern)
 
 
 def _compact_round(amount: Decimal, table: Any, digits: int, mode: Rounding) -> tuple[Decimal, bool]:
@@ -202,20 +248,42 @@ def _compact_round(amount: Decimal, table: Any, digits: int, mode: Rounding) -> 
     return amount, True  # pragma: no cover - the carry settles after one pass
 
 
+def _long_compact(amount: Decimal, table: Any, loc: Locale) -> str:
+    """The long compact number ("2,5 Milliarden") for an ``amount`` already rounded by :func:`_compact_round`.
+
+    The pattern is chosen as CLDR describes (and babel 2.19 does): the explicit "1" form if the shown
+    quotient is exactly 1 and the locale has one for this unit ("mille"), else the plural form of the shown
+    quotient, falling back to "other" where that form lacks the unit. babel's own ``format_compact_decimal``
+    raises KeyError for French "1 million" under babel 2.14-2.17 (the "1" forms lack "1000000") and writes
+    "1 millions" under 2.18, so the choice is made here, the same under every babel version.
+    """
+    magnitude = max(int(m) for m in table["other"] if abs(amount) >= int(m))
+    unit = str(magnitude)
+    divisor = Decimal(magnitude // (10 ** (parse_pattern(table["other"][unit]).pattern.count("0") - 1)))
+    quotient = (amount / divisor).normalize()
+    if abs(quotient) == 1 and unit in table.get("1", {}):
+        form = "1"
+    else:
+        form = str(loc.plural_form(abs(quotient)))
+        if unit not in table.get(form, {}):
+            form = "other"
+    return str(parse_pattern(table[form][unit]).apply(quotient, loc, decimal_quantization=False))
+
+
 def _compact(money: Money, loc: Locale, digits: int, mode: Rounding, *, long: bool) -> str:
     code = money.currency
     if long:
-        table = loc.compact_decimal_formats.get("long")
-        if table is None:  # pragma: no cover - every CLDR locale has long compact decimals
+        # CLDR: a locale without long compact forms uses its short ones (ja has no long forms in babel 2.16-2.18)
+        table = loc.compact_decimal_formats.get("long") or loc.compact_decimal_formats.get("short")
+        if table is None:  # pragma: no cover - every CLDR locale has short compact decimals
             return _full(money, loc, "name", None, mode)
         amount, abbreviated = _compact_round(money.amount, table, digits, mode)
         if abbreviated:
-            number = str(format_compact_decimal(amount, format_type="long", locale=loc, fraction_digits=digits))
+            number = _long_compact(amount, table, loc)
         else:
             pattern = _with_fraction(str(loc.decimal_formats[None].pattern), digits, optional=True)
-            number = str(format_currency(amount, code, locale=loc, format=pattern, currency_digits=False))
-        name = str(get_currency_name(code, count=amount, locale=loc))
-        return str(get_currency_unit_pattern(code, count=amount, locale=loc)).format(number, name)
+            number = _currency_text(amount, code, loc, pattern)
+        return _with_name(number, amount, code, loc)
     table = loc.compact_currency_formats.get("short")
     if table is None:  # pragma: no cover - every CLDR locale has short compact currency formats
         return _full(money, loc, "standard", None, mode)
@@ -223,4 +291,4 @@ def _compact(money: Money, loc: Locale, digits: int, mode: Rounding, *, long: bo
     if abbreviated:
         return str(format_compact_currency(amount, code, locale=loc, fraction_digits=digits))
     pattern = _with_fraction(str(loc.currency_formats["standard"].pattern), digits, optional=True)
-    return str(format_currency(amount, code, locale=loc, format=pattern, currency_digits=False))
+    return _currency_text(amount, code, loc, pattern)

@@ -7,7 +7,7 @@ qualifier and currency; :func:`parse_money` reads exactly one amount as a
 What is recognised:
 
 * **Numerals** with the locale's separators (babel/CLDR): ``1.234,5`` in
-  ``de``, ``1,234.5`` in ``en``, ``1’234.5`` in ``de_CH``; no-break and thin
+  ``de``, ``1,234.5`` in ``en``, ``1’234.5`` or ``1'234.5`` in ``de_CH``; no-break and thin
   spaces also group digits. ``22.000`` in German is twenty-two thousand.
   A numeral that breaks the locale's rules (``2.5`` in German) is not read.
 * **Scale words**: German Tsd., Tausend, Mio., Million(en), Mrd.,
@@ -359,7 +359,7 @@ def _syntax(locale_id: str) -> _Syntax:
     decimal = str(get_decimal_symbol(loc))
     group = str(get_group_symbol(loc))
     groups = {group, " ", "\u00a0", "\u202f", "\u2009"}  # spaces group digits only in 3-digit groups
-    if group in ("’", "'"):
+    if group in ("’", "'"):  # CLDR < 48 has ’ for the Swiss locales, CLDR 48 (babel 2.19) the ASCII '
         groups |= {"’", "'"}
     if group == decimal:  # pragma: no cover - no CLDR locale does this
         groups.discard(group)
