@@ -20,22 +20,29 @@ A policy can be given as a :class:`RatePolicy` member, its name as a string
 :class:`~aidtrack.errors.UnknownPolicyError`.
 
 Nothing is extrapolated: a date before a currency's first fixing, after the
-data ends, or a month or year that the data does not cover to its end raises
-:class:`~aidtrack.errors.RateNotAvailableError` naming the currency, the date
-and the available range. Means are computed exactly and rounded once, to 28
-significant digits (``ROUND_HALF_EVEN``).
+data ends, or a window that the currency does not fully cover (a fixing on every
+fixing day of the table inside it) raises
+:class:`~aidtrack.errors.RateNotAvailableError` naming the currency, the date,
+the window and the coverage that exists. Means are computed exactly and rounded
+once, to 28 significant digits (``ROUND_HALF_EVEN``).
+
+This module owns every rule: :func:`quote` applies them to one date and
+:func:`leg_arrays` to every day of a table at once for the vectorised path
+(:func:`aidtrack.frames.convert.convert_frame`); both take their means from
+:func:`window_mean`.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+from weakref import WeakKeyDictionary
 
 from aidtrack.amounts import RATE_CONTEXT
 from aidtrack.currency import normalize_currency
@@ -47,17 +54,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_LOOKBACK_DAYS",
-    "RATE_CONTEXT",
     "FixedDate",
+    "LegArrays",
     "Policy",
     "PolicyLike",
     "RateLeg",
     "RatePolicy",
     "as_policy",
     "compare_means",
+    "day_span",
+    "leg_arrays",
     "mean_window",
     "policy_name",
     "quote",
+    "window_mean",
+    "window_starts",
 ]
 
 DEFAULT_MAX_LOOKBACK_DAYS = 7
@@ -153,6 +164,75 @@ def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
     raise ValueError(f"{policy} is not a mean policy")
 
 
+def window_starts(policy: RatePolicy, first: date, last: date) -> list[date]:
+    """The first days of the mean windows that cover ``first`` to ``last``, in order (a partition)."""
+    starts = []
+    day = mean_window(policy, first)[0]
+    while day <= last:
+        starts.append(day)
+        day = mean_window(policy, day)[1] + timedelta(days=1)
+    return starts
+
+
+# ---------------------------------------------------------------------------
+# The rules, each written once. quote() applies them to one date; leg_arrays() to every day of a
+# table's span at once (numpy) for the vectorised path, reusing window_mean() for every mean.
+
+_MEMO: WeakKeyDictionary[RateTable, dict[tuple[Any, ...], Any]] = WeakKeyDictionary()
+"""Per table: means per (currency, window) and the per-day arrays of each (currency, policy)."""
+
+
+def _memo(table: RateTable) -> dict[tuple[Any, ...], Any]:
+    found = _MEMO.get(table)
+    if found is None:
+        found = _MEMO.setdefault(table, {})
+    return found
+
+
+def window_mean(table: RateTable, currency: str, start: date, end: date) -> RateLeg | str:
+    """The mean of ``currency``'s fixings from ``start`` to ``end``, or the reason there is none.
+
+    The one rule of every mean policy: the window must lie inside what the data covers
+    (:attr:`RateTable.coverage_start` to :attr:`RateTable.coverage_end`) and the currency
+    must have a fixing on *every* fixing day of the table inside it, so a currency that
+    starts, stops or pauses inside the window (RUB after March 2022, ISK from December
+    2008, CNY before April 2005, a user table starting mid-month) is refused, never
+    averaged over what happens to exist. The mean is computed exactly and rounded once
+    to 28 significant digits; for a table quoted in base units it is taken over the
+    published quotes and inverted once. Results are memoised per table.
+    """
+    memo = _memo(table)
+    key = ("mean", currency, start, end)
+    found: RateLeg | str | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _window_mean(table, currency, start, end)
+    return found
+
+
+def _window_mean(table: RateTable, currency: str, start: date, end: date) -> RateLeg | str:
+    needs = f"needs every fixing from {start.isoformat()} to {end.isoformat()}"
+    if end > table.coverage_end:
+        return f"{needs}, but the data ends {table.info.last_date.isoformat()}"
+    if start < table.coverage_start:
+        return f"{needs}, but the data starts {table.info.first_date.isoformat()}"
+    series = table.series(currency)
+    positions = series.between(start, end)
+    fixing_days = bisect_right(table.calendar, end.toordinal()) - bisect_left(table.calendar, start.toordinal())
+    if len(positions) < fixing_days:
+        quoted = f"{currency} is quoted from {series.first.isoformat()} to {series.last.isoformat()}"
+        if not positions:
+            return f"{needs}, but there are no {currency} fixings in it{_gap(series, start)}; {quoted}"
+        have = (date.fromordinal(series.ordinals[positions[0]]), date.fromordinal(series.ordinals[positions[-1]]))
+        return (
+            f"{needs}, but {currency} has fixings on only {len(positions)} of the {fixing_days} fixing days in it "
+            f"({have[0].isoformat()} to {have[1].isoformat()}){_gap(series, start, end)}; {quoted}"
+        )
+    total = sum((series.rate(i) for i in positions), Decimal(0))
+    mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
+    dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
+    return RateLeg(currency, table.base, table.per_base(mean), dates, mean)
+
+
 def quote(
     table: RateTable,
     currency: str,
@@ -212,26 +292,126 @@ def quote(
         return RateLeg(currency, table.base, table.per_base(value), (day,), value)
 
     start, end = mean_window(policy, on)
-    if end > table.coverage_end:
-        raise fail(
-            f"policy '{policy.value}' needs every fixing from {start.isoformat()} to {end.isoformat()}, "
-            f"but the data ends {table.info.last_date.isoformat()}"
+    mean = window_mean(table, currency, start, end)
+    if isinstance(mean, str):
+        raise fail(f"policy '{policy.value}' {mean}")
+    return mean
+
+
+@dataclass(frozen=True)
+class LegArrays:
+    """One currency under one policy for every day of :func:`day_span`, as numpy arrays (the vectorised path).
+
+    Index ``ndays`` (one past the span) is a sentinel with no rate, for dates outside it.
+    """
+
+    rate: Any
+    """float64 per day: units of the currency per unit of the base; NaN where there is no rate."""
+    first: Any
+    """int64 per day: the first (or only) fixing day, as ``datetime64[s]`` integers (NaT where none)."""
+    last: Any
+    """int64 per day: the last fixing day of a mean."""
+    count: Any
+    """int32 per day: how many fixings a mean averages (1 for a single fixing)."""
+    pos: Any
+    """int32 per day: the series position (daily, exact) or the window number (means)."""
+    exact: Sequence[Decimal] | Sequence[str]
+    """The exact rate behind ``pos``: the series' raw strings, or the exact rates per window."""
+
+    def exact_rate(self, day: int) -> Decimal:
+        """The exact rate (per unit of the base) behind day index ``day``."""
+        value = self.exact[int(self.pos[day])]
+        return value if isinstance(value, Decimal) else Decimal(value)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_DAY = 86_400
+
+
+def day_span(table: RateTable) -> tuple[int, int]:
+    """First and last day ordinal of the per-day arrays: the table's first fixing day to its coverage end."""
+    return int(table.calendar[0]), table.coverage_end.toordinal()
+
+
+def leg_arrays(table: RateTable, currency: str, policy: RatePolicy, max_lookback_days: int) -> LegArrays:
+    """:func:`quote` of ``currency`` for every day of :func:`day_span`, as arrays (memoised per table).
+
+    The same rules as :func:`quote`, applied to all days at once: the daily look-back and the exact
+    day by array search, the means through :func:`window_mean` (so every mean, and every refusal of
+    an incomplete window, is the scalar one). Never called on the import path of a scalar conversion.
+    """
+    memo = _memo(table)
+    key = ("arrays", currency, policy, max_lookback_days if policy is RatePolicy.DAILY else -1)
+    found: LegArrays | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _leg_arrays(table, currency, policy, max_lookback_days)
+    return found
+
+
+def _leg_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: int) -> LegArrays:
+    import numpy as np
+
+    nat = np.iinfo(np.int64).min
+    o0, o_end = day_span(table)
+    days = np.arange(o0, o_end + 1, dtype=np.int64)
+    series = table.series(currency)
+    ords, rates = series.as_numpy()
+    first_fixing = int(ords[0])
+
+    def finish(ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any, exact: Any) -> LegArrays:
+        ok = ok & (days >= first_fixing)  # as quote(): never before the currency's first fixing
+
+        def secs(day: Any) -> Any:
+            return np.append(np.where(ok, (day - _EPOCH) * _DAY, nat), nat).astype(np.int64)
+
+        return LegArrays(
+            np.append(np.where(ok, rate, np.nan), np.nan),
+            secs(first_day),
+            secs(last_day),
+            np.append(np.where(ok, count, 0), 0).astype(np.int32),
+            np.append(pos, 0).astype(np.int32),
+            exact,
         )
-    positions = series.between(start, end)
-    if not positions:
-        raise fail(f"no {currency} fixings between {start.isoformat()} and {end.isoformat()}{_gap(series, start)}")
-    total = sum((series.rate(i) for i in positions), Decimal(0))
-    mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
-    dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
-    return RateLeg(currency, table.base, table.per_base(mean), dates, mean)
+
+    if policy in (RatePolicy.DAILY, RatePolicy.EXACT):
+        if policy is RatePolicy.DAILY:  # the table's last fixing day on or before the date, within the look-back
+            cal = np.asarray(table.calendar, dtype=np.int64)
+            fixday = cal[np.searchsorted(cal, days, side="right") - 1]
+        else:
+            fixday = days
+        i = np.minimum(np.searchsorted(ords, fixday), len(ords) - 1)
+        ok = ords[i] == fixday  # the currency itself fixed that day
+        if policy is RatePolicy.DAILY:
+            ok &= (days - fixday) <= lookback
+        if table.quoted_in_base:  # published in base units: one inversion per fixing (per_base)
+            exact: Sequence[Decimal] | Sequence[str] = [table.per_base(Decimal(r)) for r in series.raw]
+            rates = np.array([float(v) for v in exact], dtype=np.float64)
+        else:
+            exact = series.raw
+        return finish(ok, rates[i], fixday, fixday, 1, i, exact)
+
+    starts = window_starts(policy, date.fromordinal(o0), date.fromordinal(o_end))
+    means = [window_mean(table, currency, s, mean_window(policy, s)[1]) for s in starts]
+    legs = [m if isinstance(m, RateLeg) else None for m in means]
+    k = np.searchsorted(np.array([s.toordinal() for s in starts], dtype=np.int64), days, side="right") - 1
+    w_ok = np.array([leg is not None for leg in legs], dtype=bool)
+    w_rate = np.array([float(leg.rate) if leg else np.nan for leg in legs], dtype=np.float64)
+    w_first = np.array([leg.fixing_dates[0].toordinal() if leg else 0 for leg in legs], dtype=np.int64)
+    w_last = np.array([leg.fixing_dates[-1].toordinal() if leg else 0 for leg in legs], dtype=np.int64)
+    w_count = np.array([len(leg.fixing_dates) if leg else 0 for leg in legs], dtype=np.int32)
+    w_exact = [leg.rate if leg else Decimal(0) for leg in legs]
+    return finish(w_ok[k], w_rate[k], w_first[k], w_last[k], w_count[k], k, w_exact)
 
 
-def _gap(series: Series, day: date) -> str:
-    """``"; ISK has no fixings from X to Y"`` when ``day`` falls in a gap of more than a week."""
-    i = bisect_left(series.ordinals, day.toordinal())
-    if 0 < i < len(series.ordinals) and series.ordinals[i] - series.ordinals[i - 1] > 7:
-        before, after = date.fromordinal(series.ordinals[i - 1]), date.fromordinal(series.ordinals[i])
-        return f"; {series.currency} has no fixings between {before.isoformat()} and {after.isoformat()}"
+def _gap(series: Series, day: date, end: date | None = None) -> str:
+    """``"; ISK has no fixings between X and Y"`` when ``day`` (or the window to ``end``) meets a gap of over a week."""
+    o = series.ordinals
+    lo = bisect_left(o, day.toordinal())
+    hi = lo if end is None else bisect_right(o, end.toordinal())
+    for i in range(max(lo, 1), min(hi, len(o) - 1) + 1):
+        if o[i] - o[i - 1] > 7:
+            before, after = date.fromordinal(o[i - 1]), date.fromordinal(o[i])
+            return f"; {series.currency} has no fixings between {before.isoformat()} and {after.isoformat()}"
     return ""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import ModuleType
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from aidtrack import convert
 from aidtrack.amounts import RATE_CONTEXT
-from aidtrack.errors import RateDataError
+from aidtrack.errors import RateDataError, RateNotAvailableError
 from aidtrack.money import Money
 from aidtrack.policy import RatePolicy, compare_means, quote
 from aidtrack.rates.bundled import bundled_table
@@ -291,11 +291,11 @@ def test_cad_to_usd_through_a_valet_table_by_hand(payloads: ModuleType) -> None:
 
 def test_valet_monthly_mean_is_the_mean_of_the_published_quotes(payloads: ModuleType) -> None:
     """The Bank of Canada averages CAD per USD; the mean is taken before the one inversion."""
-    quotes = ["1.3678", "1.3702", "1.3690", "1.4100"]
-    days = ["2026-04-27", "2026-04-28", "2026-04-29", "2026-04-30"]
+    days = [d.isoformat() for d in (date(2026, 4, 1) + timedelta(days=k) for k in range(30)) if d.weekday() < 5]
+    quotes = [f"1.3{600 + 7 * k}" for k in range(len(days))]
     t = parse_valet_json(payloads.valet_json([(d, {"FXUSDCAD": q}) for d, q in zip(days, quotes, strict=True)]))
     leg = quote(t, "USD", date(2026, 4, 29), RatePolicy.MONTHLY_MEAN)
-    mean = sum(map(Decimal, quotes)) / 4
+    mean = sum(map(Decimal, quotes)) / len(quotes)
     assert leg.published == mean
     assert leg.rate == RATE_CONTEXT.divide(Decimal(1), mean)
     c = convert(1_000_000, "CAD", to="USD", on="2026-04-29", policy="monthly_mean", source=t)
@@ -307,12 +307,26 @@ def test_valet_monthly_mean_is_the_mean_of_the_published_quotes(payloads: Module
     out = convert_frame(df, "USD", policy="monthly_mean", source=t, dtype="decimal")
     assert out.loc[0, "converted"] == c.result.amount
     daily = convert_frame(
-        pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": ["2026-04-27"]}),
+        pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": [days[-4]]}),
         "USD",
         source=t,
         dtype="decimal",
     )
-    assert daily.loc[0, "converted"] == Decimal("731101.04")
+    assert daily.loc[0, "converted"] == (Decimal(1_000_000) / Decimal(quotes[-4])).quantize(Decimal("0.01"))
+
+
+def test_a_mean_over_a_window_the_table_does_not_cover_is_refused_in_both_paths(payloads: ModuleType) -> None:
+    """Data starting on 27 April says nothing of 1 to 24 April: no April mean, scalar or vectorised."""
+    quotes = ["1.3678", "1.3702", "1.3690", "1.4100"]
+    days = ["2026-04-27", "2026-04-28", "2026-04-29", "2026-04-30"]
+    t = parse_valet_json(payloads.valet_json([(d, {"FXUSDCAD": q}) for d, q in zip(days, quotes, strict=True)]))
+    with pytest.raises(RateNotAvailableError, match="2026-04-01 to 2026-04-30, but the data starts 2026-04-27"):
+        quote(t, "USD", date(2026, 4, 29), RatePolicy.MONTHLY_MEAN)
+    from aidtrack.frames.convert import convert_frame
+
+    df = pd.DataFrame({"amount": [1_000_000], "currency": ["CAD"], "date": ["2026-04-29"]})
+    out = convert_frame(df, "USD", policy="monthly_mean", source=t, errors="coerce")
+    assert "the data starts 2026-04-27" in out.loc[0, "problem"]
 
 
 @pytest.mark.parametrize(

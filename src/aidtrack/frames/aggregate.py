@@ -50,10 +50,9 @@ import numpy as np
 import pandas as pd
 
 from aidtrack.amounts import RATE_CONTEXT, Rounding
-from aidtrack.errors import InvalidArgumentError, InvalidGroupingError
+from aidtrack.errors import InvalidArgumentError, InvalidFrameError, InvalidGroupingError
 from aidtrack.frames.convert import (
     META_KEY,
-    InvalidFrameError,
     UnconvertibleRowsError,
     conversion_problems,
     convert_frame,

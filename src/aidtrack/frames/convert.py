@@ -85,10 +85,21 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from aidtrack.amounts import RATE_CONTEXT, Rounding, to_decimal
+from aidtrack.amounts import Rounding, to_decimal
 from aidtrack.currency import minor_units, normalize_currency
 from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, UnknownCurrencyError
-from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, FixedDate, Policy, PolicyLike, RatePolicy, as_policy, policy_name
+from aidtrack.policy import (
+    DEFAULT_MAX_LOOKBACK_DAYS,
+    FixedDate,
+    LegArrays,
+    Policy,
+    PolicyLike,
+    RatePolicy,
+    as_policy,
+    day_span,
+    leg_arrays,
+    policy_name,
+)
 from aidtrack.rates.sources import SourceLike, resolve_table
 from aidtrack.rates.table import RateTable
 
@@ -113,6 +124,7 @@ Errors: TypeAlias = Literal["raise", "coerce"]
 OutputDtype: TypeAlias = Literal["float", "decimal"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
+_DAY = 86_400
 _REL_TOL = 2e-15
 """Relative error bound of the float path (about 3x the worst case of 6 roundings of 2**-53)."""
 _MAX_SCALED = float(2**50)
@@ -178,37 +190,11 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 # end of coverage, built once per (table, currency, policy) and cached.
 
 
-@dataclass(frozen=True)
-class _Leg:
-    """One currency under one policy, per day from the first calendar day to the end of coverage.
-
-    Index ``ndays`` is a sentinel (NaN rate) for dates outside that span.
-    """
-
-    rate: np.ndarray[Any, np.dtype[np.float64]]  # NaN: no rate for that day
-    first: np.ndarray[Any, np.dtype[np.int64]]  # first (or only) fixing day, as datetime64[s] integers
-    last: np.ndarray[Any, np.dtype[np.int64]]  # last fixing day of a mean
-    count: np.ndarray[Any, np.dtype[np.int32]]  # fixings in a mean
-    pos: np.ndarray[Any, np.dtype[np.int32]]  # series index (daily/exact) or window index (means)
-    exact: Sequence[Decimal] | Sequence[str]  # exact means per window, or the series' raw strings
-
-
-_CACHE: weakref.WeakKeyDictionary[RateTable, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
-_DAY = 86_400
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 
 
-def _days(table: RateTable) -> tuple[int, int]:
-    return int(table.calendar[0]), table.coverage_end.toordinal()
-
-
-def _leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
-    per_table = _CACHE.setdefault(table, {})
-    key = ("leg", currency, kind, lookback if kind == "daily" else -1)
-    leg = per_table.get(key)
-    if leg is None:
-        leg = per_table[key] = _build_leg(table, currency, kind, lookback)
-    return leg
+def _leg(table: RateTable, currency: str, kind: str, lookback: int) -> LegArrays:
+    return leg_arrays(table, currency, RatePolicy(kind), lookback)
 
 
 def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -> dict[str, np.ndarray[Any, Any]]:
@@ -218,7 +204,8 @@ def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -
     found = per_table.get(key)
     if found is None:
         legs = [_leg(table, c, kind, lookback) for c in names]
-        width = _days(table)[1] - _days(table)[0] + 2
+        o0, o_end = day_span(table)
+        width = o_end - o0 + 2
         found = {
             "rate": np.concatenate([lg.rate for lg in legs] + [np.ones(width)]),
             "first": np.concatenate([lg.first for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
@@ -232,62 +219,7 @@ def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -
     return found
 
 
-def _build_leg(table: RateTable, currency: str, kind: str, lookback: int) -> _Leg:
-    o0, o_end = _days(table)
-    days = np.arange(o0, o_end + 1, dtype=np.int64)
-    series = table.series(currency)
-    ords, rates = series.as_numpy()
-    if table.quoted_in_base:  # quotes in base units (Bank of Canada): invert once, after any mean
-        rates = 1.0 / rates
-    first = int(ords[0])
-    n = len(ords)
-
-    def finish(ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any) -> _Leg:
-        ok = ok & (days >= first)
-
-        def secs(day: Any) -> np.ndarray[Any, Any]:
-            return np.append(np.where(ok, (day - _EPOCH) * _DAY, _NAT), _NAT).astype(np.int64)
-
-        return _Leg(
-            np.append(np.where(ok, rate, np.nan), np.nan),
-            secs(first_day),
-            secs(last_day),
-            np.append(np.where(ok, count, 0), 0).astype(np.int32),
-            np.append(pos, 0).astype(np.int32),
-            exact,
-        )
-
-    if kind in ("daily", "exact"):
-        if kind == "daily":
-            cal = np.asarray(table.calendar, dtype=np.int64)
-            fixday = cal[np.searchsorted(cal, days, side="right") - 1]
-        else:
-            fixday = days
-        i = np.minimum(np.searchsorted(ords, fixday), n - 1)
-        ok = ords[i] == fixday
-        if kind == "daily":
-            ok &= (days - fixday) <= lookback
-        exact: Sequence[Decimal] | Sequence[str] = (
-            [table.per_base(Decimal(r)) for r in series.raw] if table.quoted_in_base else series.raw
-        )
-        return finish(ok, rates[i], fixday, fixday, 1, i)
-    unit = "M8[M]" if kind == "monthly_mean" else "M8[Y]"
-    window = (days - _EPOCH).astype("M8[D]").astype(unit)
-    window_end = (window + 1).astype("M8[D]").astype(np.int64) - 1 + _EPOCH
-    fix_windows = (ords - _EPOCH).astype("M8[D]").astype(unit).astype(np.int64)
-    uniq, starts, counts = np.unique(fix_windows, return_index=True, return_counts=True)
-    means: list[Decimal] = []
-    raw = series.raw
-    for s, c in zip(starts.tolist(), counts.tolist(), strict=True):
-        # the same expression as policy.quote, so the 28-digit means are identical
-        total = sum((Decimal(raw[k]) for k in range(s, s + c)), Decimal(0))
-        means.append(table.per_base(RATE_CONTEXT.divide(total, Decimal(c))))
-    exact = means
-    wk = window.astype(np.int64)
-    k = np.minimum(np.searchsorted(uniq, wk), len(uniq) - 1)
-    ok = (uniq[k] == wk) & (window_end <= o_end)
-    mean_floats = np.array([float(m) for m in means], dtype=np.float64)
-    return finish(ok, mean_floats[k], ords[starts[k]], ords[starts[k] + counts[k] - 1], counts[k], k)
+_CACHE: weakref.WeakKeyDictionary[RateTable, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------------------
@@ -540,7 +472,7 @@ def convert_frame(
     needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
     # a target the table lacks fails every row that needs a rate: say so once, as convert() would
     dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
-    o0, o_end = _days(table)
+    o0, o_end = day_span(table)
     ndays = o_end - o0 + 1
     width = ndays + 1
     if isinstance(pol, FixedDate):
@@ -718,7 +650,7 @@ def _union_fixings(
     src_row: np.ndarray[Any, Any],
     base_row: int,
     leg_names: tuple[str, ...],
-    dst_leg: _Leg,
+    dst_leg: LegArrays,
     day_idx: np.ndarray[Any, Any],
     table: RateTable,
     target: str,
@@ -759,7 +691,7 @@ def _recompute(
     table: RateTable,
     kind: str,
     lookback: int,
-    dst_leg: _Leg | None,
+    dst_leg: LegArrays | None,
     day_idx: np.ndarray[Any, Any],
     target: str,
     mode: Rounding,
@@ -777,18 +709,13 @@ def _recompute(
         else:
             k = int(src_row[i])
             d = int(day_idx[i])
-            src = _exact_rate(_leg(table, leg_names[k], kind, lookback), d) if k < len(leg_names) else Decimal(1)
-            dst = _exact_rate(dst_leg, d) if dst_leg is not None else Decimal(1)
+            src = _leg(table, leg_names[k], kind, lookback).exact_rate(d) if k < len(leg_names) else Decimal(1)
+            dst = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
             value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         out[i] = int(value.scaleb(mu))
     return out
-
-
-def _exact_rate(leg: _Leg, day: int) -> Decimal:
-    value = leg.exact[int(leg.pos[day])]
-    return value if isinstance(value, Decimal) else Decimal(value)
 
 
 def _rate_reasons(

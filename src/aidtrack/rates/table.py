@@ -291,6 +291,21 @@ class RateTable:
         return date.fromordinal(self._calendar[i - 1]) if i else None
 
     @property
+    def coverage_start(self) -> date:
+        """The first day the data speaks for: the first fixing day, or earlier days that cannot have a fixing.
+
+        The ECB never fixes on a weekend or on 1 January (a TARGET holiday), so data starting on
+        Monday 4 January 1999 covers 1 to 3 January too; any other earlier day is unknown.
+        """
+        start = self.info.first_date
+        while True:
+            before = start - timedelta(days=1)
+            if before.weekday() >= 5 or (before.month, before.day) == (1, 1):
+                start = before
+            else:
+                return start
+
+    @property
     def coverage_end(self) -> date:
         """The last day the data speaks for: the last fixing day plus any weekend after it.
 
