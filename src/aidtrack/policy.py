@@ -34,7 +34,6 @@ This module owns every rule: :func:`quote` applies them to one date and
 
 from __future__ import annotations
 
-import calendar as _calendar
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,7 +67,7 @@ __all__ = [
     "policy_name",
     "quote",
     "window_mean",
-    "window_starts",
+    "windows",
 ]
 
 DEFAULT_MAX_LOOKBACK_DAYS = 7
@@ -157,21 +156,21 @@ class RateLeg:
 def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
     """The calendar month or year around ``on`` for a mean policy."""
     if policy is RatePolicy.MONTHLY_MEAN:
-        last = _calendar.monthrange(on.year, on.month)[1]
-        return date(on.year, on.month, 1), date(on.year, on.month, last)
+        after = date(on.year + 1, 1, 1) if on.month == 12 else date(on.year, on.month + 1, 1)
+        return date(on.year, on.month, 1), after - timedelta(days=1)
     if policy is RatePolicy.ANNUAL_MEAN:
         return date(on.year, 1, 1), date(on.year, 12, 31)
     raise ValueError(f"{policy} is not a mean policy")
 
 
-def window_starts(policy: RatePolicy, first: date, last: date) -> list[date]:
-    """The first days of the mean windows that cover ``first`` to ``last``, in order (a partition)."""
-    starts = []
-    day = mean_window(policy, first)[0]
-    while day <= last:
-        starts.append(day)
-        day = mean_window(policy, day)[1] + timedelta(days=1)
-    return starts
+def windows(policy: RatePolicy, first: date, last: date) -> list[tuple[date, date]]:
+    """The mean windows ``(start, end)`` that cover ``first`` to ``last``, in order (a partition)."""
+    out = []
+    start, end = mean_window(policy, first)
+    while start <= last:
+        out.append((start, end))
+        start, end = mean_window(policy, end + timedelta(days=1))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -202,35 +201,57 @@ def window_mean(table: RateTable, currency: str, start: date, end: date) -> Rate
     published quotes and inverted once. Results are memoised per table.
     """
     memo = _memo(table)
-    key = ("mean", currency, start, end)
+    key = ("leg", currency, start, end)
     found: RateLeg | str | None = memo.get(key)
     if found is None:
-        found = memo[key] = _window_mean(table, currency, start, end)
+        mean = _window(table, currency, start, end)
+        if isinstance(mean, str):
+            found = mean
+        else:
+            lo, hi, rate, published = mean
+            ords = table.series(currency).ordinals
+            found = RateLeg(
+                currency, table.base, rate, tuple(date.fromordinal(ords[k]) for k in range(lo, hi)), published
+            )
+        memo[key] = found
     return found
 
 
-def _window_mean(table: RateTable, currency: str, start: date, end: date) -> RateLeg | str:
-    needs = f"needs every fixing from {start.isoformat()} to {end.isoformat()}"
+def _window(
+    table: RateTable, currency: str, start: date, end: date, memo: dict[tuple[Any, ...], Any] | None = None
+) -> tuple[int, int, Decimal, Decimal] | str:
+    """``(first position, end position, rate per base, published mean)`` of a complete window, or the reason."""
+    memo = _memo(table) if memo is None else memo
+    key = ("mean", currency, start, end)
+    found: tuple[int, int, Decimal, Decimal] | str | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _compute_window(table, currency, start, end)
+    return found
+
+
+def _compute_window(table: RateTable, currency: str, start: date, end: date) -> tuple[int, int, Decimal, Decimal] | str:
+    needs = "needs every fixing from {} to {}".format  # formatted only when the window is refused
     if end > table.coverage_end:
-        return f"{needs}, but the data ends {table.info.last_date.isoformat()}"
+        return f"{needs(start, end)}, but the data ends {table.info.last_date.isoformat()}"
     if start < table.coverage_start:
-        return f"{needs}, but the data starts {table.info.first_date.isoformat()}"
+        return f"{needs(start, end)}, but the data starts {table.info.first_date.isoformat()}"
     series = table.series(currency)
     positions = series.between(start, end)
     fixing_days = bisect_right(table.calendar, end.toordinal()) - bisect_left(table.calendar, start.toordinal())
     if len(positions) < fixing_days:
+        needs_window = needs(start, end)
         quoted = f"{currency} is quoted from {series.first.isoformat()} to {series.last.isoformat()}"
         if not positions:
-            return f"{needs}, but there are no {currency} fixings in it{_gap(series, start)}; {quoted}"
+            return f"{needs_window}, but there are no {currency} fixings in it{_gap(series, start)}; {quoted}"
         have = (date.fromordinal(series.ordinals[positions[0]]), date.fromordinal(series.ordinals[positions[-1]]))
         return (
-            f"{needs}, but {currency} has fixings on only {len(positions)} of the {fixing_days} fixing days in it "
-            f"({have[0].isoformat()} to {have[1].isoformat()}){_gap(series, start, end)}; {quoted}"
+            f"{needs_window}, but {currency} has fixings on only {len(positions)} of the {fixing_days} fixing days "
+            f"in it ({have[0].isoformat()} to {have[1].isoformat()}){_gap(series, start, end)}; {quoted}"
         )
-    total = sum((series.rate(i) for i in positions), Decimal(0))
-    mean = RATE_CONTEXT.divide(total, Decimal(len(positions)))
-    dates = tuple(date.fromordinal(series.ordinals[i]) for i in positions)
-    return RateLeg(currency, table.base, table.per_base(mean), dates, mean)
+    lo, hi = positions.start, positions.stop
+    total = sum(map(Decimal, series.raw[lo:hi]), Decimal(0))
+    mean = RATE_CONTEXT.divide(total, Decimal(hi - lo))
+    return lo, hi, table.per_base(mean), mean
 
 
 def quote(
@@ -390,16 +411,19 @@ def _leg_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: i
             exact = series.raw
         return finish(ok, rates[i], fixday, fixday, 1, i, exact)
 
-    starts = window_starts(policy, date.fromordinal(o0), date.fromordinal(o_end))
-    means = [window_mean(table, currency, s, mean_window(policy, s)[1]) for s in starts]
-    legs = [m if isinstance(m, RateLeg) else None for m in means]
-    k = np.searchsorted(np.array([s.toordinal() for s in starts], dtype=np.int64), days, side="right") - 1
-    w_ok = np.array([leg is not None for leg in legs], dtype=bool)
-    w_rate = np.array([float(leg.rate) if leg else np.nan for leg in legs], dtype=np.float64)
-    w_first = np.array([leg.fixing_dates[0].toordinal() if leg else 0 for leg in legs], dtype=np.int64)
-    w_last = np.array([leg.fixing_dates[-1].toordinal() if leg else 0 for leg in legs], dtype=np.int64)
-    w_count = np.array([len(leg.fixing_dates) if leg else 0 for leg in legs], dtype=np.int32)
-    w_exact = [leg.rate if leg else Decimal(0) for leg in legs]
+    spans = windows(policy, date.fromordinal(o0), date.fromordinal(o_end))
+    memo = _memo(table)
+    quoted = (series.first, series.last)  # a window wholly outside them has no mean (and no day that asks for one)
+    means = [_window(table, currency, s, e, memo) if e >= quoted[0] and s <= quoted[1] else "outside" for s, e in spans]
+    done = [m if not isinstance(m, str) else None for m in means]
+    k = np.searchsorted(np.array([s.toordinal() for s, _ in spans], dtype=np.int64), days, side="right") - 1
+    w_ok = np.array([m is not None for m in done], dtype=bool)
+    w_rate = np.array([float(m[2]) if m else np.nan for m in done], dtype=np.float64)
+    w_first = np.array([m[0] if m else 0 for m in done], dtype=np.int64)
+    w_last = np.array([m[1] - 1 if m else 0 for m in done], dtype=np.int64)
+    w_count = (w_last - w_first + 1).astype(np.int32)
+    w_exact = [m[2] if m else Decimal(0) for m in done]
+    w_first, w_last = ords[w_first], ords[w_last]  # positions -> day ordinals
     return finish(w_ok[k], w_rate[k], w_first[k], w_last[k], w_count[k], k, w_exact)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from aidtrack.amounts import RATE_CONTEXT
@@ -290,7 +291,7 @@ class RateTable:
         i = bisect_right(self._calendar, on.toordinal())
         return date.fromordinal(self._calendar[i - 1]) if i else None
 
-    @property
+    @cached_property
     def coverage_start(self) -> date:
         """The first day the data speaks for: the first fixing day, or earlier days that cannot have a fixing.
 
@@ -305,7 +306,7 @@ class RateTable:
             else:
                 return start
 
-    @property
+    @cached_property
     def coverage_end(self) -> date:
         """The last day the data speaks for: the last fixing day plus any weekend after it.
 
