@@ -86,8 +86,8 @@ def tables(draw: st.DrawFn) -> RateTable:
     holes = draw(st.lists(st.integers(0, len(days) - 1), max_size=6))  # days without any fixing
     days = [d for k, d in enumerate(days) if k not in set(holes)]
     first = draw(st.integers(0, 400))
-    last = draw(st.integers(first + 1, len(days) - 1))
-    pause = draw(st.one_of(st.none(), st.tuples(st.integers(first, last), st.integers(1, 40))))
+    last = draw(st.integers(first + 2, len(days) - 1))
+    pause = draw(st.one_of(st.none(), st.tuples(st.integers(first + 1, last), st.integers(1, 40))))
     quoted_in_base = draw(st.booleans())
     rows = []
     for k, d in enumerate(days):
