@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._cli_extract import extract_parser
+from ._cli_iati import iati_parser
 from ._cli_rates import add_source_arguments, rates_parser, source_context
 from ._version import __version__
 from .errors import AidtrackError
@@ -269,7 +270,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # -- entry point ----------------------------------------------------------------
-SUBCOMMANDS: list[Callable[[Any], None]] = [_convert_parser, _totals_parser, _demo_parser, rates_parser, extract_parser]
+SUBCOMMANDS: list[Callable[[Any], None]] = [
+    _convert_parser,
+    _totals_parser,
+    _demo_parser,
+    rates_parser,
+    extract_parser,
+    iati_parser,
+]
 """Functions that each add one subcommand to the parser (``sub.add_parser(...)``,
 with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
 

@@ -284,7 +284,7 @@ def _open(source: Source) -> tuple[str, IO[bytes], bool]:
         return "<bytes>", io.BytesIO(bytes(source)), True
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        return path, open(path, "rb"), True  # noqa: SIM115 - closed by read()
+        return path, open(path, "rb"), True  # closed by read()
     if hasattr(source, "read"):
         return str(getattr(source, "name", "<file>")), source, False
     raise TypeError(f"an IATI source must be a path, bytes or a binary file, not {type(source).__name__}")
@@ -301,9 +301,7 @@ def _activities(stream: IO[bytes], where: str) -> Iterator[tuple[Element, int, s
     from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import iterparse
 
-    events = iterparse(
-        stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
-    )
+    events = iterparse(stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     depth = 0
     root: Element | None = None
     root_version: str | None = None
@@ -582,6 +580,7 @@ def convert(
     results and a ``problem`` column.
     """
     from ..frame import META_KEY, convert_frame
+    from ._columns import spread
 
     frame = read(file, elements, today, errors=errors)
     where = frame.attrs["iati"]["source"]
@@ -601,26 +600,18 @@ def convert(
     )
     added = [c for c in conv.columns if c not in good.columns and c != "problem"]
     out = frame.drop(columns=["problem"]) if "problem" in frame.columns else frame.copy()
+    positions = np.flatnonzero(~has_problem)
     for col in added:
-        series = conv[col]
-        if len(good) == len(frame):
-            out[col] = series
-        elif isinstance(series.dtype, pd.CategoricalDtype):
-            out[col] = series.reindex(frame.index)
-        elif pd.api.types.is_integer_dtype(series.dtype):  # a missing count stays an integer column
-            out[col] = series.astype(f"Int{series.dtype.itemsize * 8}").reindex(frame.index)
-        elif series.dtype == object:
-            out[col] = pd.Series(None, index=frame.index, dtype=object)
-            out.loc[good.index, col] = series
-        else:
-            out[col] = series.reindex(frame.index)
+        out[col] = spread(conv[col], positions, frame.index)
     reasons: list[str | None] = frame["problem"].tolist() if "problem" in frame.columns else [None] * len(frame)
     found: list[RecordProblem] = []
     if "problem" in conv.columns:
         failed = conv["problem"].notna()
         for label, reason in zip(conv.index[failed].tolist(), conv.loc[failed, "problem"].tolist(), strict=True):
             reasons[label] = str(reason)
-            found.append(RecordProblem(frame.at[label, "activity"], frame.at[label, "path"], str(reason)))
+            activity = frame.at[label, "activity"]
+            path = str(frame.at[label, "path"])
+            found.append(RecordProblem(None if activity is None else str(activity), path, str(reason)))
     if found and errors == "raise":
         raise BadRecordsError(where, found, records=len(frame))
     if errors == "coerce":
