@@ -351,9 +351,7 @@ def _activities(stream: IO[bytes], where: str) -> Iterator[tuple[Element, int, s
         raise UnsafeXmlError(where, f"refused: {exc}") from None
     except ParseError as exc:
         line, column = exc.position
-        raise DataFormatError(
-            where, f"not well-formed XML ({_expat_message(exc)})", line=line, column=column + 1
-        ) from None
+        raise DataFormatError(where, f"malformed XML: {_expat_message(exc)}", line=line, column=column + 1) from None
     if root is None:  # pragma: no cover - expat raises on an empty document first
         raise DataFormatError(where, "empty file: no XML element")
 
