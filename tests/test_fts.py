@@ -77,9 +77,9 @@ def flow(ident: str, usd: Any, status: str, day: str, **extra: Any) -> dict[str,
 
 FLOWS = [
     # original in CHF with FTS's rate (CHF per USD, three decimals), as FTS publishes it
-    flow("900001", 1132503, "paid", "2025-01-09", originalAmount=1000000, originalCurrency="CHF", exchangeRate=0.883),
+    flow("900001", 1096491, "paid", "2025-01-09", originalAmount=1000000, originalCurrency="CHF", exchangeRate=0.912),
     flow(
-        "900002", 2083333, "commitment", "2025-03-03", originalAmount=2000000, originalCurrency="EUR", exchangeRate=0.96
+        "900002", 2092050, "commitment", "2025-03-03", originalAmount=2000000, originalCurrency="EUR", exchangeRate=0.956
     ),
     # reported in USD only: no original amount or currency
     flow("900003", 750000, "paid", "2025-02-14"),
@@ -108,9 +108,9 @@ def test_read_keeps_ftss_figures_exact() -> None:
     assert list(df.columns) == list(fts.COLUMNS)
     assert df["id"].tolist() == ["900001", "900002", "900003", "900004"]
     assert df["status"].tolist() == ["paid", "commitment", "paid", "pledge"]
-    assert df["amount_usd"].tolist() == [Decimal(1132503), Decimal(2083333), Decimal(750000), Decimal(5000000)]
+    assert df["amount_usd"].tolist() == [Decimal(1096491), Decimal(2092050), Decimal(750000), Decimal(5000000)]
     assert df["original_amount"].tolist() == [Decimal(1000000), Decimal(2000000), None, Decimal("5000000.5")]
-    assert df["exchange_rate"].tolist()[:2] == [Decimal("0.883"), Decimal("0.96")]  # from the JSON text, not a float
+    assert df["exchange_rate"].tolist()[:2] == [Decimal("0.912"), Decimal("0.956")]  # from the JSON text, not a float
     assert df["original_currency"].tolist() == ["CHF", "EUR", None, "USD"]
     assert df["date"][0] == pd.Timestamp("2025-01-09") and df["decision_date"][1] == pd.Timestamp("2025-03-03")
     row = df.iloc[0]
@@ -130,7 +130,7 @@ def test_read_from_path_bytes_and_parsed(tmp_path: Any) -> None:
     b = fts.read(path.read_bytes())
     c = fts.read(json.loads(page(FLOWS)))  # parsed: floats stand for their repr
     assert a.equals(b)
-    assert c["exchange_rate"][0] == Decimal("0.883") and c["original_amount"][3] == Decimal("5000000.5")
+    assert c["exchange_rate"][0] == Decimal("0.912") and c["original_amount"][3] == Decimal("5000000.5")
     assert a.attrs["fts"]["source"] == str(path)
 
 
@@ -251,12 +251,12 @@ def test_compare_puts_aidtracks_conversion_beside_ftss() -> None:
     chf = df.iloc[0]
     ours = aidtrack.convert("1000000", "CHF", to="USD", on="2025-01-09").result.amount
     assert chf["aidtrack_usd"] == ours and isinstance(chf["aidtrack_usd"], Decimal)
-    assert chf["difference_usd"] == Decimal(1132503) - ours
-    assert chf["difference_relative"] == pytest.approx(float((Decimal(1132503) - ours) / ours))
+    assert chf["difference_usd"] == Decimal(1096491) - ours
+    assert chf["difference_relative"] == pytest.approx(float((Decimal(1096491) - ours) / ours))
     assert chf["aidtrack_exchange_rate"] == pytest.approx(1 / chf["rate"])
     assert chf["fixing_date"] == pd.Timestamp("2025-01-09") and chf["rate_source"] == "ecb-bundled"
     assert chf["comparison"] == "compared"
-    assert df["exchange_rate"][0] == Decimal("0.883")  # FTS's own rate stays beside aidtrack's
+    assert df["exchange_rate"][0] == Decimal("0.912")  # FTS's own rate stays beside aidtrack's
     usd_only = df.iloc[2]
     assert usd_only["aidtrack_usd"] is None and pd.isna(usd_only["difference_relative"])
     assert usd_only["comparison"].startswith("not compared: FTS gives no original amount")
@@ -287,12 +287,12 @@ def test_totals_keep_pledges_apart() -> None:
     df = fts.compare(fts.read(page(FLOWS)))
     t = fts.totals(df)
     assert t["status"].tolist() == ["pledge", "commitment", "paid"]
-    assert t["amount_usd"].tolist() == [Decimal(5000000), Decimal(2083333), Decimal(1132503 + 750000)]
+    assert t["amount_usd"].tolist() == [Decimal(5000000), Decimal(2092050), Decimal(1096491 + 750000)]
     assert t["flows"].tolist() == [1, 1, 2] and t["compared"].tolist() == [1, 1, 1]
     by_org = fts.totals(df, by=["destination_org", "status"])
     assert list(by_org.columns[:2]) == ["status", "destination_org"]
     funding = t.loc[t["status"].isin(["commitment", "paid"]), "amount_usd"].sum()
-    assert funding == Decimal(2083333 + 1132503 + 750000)
+    assert funding == Decimal(2092050 + 1096491 + 750000)
     with pytest.raises(aidtrack.InvalidArgumentError, match="no column 'donor'"):
         fts.totals(df, by="donor")
 
