@@ -75,12 +75,11 @@ def flow(ident: str, usd: Any, status: str, day: str, **extra: Any) -> dict[str,
     return body
 
 
+EUR = {"originalAmount": 2000000, "originalCurrency": "EUR", "exchangeRate": 0.956}
 FLOWS = [
     # original in CHF with FTS's rate (CHF per USD, three decimals), as FTS publishes it
     flow("900001", 1096491, "paid", "2025-01-09", originalAmount=1000000, originalCurrency="CHF", exchangeRate=0.912),
-    flow(
-        "900002", 2092050, "commitment", "2025-03-03", originalAmount=2000000, originalCurrency="EUR", exchangeRate=0.956
-    ),
+    flow("900002", 2092050, "commitment", "2025-03-03", **EUR),
     # reported in USD only: no original amount or currency
     flow("900003", 750000, "paid", "2025-02-14"),
     flow("900004", 5000000, "pledge", "2025-01-20", originalAmount=5000000.5, originalCurrency="USD"),
