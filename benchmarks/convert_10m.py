@@ -53,9 +53,9 @@ try:
     from aidtrack.frames.convert import META_KEY, convert_frame
     from aidtrack.rates.bundled import bundled_table
 except ImportError:  # aidtrack 0.1 (flat layout), for side-by-side runs against an older checkout
-    from aidtrack.aggregate import totals  # type: ignore[no-redef]
-    from aidtrack.frame import META_KEY, convert_frame  # type: ignore[no-redef]
-    from aidtrack.sources import bundled_table  # type: ignore[no-redef]
+    from aidtrack.frames.aggregate import totals
+    from aidtrack.frames.convert import META_KEY, convert_frame
+    from aidtrack.rates.bundled import bundled_table
 
 EPOCH = 719163  # date(1970, 1, 1).toordinal()
 

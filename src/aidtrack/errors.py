@@ -17,6 +17,9 @@ Tree::
     ├── RateNotAvailableError (LookupError)    no rate for that currency and date
     ├── RateDataError (ValueError)             malformed rate data (file or download)
     ├── PledgeFileError (ValueError)           bad rows in a pledge file
+    ├── DataFormatError (ValueError)           a data file or response cannot be read at all (IATI XML, FTS JSON)
+    │   └── UnsafeXmlError                     XML with a DTD, entities or external references, refused
+    ├── BadRecordsError (ValueError)           records of an IATI file / FTS response with problems
     ├── MoneyParseError (ValueError)           no amount (or several) in a text
     │   └── AmbiguousCurrencyError             "$", "kr", "dollars" fit several currencies
     ├── IncompletePledgeError (ValueError)     a pledge read from text lacks its donor or currency
@@ -50,8 +53,10 @@ __all__ = [
     "AidtrackError",
     "AidtrackWarning",
     "AmbiguousCurrencyError",
+    "BadRecordsError",
     "CacheError",
     "CurrencyMismatchError",
+    "DataFormatError",
     "DownloadTooLargeError",
     "FieldProblem",
     "HTTPStatusError",
@@ -68,11 +73,13 @@ __all__ = [
     "RateDataError",
     "RateNotAvailableError",
     "RatesUnavailableError",
+    "RecordProblem",
     "RowProblem",
     "SourceError",
     "StaleRatesWarning",
     "UnknownCurrencyError",
     "UnknownPolicyError",
+    "UnsafeXmlError",
 ]
 
 
@@ -217,6 +224,69 @@ class PledgeFileError(AidtrackError, ValueError):
         tail = f"\n  ... and {more} more" if more > 0 else ""
         count = len(self.problems)
         super().__init__(f"{path}: {count} bad row{'s' if count != 1 else ''}, nothing loaded:\n  {shown}{tail}")
+
+
+class DataFormatError(AidtrackError, ValueError):
+    """A data file or response (IATI XML, an FTS JSON body) cannot be read at all; nothing was loaded.
+
+    ``where`` names the file or URL; ``line`` / ``column`` the position of an XML syntax error, when known.
+    """
+
+    def __init__(self, where: str, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.where = where
+        self.line = line
+        self.column = column
+        at = f", line {line}" if line is not None else ""
+        at += f", column {column}" if column is not None else ""
+        super().__init__(f"{where}{at}: {message}")
+
+
+class UnsafeXmlError(DataFormatError):
+    """An XML file declares a DTD, entities or external references: refused, never expanded or fetched.
+
+    IATI files need none of these; they are how "billion laughs" (entity expansion) and
+    external-entity (XXE) attacks work, so aidtrack's XML readers refuse the whole file.
+    """
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One record of a data file with a problem: which record, where in the file, and why.
+
+    ``record`` is the record's own identifier (an IATI activity identifier, an FTS flow id);
+    ``location`` is where the value sits (``iati-activities/iati-activity[3]/transaction[2]/value``,
+    ``data.flows[4].amountUSD``).
+    """
+
+    record: str | None
+    location: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" ({self.record})" if self.record else ""
+        return f"{self.location}{who}: {self.reason}"
+
+
+class BadRecordsError(AidtrackError, ValueError):
+    """Some records of an IATI file or an FTS response have problems; nothing was loaded.
+
+    ``problems`` lists every one (:class:`RecordProblem`: record identifier, location, reason),
+    not only the first. Pass ``errors="coerce"`` to load the records anyway, each bad one with a
+    ``problem`` column saying why (its missing values stay missing: never guessed).
+    """
+
+    def __init__(self, where: str, problems: Sequence[RecordProblem], *, records: int) -> None:
+        self.where = where
+        self.problems = tuple(problems)
+        self.records = records
+        shown = "\n  ".join(str(p) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        n = len(self.problems)
+        super().__init__(
+            f"{where}: {n} problem{'s' if n != 1 else ''} in {records} record{'s' if records != 1 else ''}, "
+            f"nothing loaded (errors='coerce' keeps the records with a 'problem' column):\n  {shown}{tail}"
+        )
 
 
 class SourceError(AidtrackError):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from aidtrack._version import __version__
 from aidtrack.cli.extract import extract_parser
+from aidtrack.cli.iati import iati_parser
 from aidtrack.cli.rates import add_source_arguments, rates_parser, source_context
 from aidtrack.cli.render import render_table
 from aidtrack.errors import AidtrackError
@@ -254,7 +255,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # -- entry point ----------------------------------------------------------------
-SUBCOMMANDS: list[Callable[[Any], None]] = [_convert_parser, _totals_parser, _demo_parser, rates_parser, extract_parser]
+SUBCOMMANDS: list[Callable[[Any], None]] = [
+    _convert_parser,
+    _totals_parser,
+    _demo_parser,
+    rates_parser,
+    extract_parser,
+    iati_parser,
+]
 """Functions that each add one subcommand to the parser (``sub.add_parser(...)``,
 with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
 
