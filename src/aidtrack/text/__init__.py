@@ -1,0 +1,1 @@
+"""Reading pledges from text: amounts, donors, and what an amount in a clause is."""
