@@ -82,7 +82,7 @@ SCALES: dict[str, dict[str, int]] = {
 # Abbreviations that count only when written right after the digits: "$500m", "€2B", "$20k".
 SCALES_ATTACHED: dict[str, dict[str, int]] = {
     "de": {},
-    "en": {"k": 3, "m": 6, "b": 9, "t": 12},
+    "en": {"k": 3, "m": 6, "mil": 6, "b": 9, "t": 12},
 }
 
 # Adjectives allowed between a number word and its scale word: "eine zusätzliche Milliarde Pfund",
@@ -232,6 +232,11 @@ CURRENCY_NAMES: dict[str, dict[str, str]] = {
         "us-dollar": "USD",
         "us-dollars": "USD",
         "amerikanische dollar": "USD",
+        "neuseeländische dollar": "NZD",
+        "neuseeländischen dollar": "NZD",
+        "neuseeländischer dollar": "NZD",
+        "australische dollar": "AUD",
+        "australischen dollar": "AUD",
         "amerikanischen dollar": "USD",
         "pfund": "GBP",
         "pfund sterling": "GBP",
@@ -293,6 +298,11 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "C$": "CAD",
     "$US": "USD",
     "US $": "USD",
+    "U.S. $": "USD",
+    "AUD$": "AUD",
+    "AU $": "AUD",
+    "NZD$": "NZD",
+    "CAD$": "CAD",
     "$A": "AUD",
     "$NZ": "NZD",
     "$C": "CAD",
@@ -717,17 +727,23 @@ PLEDGE_VERBS: dict[str, str] = {
         r"zusag\w*|zugesagt\w*|sag(?:t|te|ten|en)\b[^;]*?\bzu\b|kündig\w*\b[^;]*?\ban\b|angekündigt|"
         r"bereitstell\w*|bereitgestellt|stell(?:t|te|ten|en)\b[^;]*?\bbereit\b|zur\s+Verfügung|"
         r"liefer\w*|geliefert|spende\w*|gespendet|gewähr\w*|bewilligt|freigegeben|überweis\w*|überwiesen|"
-        r"zahl(?:t|te|ten|en)\b|gezahlt|finanzier\w*|mobilisier\w*|beschlossen|verspr\w*"
+        r"zahl(?:t|te|ten|en)\b|gezahlt|finanzier\w*|mobilisier\w*|beschlossen|verspr\w*|beteilig\w*|aufwend\w*|"
+        r"aufzuwenden|einzahl\w*|eingezahlt|investier\w*|leisten|geben\b|gibt\b|gab\b|stock\w*\b[^;]*?\bauf\b|"
+        r"aufzustocken|aufgestockt|erhöh\w*|verdoppel\w*|sieht\b[^;]*?\bvor\b|sehen\b[^;]*?\bvor\b"
     ),
     "en": (
         r"pledg\w*|announc\w*|provid\w*|commit\w*|allocat\w*|grant(?:s|ed)?\b|donat\w*|give[sn]?\b|gave|"
         r"send(?:s|ing)?\b|sent|approv\w*|disburs\w*|deliver\w*|contribut\w*|unveil\w*|earmark\w*|"
-        r"offer\w*|transfer\w*|promis\w*|sign(?:s|ed)?\b|release[sd]?\b|agree[sd]?\b|agreed"
+        r"offer\w*|transfer\w*|promis\w*|sign(?:s|ed)?\b|release[sd]?\b|agree[sd]?\b|agreed|invest\w*|"
+        r"rais\w*|doubl\w*|add\w*|top(?:s|ped)?\s+up|set\s+up|shift\w*|spend\w*"
     ),
 }
 AID_NOUNS: dict[str, str] = {
-    "de": r"\w*hilfe\w*|\w*paket\w*|unterstütz\w*|zusage\w*|kredit\w*|darlehen|zuschuss\w*|zuschüsse\w*",
-    "en": r"aid|assistance|package|support|loans?|grants?|funding|contribution|facility",
+    "de": (
+        r"\w*hilfe\w*|\w*paket\w*|unterstütz\w*|zusage\w*|kredit\w*|darlehen|zuschuss\w*|zuschüsse\w*|"
+        r"\w*mittel\b|\w*gelder\b|beitrag\w*|finanzierung\w*|fonds"
+    ),
+    "en": r"aid|assistance|package|support|loans?|grants?|funding|contributions?|facility|pledges?|commitments?|donations?",
 }
 
 # Cumulative figures ("bringing its total support to ..."): not a new pledge.
@@ -930,6 +946,8 @@ OFFICES: dict[str, dict[str, str]] = {
         "Bundesministerium": "DE",
         "Bundeswehr": "DE",
         "Bundesrat": "@CH",
+        "Bundesrats": "@CH",
+        "Bundesrates": "@CH",
         "Bund": "@CH",
         "Downing Street": "GB",
         "Weiße Haus": "US",
@@ -1070,7 +1088,7 @@ ORGANISATION_TAILS: str = (
     r"Red\s+Cross|Red\s+Crescent|Rote[snm]?\s+Kreuz\w*|Refugee\s+Council|Hilft\b|Foundation|Stiftung|Society|"
     r"Caritas|Diakonie|Council\s+for|Institute|Institut|Chamber|Kammer|Airways|Airlines|Post\b|Telekom"
 )
-ORGANISATION_HEADS: str = r"Aktion|Bündnis|Stiftung|Verein|Friends\s+of"
+ORGANISATION_HEADS: str = r"Aktion|Bündnis|Stiftung|Verein|Friends\s+of|Society\s+of|Red\s+Cross\s+of|Kreuz\s+(?:in|von)"
 
 # Participles whose agent ("organised by X", "von X ausgerichtet") hosts, chairs or speaks, and does not give.
 HOSTING: dict[str, str] = {
@@ -1101,14 +1119,14 @@ READINGS: dict[str, dict[str, str]] = {
         "level_before": r"\b(?:auf|bei)\s+(?:insgesamt\s+|nun\s+|jetzt\s+|umgerechnet\s+|zusammen\s+)?$|\bvon\s+$",
         "running_total": (
             r"\bbislang\b(?!\s+(?:größt|höchst|umfangreichst|grösst)\w*)|\bbisher\b(?!\s+(?:größt|höchst)\w*)|"
-            r"\bbis\s+jetzt\b|\bseit\s+(?:Kriegs\w*|Beginn|Anfang|Februar\s+2022|2014|2022|dem\s+russischen|"
+            r"\bbis\s+jetzt\b|\bseit\s+Jahresbeginn|\bseit\s+Anfang\s+des\s+Jahres|\b(?:hatte|hatten)\b(?:(?!,\s)[^;]){0,60}\b(?:bereits|schon)\b|\bseit\s+(?:Kriegs\w*|Beginn|Anfang|Februar\s+2022|2014|2022|dem\s+russischen|"
             r"Ausbruch|der\s+russischen|Kriegsausbruch)|\bGesamt\w+|\bgesamte[nrs]?\b|\bkumuliert\w*|\bsummier\w*|"
-            r"^\W*Insgesamt\b|\bauf\s+insgesamt\b|\binsgesamt\b[^,;]{0,40}\bdamit\b|\bdamit\b[^,;]{0,40}\binsgesamt\b|"
-            r"\b(?:schon|bereits)\b[^,;]{0,60}\b(?:bereitgestellt|geleistet|gegeben|geliefert|ausgezahlt|überwiesen|"
-            r"unterstützt|zur\s+Verfügung\s+gestellt)|\bzusätzlich\s+zu\s+den\b|\bunterstützt\b[^,;]{0,5}$"
+            r"^\W*Insgesamt\b|\bauf\s+insgesamt\b|\binsgesamt\b(?:(?!,\s)[^;]){0,40}\bdamit\b|\bdamit\b(?:(?!,\s)[^;]){0,40}\binsgesamt\b|"
+            r"\b(?:schon|bereits)\b(?:(?!,\s)[^;]){0,60}\b(?:bereitgestellt|geleistet|gegeben|geliefert|ausgezahlt|überwiesen|"
+            r"unterstützt|zur\s+Verfügung\s+gestellt)|\bzusätzlich\s+zu\s+den\b|\bunterstützt\b(?:(?!,\s)[^;]){0,5}$"
         ),
-        "disbursed": r"\bausgegeben\b|\baufgewendet\b|\b(?:lag|lagen)\b[^,;]{0,40}\bbei\b|\bim\s+(?:vergangenen|letzten)\s+Jahr\b|\bim\s+Jahr\s+davor\b",
-        "receipt": r"\b(?:hat|haben|hatte|hatten)\b[^,;]{0,80}\b(?:erhalten|bekommen)\b",
+        "disbursed": r"\bausgegeben\b|\baufgewendet\b|\bgezahlt\b|\bausgezahlt\b|\bAuszahlung\w*|\büberwiesen\b|\b(?:lag|lagen)\b(?:(?!,\s)[^;]){0,40}\bbei\b|\bim\s+(?:vergangenen|letzten)\s+Jahr\b|\bim\s+Jahr\s+davor\b",
+        "receipt": r"\b(?:hat|haben|hatte|hatten)\b(?:(?!,\s)[^;]){0,80}\b(?:erhalten|bekommen)\b",
         "need": (
             r"\bbenötig\w*|\bBedarf\w*|\bbrauch\w*|\bgeschätzt\b|\bschätz\w*|\bbeziffer\w*|\bKosten\b|\bSchäden\b|"
             r"\bSchaden\b|\bappelliert\w*|\baufgerufen\b|\bHilfsaufruf\w*|\bFinanzierungslücke\w*|\bunterfinanziert"
@@ -1116,18 +1134,20 @@ READINGS: dict[str, dict[str, str]] = {
         "request": r"\bbeantrag\w*|\bfordert\w*|\bgefordert\b|\bverlang\w*",
         "budget": (
             r"\bHaushalt(?!s?hilfe)\w*|\bBudget\b(?!hilfe)|\beingeplant\b|\bveranschlagt\b|\bEtat\w*|"
-            r"\bVerteidigungsausgaben\b|\bMilitärausgaben\b"
+            r"\bVerteidigungsausgaben\b|\bMilitärausgaben\b|\bkürz\w*|\bgekürzt\b"
+        ),
+        "part_before": (
+            r"^\W*(?:Davon|Von\s+(?:dieser|der|diesen|den)\b|Der\s+(?:größte|grösste|größere|Groß)\w*\s+Teil|"
+            r"Ein\s+(?:erstes|erster|Teil)|In\s+einem\s+ersten\s+Schritt|Weitere\s+(?:(?!,\s)[^;]){0,40}\bgingen\b)|"
+            r"\bdavon\b|\bdarunter\b|\bTeil\s+(?:des|der|eines)\b|\baufgeteilt\b|\bverteilt\b"
         ),
         "part": (
-            r"^\W*(?:Davon|Von\s+(?:dieser|der|diesen|den)\b|Der\s+(?:größte|grösste|größere|Groß)\w*\s+Teil|"
-            r"Ein\s+(?:erstes|erster|Teil)|In\s+einem\s+ersten\s+Schritt|Weitere\s+[^,;]{0,40}\bgingen\b)|"
-            r"\bdavon\b|\bdarunter\b|\bdes\s+Pakets\b|\bgehen\s+an\b|\bging(?:en)?\s+an\b|\bgeht\s+an\b|"
-            r"\bfließ\w*\s+(?:in|an)\b|\bzugutekommen\b|\bvorgesehen\b|\bbestimmt\b|\bTeil\s+(?:des|der|eines)\b|"
-            r"\bausgegeben\s+werden\b|\bverwendet\b"
+            r"\bdavon\b|\bdes\s+Pakets\b|\bgehen\s+an\b|\bging(?:en)?\s+an\b|\bgeht\s+an\b|\bfließ\w*\s+(?:in|an)\b|"
+            r"\bzugutekommen\b|\bvorgesehen\b|\bbestimmt\b|\bausgegeben\s+werden\b|\bverwendet\b"
         ),
         "per_person_after": r"^\s*(?:pro|je)\s+(?:Person|Kopf|Familie|Haushalt|Flüchtling|Einwohner|Monat\s+und\s+Person)",
         "equivalent": r"^\W*Umgerechnet\b|\bWechselkurs\w*",
-        "proposal": r"\bin\s+Aussicht\b|\bvorgeschlagen\b|\bschlägt\b[^,;]*\bvor\b|\bschlug\b[^,;]*\bvor\b|\bVorschlag\w*",
+        "proposal": r"\bin\s+Aussicht\b|\bvorgeschlagen\b|\bschlägt\b(?:(?!,\s)[^;])*\bvor\b|\bschlug\b(?:(?!,\s)[^;])*\bvor\b|\bVorschlag\w*",
         "comparison": r"\bgegenüber\b|\bim\s+Vergleich\b|\bmehr\s+als\s+(?:im|in\s+den)\s+(?:Vorjahr|vergangenen)",
     },
     "en": {
@@ -1140,8 +1160,8 @@ READINGS: dict[str, dict[str, str]] = {
             r"\bso\s+far\b|\bto\s+date\b|\bthus\s+far\b|\bin\s+total\s+since\b|\bsince\s+(?:the\s+(?:start|beginning|"
             r"outbreak|war|invasion|full-scale|Russian)|Russia|February\s+2022|2014|2022|it\s+began|then)|"
             r"\bsince\s+\w+\s+(?:invaded|launched|began)|\btotal\s+(?:support|contribution|aid|assistance|financing|"
-            r"commitments?|funding)\b|\b(?:its|their|the|his|her|our)\s+total\b|\ba\s+total\s+of\b[^,;]*\bhas\b|"
-            r"\bhas\s+(?:now\s+)?pledged\s+a\s+total\s+of\b|\bcumulative\w*|\bas\s+of\b|\b(?:has|have)\s+(?:now\s+)?committed\b[^,;]*\bthis\s+(?:financial\s+)?year\b|"
+            r"commitments?|funding)\b|\b(?:its|their|the|his|her|our)\s+total\b|\ba\s+total\s+of\b(?:(?!,\s)[^;])*\bhas\b|"
+            r"\bhas\s+(?:now\s+)?pledged\s+a\s+total\s+of\b|\bcumulative\w*|\bas\s+of\b|\b(?:has|have)\s+(?:now\s+)?committed\b(?:(?!,\s)[^;])*\bthis\s+(?:financial\s+)?year\b|"
             r"\bearlier\s+(?:pledges?|commitments?)\b|\bpreviously\s+(?:pledged|announced|committed)\b|\bon\s+track\s+to\b|"
             r"\bin\s+addition\s+to\s+the\b|\bhave\s+now\s+committed\b|\bhas\s+now\s+committed\b"
         ),
@@ -1156,17 +1176,20 @@ READINGS: dict[str, dict[str, str]] = {
             r"\bappeal\w*|\bcalled\s+for\b|\bcalls\s+for\b|\bsought\b|\bseek\w*|\bshortfall\b|\bfunding\s+gap\b|"
             r"\bsuffered\b|\bplan\s+for\b|\brecovery\s+costs\b"
         ),
-        "request": r"\brequest\w*|\basked\b[^,;]*\bfor\b|\basks\b[^,;]*\bfor\b|\bdemand\w*",
+        "request": r"\brequest\w*|\basked\b(?:(?!,\s)[^;])*\bfor\b|\basks\b(?:(?!,\s)[^;])*\bfor\b|\bdemand\w*",
         "budget": (
             r"\bbudget(?!\s+support|ary\s+support)\b|\bsupplemental\s+spending\b|\bappropriat\w*|\bspending\s+bill\b|"
-            r"\bdefen[cs]e\s+spending\b|\bfiscal\s+year\b"
+            r"\bdefen[cs]e\s+spending\b|\bfiscal\s+year\b|\bcut(?:s|ting)?\b"
+        ),
+        "part_before": (
+            r"^\W*(?:Of\s+(?:this|the|that|these)\b|In\s+total\b)|\bincludes\b|\bincluded\b|\bincluding\b|"
+            r"\bof\s+which\b|\bis\s+(?:(?:also|now)\s+)?part\s+of\b|\bsegment\s+of\b|\bshare\s+of\b|"
+            r"\bcomes?\s+out\s+of\b|\bsplit\b|\bas\s+follows\b"
         ),
         "part": (
-            r"^\W*(?:Of\s+(?:this|the|that|these)\b|This\s+includes\b|That\s+includes\b|It\s+includes\b|"
-            r"It\s+is\s+part\b|In\s+total,)|\bincludes\b|\bincluded\b|\bincluding\b|\bof\s+which\b|\bof\s+it\b|"
-            r"\bpart\s+of\b|\bsegment\s+of\b|\bshare\s+of\b|\bcomes?\s+out\s+of\b|\bgoing\s+to\b|\bwill\s+go\s+to\b|"
-            r"\bgoes\s+to\b|\bto\s+be\s+spent\b|\bsplit\b|\bof\s+the\s+total\b|\bthe\s+rest\b|\bthe\s+remainder\b|"
-            r"\bwould\s+come\s+from\s+the\b|\bwill\s+support\s+the\s+response\b|\bwould\s+put\b|\binto\s+\w+\s+aid\b"
+            r"\bof\s+it\b|\bgoing\s+to\b|\bwill\s+go\s+to\b|\bgoes\s+to\b|\bto\s+be\s+spent\b|\bof\s+the\s+total\b|"
+            r"\bthe\s+rest\b|\bthe\s+remainder\b|\bwould\s+come\s+from\s+the\b|\bwill\s+support\s+the\s+response\b|"
+            r"\bwould\s+put\b|\binto\s+\w+\s+aid\b|\bwill\s+be\s+allocated\s+to\s+the\b"
         ),
         "per_person_after": r"^\s*(?:per|a|each|for\s+each)\s+(?:person|head|capita|family|household|refugee|child|month\s+per)",
         "equivalent": r"\bexchange\s+rate\b|^\W*(?:That|This)\s+(?:is|was)\s+(?:about|around|equivalent)",

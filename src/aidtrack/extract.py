@@ -464,6 +464,9 @@ def _check_published(published: object) -> date:
         raise InvalidArgumentError("published", published, str(exc)) from exc
 
 
+_OPENING_BRACKET = re.compile(
+    r"[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp|US|U\.S\.)\s*)?$"
+)
 _STRONG_EQUIVALENT = re.compile(
     r"umgerechnet|entspricht|entsprechend|equivalent|exchange\s+rate|Wechselkurs", re.IGNORECASE
 )
@@ -476,16 +479,23 @@ def _classify(amounts: list[_Amount], sentence: str, offset: int, lang: str) -> 
     in_parts = False
     for i, a in enumerate(amounts):
         prev = amounts[i - 1].match if i > 0 else None
-        gap_start = prev.end - offset if prev is not None else max(0, a.match.start - offset - 3)
-        gap = sentence[gap_start : a.match.start - offset]
-        bracket = re.fullmatch(r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap)
+        rel = a.match.start - offset
         if last_primary is None:
-            if prev is None and bracket is not None and re.search(r"[\d\w]\s*$", sentence[: gap_start]):
-                # "Rs109 (...)": a bracketed amount after a number that is not money is never the pledge itself
+            opening = _OPENING_BRACKET.search(sentence, max(0, rel - 20), rel)
+            if prev is None and opening is not None and re.search(r"\w\s*$", sentence[max(0, opening.start() - 5) : opening.start()]):
+                # "1,5 Millionen Dollar (etwa 880.000 Euro)" with the first amount unread: the bracketed
+                # equivalent never stands in for the pledge
                 a.role = "equivalent"
                 continue
             last_primary = i
             continue
+        gap_start = prev.end - offset if prev is not None else 0
+        gap = sentence[gap_start:rel]
+        bracket = re.fullmatch(r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap)
+        if re.fullmatch(r",?\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}", gap) and re.match(
+            r"\s*(?:entspr\w*|equals?|is\s+equivalent)", sentence[a.match.end - offset : a.match.end - offset + 20]
+        ):
+            bracket = re.match("", "")  # ", was rund 101 Millionen Euro entspricht": an equivalent
         stripped = gap.strip(" ,;:–—-(\t")
         equivalent = (
             bracket is not None
@@ -588,6 +598,8 @@ def _bare_amounts(
         source = next((m for m in reversed(money) if m.end - offset <= n.start and m.currency), None)
         where = "earlier in the sentence"
         if source is None:
+            source, where = next((m for m in money if m.start - offset >= n.end and m.currency), None), "later"
+        if source is None:
             source, where = carried, "in the previous sentence"
         if source is None or source.currency is None:
             continue
@@ -644,6 +656,9 @@ def _choose_donor(
     if group:
         return None, f"the givers are {text[group[-1][0] : group[-1][1]]!r}, not one donor"
     after = [d for d in donors if d.start >= match.end]
+    later = [c for c in collectives if c[0] >= match.end]
+    if later and (not after or later[0][0] < after[0].start):
+        return None, f"the givers are {text[later[0][0] : later[0][1]]!r}, not one donor"
     return (after[0], None) if after else (None, None)
 
 
@@ -715,6 +730,7 @@ def extract_pledges(
         announced, date_text, date_notes = _sentence_date(sentence, lang2, pub)
         period, period_text = _period(sentence, lang2)
         chosen_donors: list[DonorMention | None] = []
+        previous_reading = AmountReading("pledge")
         for i, (a, (seg_a, seg_b)) in enumerate(zip(primaries, segments, strict=True)):
             donor, how = _choose_donor(
                 a.match, i, [p.match for p in primaries], donors, collectives, text, (s_start + seg_a, s_start + seg_b)
@@ -731,7 +747,14 @@ def extract_pledges(
                 lang=lang2,
                 primaries=len(primaries),
                 segment=(seg_a, seg_b),
+                donor_named_after=how is not None and "named after the amount" in how,
             )
+            if i > 0 and reading.reading == "pledge" and reading.cue is None:
+                gap = text[primaries[i - 1].match.end : a.match.start]
+                if previous_reading.reading != "pledge" and not verb_cue.search(gap):
+                    # "had already pledged $68 million ..., plus another $49 million": the same kind of figure
+                    reading = AmountReading(previous_reading.reading, previous_reading.cue, "as the amount before it")
+            previous_reading = reading
             out.append(
                 _candidate(
                     a,

@@ -61,7 +61,8 @@ NOT_NEW: dict[str, str] = {
 """The issue each reading other than ``pledge`` puts on a candidate."""
 
 # The clause ends at a comma or semicolon followed by a space, a colon, a dash between spaces or a bracket.
-_BOUNDARY = re.compile(r"[,;]\s|:\s|\s[-–—]\s|[()\[\]]|[„“”\"«»]")
+_BOUNDARY = re.compile(r"[,;]\s|:\s|\s[-–—]\s|[()\[\]]")
+_RELATIVE = re.compile(r"^\s*(?:der|die|das|dem|den|deren|dessen|which|that|who|whose)\b")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class AmountReading:
 @cache
 def _compiled(lang: str) -> dict[str, re.Pattern[str]]:
     table = {k: re.compile(v, re.IGNORECASE if not k.endswith("_case") else 0) for k, v in lex.READINGS[lang].items()}
+    table["part_prefix"] = re.compile(r"\bsplit\b|\bas\s+follows\b|\baufgeteilt\b|\bwie\s+folgt\b", re.IGNORECASE)
     table["raise"] = re.compile(rf"(?<![\w])(?:{lex.RAISE_VERBS[lang]})", re.IGNORECASE)
     return table
 
@@ -109,16 +111,21 @@ def read_amount(
     lang: str,
     primaries: int = 1,
     segment: tuple[int, int] | None = None,
+    donor_named_after: bool = False,
 ) -> AmountReading:
     """What ``sentence[start:end]`` (an amount of money) is; see the module docstring.
 
     ``primaries`` is the number of amounts in the sentence that are not
     equivalents or parts: with one, the whole sentence is the amount's context
     for a running total ("Since Russia invaded, ... $10 billion"); with more,
-    only its ``segment`` (sentence-relative) and its clause are.
+    only its ``segment`` (sentence-relative) and the sentence's lead-in are.
+    ``donor_named_after`` (the giver named after the amount: "1.1 billion
+    euros from the EIB") makes a share of a larger sum that giver's pledge.
     """
     pats = _compiled(lang)
     c_start, c_end = clause_span(sentence, start, end)
+    if _RELATIVE.match(sentence, c_start) and c_start > 0:
+        c_start = clause_span(sentence, max(0, c_start - 3), max(0, c_start - 2))[0]  # "..., der ... vorsieht"
     clause = sentence[c_start:c_end]
     before = sentence[c_start:start]
     after = sentence[end:c_end]
@@ -134,21 +141,30 @@ def read_amount(
     m = pats["level_before"].search(before)
     if m and raise_verb and (m.group(0).strip().casefold() not in ("von", "from") or _to_follows(after, lang)):
         return AmountReading("level", f"{raise_verb.group(0)} ... {m.group(0).strip()}")
-    for reading in ("equivalent", "part"):
-        for text in (clause, lead):
+    for reading, texts in (
+        ("equivalent", (clause, lead)),
+        ("budget", (clause, lead)),
+        ("part_before", (before, lead)),
+        ("part", (clause,)),
+        ("part_prefix", (sentence[:start],)),
+    ):
+        for text in texts:
             m = pats[reading].search(text)
             if m:
-                return AmountReading(reading, m.group(0).strip())  # type: ignore[arg-type]
+                if reading == "part_before" and donor_named_after:
+                    break
+                found = "part" if reading.startswith("part") else reading
+                return AmountReading(found, m.group(0).strip())  # type: ignore[arg-type]
     if primaries == 1:
         scope = sentence
     elif segment is not None:
         scope = sentence[segment[0] : segment[1]] + " " + lead
     else:
         scope = clause + " " + lead
-    m = pats["running_total"].search(scope) or pats["running_total"].search(clause)
+    m = pats["running_total"].search(scope)
     if m:
         return AmountReading("running_total", m.group(0).strip())
-    for reading in ("disbursed", "receipt", "need", "request", "budget", "proposal", "comparison"):
+    for reading in ("disbursed", "receipt", "need", "request", "proposal", "comparison"):
         m = pats[reading].search(clause)
         if m:
             return AmountReading(reading, m.group(0).strip())  # type: ignore[arg-type]

@@ -136,6 +136,8 @@ class _Patterns:
     org_tail: re.Pattern[str]
     org_head: re.Pattern[str]
     seat_government: re.Pattern[str]
+    receiving: re.Pattern[str]
+    hosting_after: re.Pattern[str]
 
 
 @cache
@@ -158,13 +160,19 @@ def _patterns(lang: str) -> _Patterns:
     label = re.compile(rf"^\W*(?P<name>{_alternation(list(_upper_names()))})\s*:")
     collectives = re.compile(rf"(?<![\w-])(?i:{lex.COLLECTIVES[lang]})")
     aggression = re.compile(rf"^[\s,’'s]*(?:\w+\s+){{0,3}}?(?i:{lex.AGGRESSION[lang]})")
-    hosting = re.compile(rf"(?i:{lex.HOSTING[lang]})\s+(?:by|von)\s+(?:the\s+|der\s+|dem\s+|den\s+)?$")
+    hosting = re.compile(rf"(?i:{lex.HOSTING[lang]})\s+(?:by|von)\s+(?:[\w'’]+\s+){{0,4}}$")
+    hosting_after = re.compile(rf"^\s+(?i:{lex.HOSTING['de']})")
     org_tail = re.compile(rf"^\s+(?:{lex.ORGANISATION_TAILS})")
     org_head = re.compile(rf"(?:{lex.ORGANISATION_HEADS})\s+[„\"“]?$")
     seat_government = re.compile(r"(?i:Regierung|government|Führung|leadership|Behörden|authorities)\s+in\s+$")
+    receiving = re.compile(
+        r"(?:(?i:Unterstützung|Hilfe|Hilfen|Wiederaufbau\w*|Entwicklung|Menschen|Bevölkerung|Opfer|support|aid|"
+        r"reconstruction|recovery|rebuilding|people|population|victims)\s+(?:des|der|von|of|in)?\s*(?:the\s+)?"
+        r"|\bdem\s+)$"
+    )
     return _Patterns(
         names, compounds, adjective, offices, heads, label, collectives, aggression, hosting, org_tail, org_head,
-        seat_government,
+        seat_government, receiving, hosting_after,
     )  # fmt: skip
 
 
@@ -265,6 +273,12 @@ def find_donors(
             continue
         name, country, kind = _classify_name(" ".join(m.group(0).split()))
         prep = _preposition_before(sentence, m.start(), lang)
+        if prep in ("für", "for") and sentence[: m.start()].strip(" \t\"'„“«").casefold() == prep:
+            prep = None  # "Für Deutschland kündigte ... an": on behalf of, at the start of the sentence
+        if kind in ("name", "alias") and country and p.receiving.search(sentence[max(0, m.start() - 40) : m.start()]):
+            receivers.add(country)  # "zur Unterstützung des Sudans", "dem Sudan", "the people of Türkiye"
+            taken.append((m.start(), m.end()))
+            continue
         if prep is not None:
             if kind == "seat" and prep == "in" and p.seat_government.search(sentence[max(0, m.start() - 30) : m.start()]):
                 pass  # "die Regierung in Stockholm": the government itself
@@ -290,7 +304,7 @@ def _not_a_giver(sentence: str, a: int, b: int, p: _Patterns) -> bool:
     before = sentence[max(0, a - 40) : a]
     if p.org_tail.match(after) or p.org_head.search(before):
         return True  # "New Zealand Red Cross", "Aktion Deutschland Hilft"
-    if p.hosting.search(before):
+    if p.hosting.search(before) or p.hosting_after.match(after):
         return True  # "organised by the European Union"
     if p.aggression.match(after) and not re.match(r"^\S*\s+(?:hat|has|will|wird|sagte|pledged)\b", after):
         return True  # "der von Russland angegriffenen Ukraine", "since Russia invaded"
@@ -300,4 +314,13 @@ def _not_a_giver(sentence: str, a: int, b: int, p: _Patterns) -> bool:
 def find_collectives(sentence: str, *, lang: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans of collective givers ("donors", "26 countries", "die Geberländer"): many givers, no single donor."""
     p = _patterns(lang)
-    return [(offset + m.start(), offset + m.end()) for m in p.collectives.finditer(sentence)]
+    out = []
+    for m in p.collectives.finditer(sentence):
+        before = sentence[max(0, m.start() - 40) : m.start()]
+        words = [w.casefold() for w in re.findall(r"[\w.]+", before)[-3:]]
+        if any(w in lex.PREPOSITIONS[lang] for w in words):
+            continue  # "to Sudan and neighbouring countries": receivers
+        if lang == "de" and m.group(0).startswith("der ") and re.search(r"[A-ZÄÖÜ]\w+\s+$", before):
+            continue  # "die Vertretung der 27 Mitgliedsstaaten": a genitive, not the giver
+        out.append((offset + m.start(), offset + m.end()))
+    return out
