@@ -725,7 +725,7 @@ PREPOSITIONS: dict[str, frozenset[str]] = {
 PLEDGE_VERBS: dict[str, str] = {
     "de": (
         r"zusag\w*|zugesagt\w*|sag(?:t|te|ten|en)\b[^;]*?\bzu\b|kündig\w*\b[^;]*?\ban\b|angekündigt|"
-        r"bereitstell\w*|bereitgestellt|stell(?:t|te|ten|en)\b[^;]*?\bbereit\b|zur\s+Verfügung|"
+        r"bereitstell\w*|bereitgestellt|bereitzustellen|zuzusagen|stell(?:t|te|ten|en)\b[^;]*?\bbereit\b|zur\s+Verfügung|"
         r"liefer\w*|geliefert|spende\w*|gespendet|gewähr\w*|bewilligt|freigegeben|überweis\w*|überwiesen|"
         r"zahl(?:t|te|ten|en)\b|gezahlt|finanzier\w*|mobilisier\w*|beschlossen|verspr\w*|beteilig\w*|aufwend\w*|"
         r"aufzuwenden|einzahl\w*|eingezahlt|investier\w*|leisten|geben\b|gibt\b|gab\b|stock\w*\b[^;]*?\bauf\b|"
@@ -1070,7 +1070,7 @@ COLLECTIVES: dict[str, str] = {
     ),
     "en": (
         r"(?:the\s+)?(?:\d+\s+|international\s+|other\s+|several\s+)?"
-        r"(?:donors?(?:\s+countries|\s+nations)?|countries|nations|allies|partners|members|"
+        r"(?:donors(?:\s+countries|\s+nations)?|donor\s+(?:countries|nations)|countries|nations|allies|partners|members|"
         r"international\s+community|delegations|participants|member\s+states|governments)\b"
     ),
 }
@@ -1133,7 +1133,7 @@ READINGS: dict[str, dict[str, str]] = {
         ),
         "request": r"\bbeantrag\w*|\bfordert\w*|\bgefordert\b|\bverlang\w*",
         "budget": (
-            r"\bHaushalt(?!s?hilfe)\w*|\bBudget\b(?!hilfe)|\beingeplant\b|\bveranschlagt\b|\bEtat\w*|"
+            r"\bHaushalt(?!s?hilfe)\w*|\bBudget\b(?!hilfe)|\beingeplant\w*|\bveranschlagt\b|\bEtat\w*|"
             r"\bVerteidigungsausgaben\b|\bMilitärausgaben\b|\bkürz\w*|\bgekürzt\b"
         ),
         "part_before": (
@@ -1172,7 +1172,7 @@ READINGS: dict[str, dict[str, str]] = {
         ),
         "receipt": r"\b(?:has|have|had)\s+(?:already\s+)?received\b|\breceiving\b|\brecipients?\b|\breceived\b",
         "need": (
-            r"\bneed(?:s|ed)?\b|\brequire[sd]?\b|\bestimat\w*|\bcosts?\b|\bdamages?\b|\bput\s+at\b|\bbill\b|"
+            r"\bneed(?:s|ed)?\b|\brequire[sd]?\b|\bestimat\w*|\bcosts?\b|\bdamages?\b|\bput\s+at\b|(?-i:\bbill\b)|"
             r"\bappeal\w*|\bcalled\s+for\b|\bcalls\s+for\b|\bsought\b|\bseek\w*|\bshortfall\b|\bfunding\s+gap\b|"
             r"\bsuffered\b|\bplan\s+for\b|\brecovery\s+costs\b"
         ),

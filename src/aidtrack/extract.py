@@ -492,7 +492,7 @@ def _classify(amounts: list[_Amount], sentence: str, offset: int, lang: str) -> 
         gap_start = prev.end - offset if prev is not None else 0
         gap = sentence[gap_start:rel]
         bracket = re.fullmatch(r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap)
-        if re.fullmatch(r",?\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}", gap) and re.match(
+        if re.search(r",\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}$", gap) and re.match(
             r"\s*(?:entspr\w*|equals?|is\s+equivalent)", sentence[a.match.end - offset : a.match.end - offset + 20]
         ):
             bracket = re.match("", "")  # ", was rund 101 Millionen Euro entspricht": an equivalent

@@ -49,7 +49,7 @@ __all__ = ["DonorMention", "donor_code", "find_collectives", "find_donors"]
 _ARTICLES = frozenset(["der", "die", "das", "den", "dem", "des", "the"])
 _EXCLUDED_TERRITORIES = frozenset({"EZ", "UN", "QO", "XA", "XB", "ZZ"})
 # A name after one of these (in a sentence that gives) is a receiver of aid, not only a place.
-_RECIPIENT_PREPOSITIONS = frozenset(["to", "for", "an", "für", "zugunsten", "in", "into"])
+_RECIPIENT_PREPOSITIONS = frozenset(["to", "an", "zugunsten", "in", "into"])
 
 
 @dataclass(frozen=True)
@@ -160,13 +160,15 @@ def _patterns(lang: str) -> _Patterns:
     label = re.compile(rf"^\W*(?P<name>{_alternation(list(_upper_names()))})\s*:")
     collectives = re.compile(rf"(?<![\w-])(?i:{lex.COLLECTIVES[lang]})")
     aggression = re.compile(rf"^[\s,’'s]*(?:\w+\s+){{0,3}}?(?i:{lex.AGGRESSION[lang]})")
-    hosting = re.compile(rf"(?i:{lex.HOSTING[lang]})\s+(?:by|von)\s+(?:[\w'’]+\s+){{0,4}}$")
+    hosting = re.compile(
+        rf"(?i:{lex.HOSTING[lang]})\s+(?:by|von)\s+(?:(?!(?:were|was|are|is|has|have|hat|sind|war)\b)[\w'’]+\s+){{0,4}}$"
+    )
     hosting_after = re.compile(rf"^\s+(?i:{lex.HOSTING['de']})")
     org_tail = re.compile(rf"^\s+(?:{lex.ORGANISATION_TAILS})")
     org_head = re.compile(rf"(?:{lex.ORGANISATION_HEADS})\s+[„\"“]?$")
     seat_government = re.compile(r"(?i:Regierung|government|Führung|leadership|Behörden|authorities)\s+in\s+$")
     receiving = re.compile(
-        r"(?:(?i:Unterstützung|Hilfe|Hilfen|Wiederaufbau\w*|Entwicklung|Menschen|Bevölkerung|Opfer|support|aid|"
+        r"(?:\b(?i:Unterstützung|Hilfe|Hilfen|Wiederaufbau\w*|Entwicklung|Menschen|Bevölkerung|Opfer|support|aid|"
         r"reconstruction|recovery|rebuilding|people|population|victims)\s+(?:des|der|von|of|in)?\s*(?:the\s+)?"
         r"|\bdem\s+)$"
     )
@@ -293,7 +295,7 @@ def find_donors(
         a, b = d.start - offset, d.end - offset
         if d.country is not None and (d.country == recipient or d.country in receivers):
             continue
-        if d.kind in ("name", "alias", "seat", "adjective", "label") and _not_a_giver(sentence, a, b, p):
+        if d.kind in ("name", "alias", "seat", "adjective", "label", "organisation") and _not_a_giver(sentence, a, b, p):
             continue
         keep.append(d)
     return keep
@@ -317,7 +319,7 @@ def find_collectives(sentence: str, *, lang: str, offset: int = 0) -> list[tuple
     out = []
     for m in p.collectives.finditer(sentence):
         before = sentence[max(0, m.start() - 40) : m.start()]
-        words = [w.casefold() for w in re.findall(r"[\w.]+", before)[-3:]]
+        words = [w.casefold() for w in re.findall(r"[\w.]+", before)[-4:]]
         if any(w in lex.PREPOSITIONS[lang] for w in words):
             continue  # "to Sudan and neighbouring countries": receivers
         if lang == "de" and m.group(0).startswith("der ") and re.search(r"[A-ZÄÖÜ]\w+\s+$", before):
