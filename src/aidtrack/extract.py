@@ -320,7 +320,7 @@ def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if end - start > _MAX_SENTENCE:
             limit = start + _MAX_SENTENCE
             cut = -1
-            for pattern in (r"[;|\t]\s*", r",\s+", r"\s+"):
+            for pattern in (r"[;|\t]\s*", r",\s+", r"(?<=[^\d\s.,])\s+(?=[A-ZÄÖÜ])", r"\s+"):
                 for m in re.finditer(pattern, text[limit - 200 : limit]):
                     cut = limit - 200 + m.end()
                 if cut > start:
@@ -777,6 +777,9 @@ def extract_pledges(
                 )
             )
         this.chosen = next((d for d in reversed(chosen_donors) if d is not None), None)
+        settled = [c.amount for c in out[len(out) - len(primaries) :] if c.amount.currency is not None]
+        if settled:
+            this.money = settled[-1]
         previous = this
     if kept is not None:
         out = [_remap_candidate(c, original, kept) for c in out]

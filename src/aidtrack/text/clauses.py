@@ -140,6 +140,9 @@ def read_amount(
         return AmountReading("pledge", f"{m.group(0).strip()} ... {raise_verb.group(0)}", "an increase by an amount")
     m = pats["level_before"].search(before)
     if m and raise_verb and (m.group(0).strip().casefold() not in ("von", "from") or _to_follows(after, lang)):
+        total = pats["running_total"].search(clause)
+        if total:  # "brings total US military aid since 2022 to $65 billion": the level is a running total
+            return AmountReading("running_total", total.group(0).strip())
         return AmountReading("level", f"{raise_verb.group(0)} ... {m.group(0).strip()}")
     for reading, texts in (
         ("equivalent", (clause, lead)),
