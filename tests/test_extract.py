@@ -390,7 +390,8 @@ def test_what_an_amount_is(text: str, lang: str, reading: str) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "donor", "code"),
     [
-        ("Schweden greift der von Russland angegriffenen Ukraine mit einem Hilfspaket von 1,1 Milliarden Kronen unter die Arme.", "de",
+        ("Schweden greift der von Russland angegriffenen Ukraine mit einem Hilfspaket von 1,1 Mrd. Kronen unter die "
+         "Arme.", "de",
          "Sweden", "SE"),
         ("Die Hilfe habe einen Umfang von 1,1 Milliarden schwedischen Kronen, teilte die Regierung in Stockholm mit.",
          "de", "Sweden", "SE"),
@@ -424,7 +425,11 @@ def test_names_that_are_not_the_donor(text: str, lang: str) -> None:
 
 def test_a_verbless_list_line_and_its_equivalent() -> None:
     c = _one("United Kingdom: 50 million pounds ($78.8 million).", "en")
-    assert (c.donor, c.money, [e.text for e in c.equivalents]) == ("United Kingdom", Money("50e6", "GBP"), ["$78.8 million"])
+    assert (c.donor, c.money, [e.text for e in c.equivalents]) == (
+        "United Kingdom",
+        Money("50e6", "GBP"),
+        ["$78.8 million"],
+    )
 
 
 def test_an_equivalent_never_stands_in_for_the_pledge() -> None:
@@ -432,7 +437,9 @@ def test_an_equivalent_never_stands_in_for_the_pledge() -> None:
     cands = extract_pledges("India pledged Rs109 million ($1.3 million) in aid.", lang="en", published="2025-01-09")
     assert [(c.money, c.reading) for c in cands] == [(Money("109e6", "INR"), "pledge")]
     cands = extract_pledges(
-        "Die Behörden sagten 1,5 Millionen Kiwi-Taler (etwa 880.000 Euro) an Hilfe zu.", lang="de", published="2025-01-09"
+        "Die Behörden sagten 1,5 Millionen Kiwi-Taler (etwa 880.000 Euro) an Hilfe zu.",
+        lang="de",
+        published="2025-01-09",
     )
     assert cands == []
 
@@ -485,7 +492,7 @@ def test_text_without_sentence_ends_is_cut_into_bounded_pieces() -> None:
 # -- the floor on real published news (issue 13) ----------------------------------------------------------
 NEWS_CORPUS = ROOT / "tests" / "data" / "news_corpus.jsonl"
 # Measured figures minus a small margin; a regression below them fails. See docs/extraction.md.
-FLOOR = {"de": (0.92, 0.92), "en": (0.91, 0.91)}
+FLOOR = {"de": (0.95, 0.935), "en": (0.92, 0.93)}  # measured: de 0.970 / 0.955, en 0.940 / 0.952
 
 
 @pytest.mark.skipif(

@@ -11,10 +11,12 @@ from __future__ import annotations
 __all__ = [
     "ABBREVIATIONS",
     "ADJECTIVES",
+    "AGGRESSION",
     "AID_NOUNS",
     "AMBIGUOUS_NAMES",
     "AMBIGUOUS_SYMBOLS",
     "CATEGORIES",
+    "COLLECTIVES",
     "COMPOUND_PREFIXES",
     "COUNTRY_ALIASES",
     "CUMULATIVE",
@@ -22,10 +24,17 @@ __all__ = [
     "CURRENCY_SYMBOLS",
     "EQUIVALENT_WORDS",
     "GOVERNMENT_NOUNS",
+    "HEADS",
+    "HOSTING",
     "METONYMS",
     "MONTHS",
     "NUMBER_WORDS",
+    "OFFICES",
+    "OFFICE_CONTEXT",
     "ORGANISATIONS",
+    "ORGANISATION_CODES",
+    "ORGANISATION_HEADS",
+    "ORGANISATION_TAILS",
     "PART_WORDS",
     "PLEDGE_VERBS",
     "PREPOSITIONS",
@@ -35,15 +44,6 @@ __all__ = [
     "SCALES_ATTACHED",
     "SCALE_ADJECTIVES",
     "WEEKDAYS",
-    "ORGANISATION_CODES",
-    "OFFICES",
-    "OFFICE_CONTEXT",
-    "HEADS",
-    "COLLECTIVES",
-    "AGGRESSION",
-    "ORGANISATION_TAILS",
-    "ORGANISATION_HEADS",
-    "HOSTING",
 ]
 
 # -- scale words: word (casefolded) -> power of ten ------------------------------
@@ -659,7 +659,6 @@ ORGANISATIONS: dict[str, tuple[str, str | None]] = {
     "Europäischen Investitionsbank": ("European Investment Bank", None),
     "Internationalen Währungsfonds": ("International Monetary Fund", None),
     "Internationaler Währungsfonds": ("International Monetary Fund", None),
-    "IWF": ("International Monetary Fund", None),
     "Weltbank-Gruppe": ("World Bank", None),
     "World Bank Group": ("World Bank", None),
     "International Development Association": ("World Bank", None),
@@ -728,7 +727,8 @@ PREPOSITIONS: dict[str, frozenset[str]] = {
 PLEDGE_VERBS: dict[str, str] = {
     "de": (
         r"zusag\w*|zugesagt\w*|sag(?:t|te|ten|en)\b[^;]*?\bzu\b|kündig\w*\b[^;]*?\ban\b|angekündigt|"
-        r"bereitstell\w*|bereitgestellt|bereitzustellen|zuzusagen|stell(?:t|te|ten|en)\b[^;]*?\bbereit\b|zur\s+Verfügung|"
+        r"bereitstell\w*|bereitgestellt|bereitzustellen|zuzusagen|stell(?:t|te|ten|en)\b[^;]*?\bbereit\b|"
+        r"zur\s+Verfügung|"
         r"liefer\w*|geliefert|spende\w*|gespendet|gewähr\w*|bewilligt|freigegeben|überweis\w*|überwiesen|"
         r"zahl(?:t|te|ten|en)\b|gezahlt|finanzier\w*|mobilisier\w*|beschlossen|verspr\w*|beteilig\w*|aufwend\w*|"
         r"aufzuwenden|einzahl\w*|eingezahlt|investier\w*|leisten|geben\b|gibt\b|gab\b|stock\w*\b[^;]*?\bauf\b|"
@@ -746,7 +746,10 @@ AID_NOUNS: dict[str, str] = {
         r"\w*hilfe\w*|\w*paket\w*|unterstütz\w*|zusage\w*|kredit\w*|darlehen|zuschuss\w*|zuschüsse\w*|"
         r"\w*mittel\b|\w*gelder\b|beitrag\w*|finanzierung\w*|fonds"
     ),
-    "en": r"aid|assistance|package|support|loans?|grants?|funding|contributions?|facility|pledges?|commitments?|donations?",
+    "en": (
+        r"aid|assistance|package|support|loans?|grants?|funding|contributions?|facility|pledges?|"
+        r"commitments?|donations?"
+    ),
 }
 
 # Cumulative figures ("bringing its total support to ..."): not a new pledge.
@@ -1073,7 +1076,8 @@ COLLECTIVES: dict[str, str] = {
     ),
     "en": (
         r"(?:the\s+)?(?:\d+\s+|international\s+|other\s+|several\s+)?"
-        r"(?:donors(?:\s+countries|\s+nations)?|donor\s+(?:countries|nations)|countries|nations|allies|partners|members|"
+        r"(?:donors(?:\s+countries|\s+nations)?|donor\s+(?:countries|nations)|countries|nations|allies|"
+        r"partners|members|"
         r"international\s+community|delegations|participants|member\s+states|governments)\b"
     ),
 }
@@ -1091,7 +1095,9 @@ ORGANISATION_TAILS: str = (
     r"Red\s+Cross|Red\s+Crescent|Rote[snm]?\s+Kreuz\w*|Refugee\s+Council|Hilft\b|Foundation|Stiftung|Society|"
     r"Caritas|Diakonie|Council\s+for|Institute|Institut|Chamber|Kammer|Airways|Airlines|Post\b|Telekom"
 )
-ORGANISATION_HEADS: str = r"Aktion|Bündnis|Stiftung|Verein|Friends\s+of|Society\s+of|Red\s+Cross\s+of|Kreuz\s+(?:in|von)"
+ORGANISATION_HEADS: str = (
+    r"Aktion|Bündnis|Stiftung|Verein|Friends\s+of|Society\s+of|Red\s+Cross\s+of|Kreuz\s+(?:in|von)"
+)
 
 # Participles whose agent ("organised by X", "von X ausgerichtet") hosts, chairs or speaks, and does not give.
 HOSTING: dict[str, str] = {
@@ -1122,13 +1128,21 @@ READINGS: dict[str, dict[str, str]] = {
         "level_before": r"\b(?:auf|bei)\s+(?:insgesamt\s+|nun\s+|jetzt\s+|umgerechnet\s+|zusammen\s+)?$|\bvon\s+$",
         "running_total": (
             r"\bbislang\b(?!\s+(?:größt|höchst|umfangreichst|grösst)\w*)|\bbisher\b(?!\s+(?:größt|höchst)\w*)|"
-            r"\bbis\s+jetzt\b|\bseit\s+Jahresbeginn|\bseit\s+Anfang\s+des\s+Jahres|\b(?:hatte|hatten)\b(?:(?!,\s)[^;]){0,60}\b(?:bereits|schon)\b|\bseit\s+(?:Kriegs\w*|Beginn|Anfang|Februar\s+2022|2014|2022|dem\s+russischen|"
+            r"\bbis\s+jetzt\b|\bseit\s+Jahresbeginn|\bseit\s+Anfang\s+des\s+Jahres|\b(?:hatte|"
+            r"hatten)\b(?:(?!,\s)[^;]){0,60}\b(?:bereits|schon)\b|\bseit\s+(?:Kriegs\w*|Beginn|Anfang|"
+            r"Februar\s+2022|2014|2022|dem\s+russischen|"
             r"Ausbruch|der\s+russischen|Kriegsausbruch)|\bGesamt\w+|\bgesamte[nrs]?\b|\bkumuliert\w*|\bsummier\w*|"
-            r"^\W*Insgesamt\b|\bauf\s+insgesamt\b|\binsgesamt\b(?:(?!,\s)[^;]){0,40}\bdamit\b|\bdamit\b(?:(?!,\s)[^;]){0,40}\binsgesamt\b|"
-            r"\b(?:schon|bereits)\b(?:(?!,\s)[^;]){0,60}\b(?:bereitgestellt|geleistet|gegeben|geliefert|ausgezahlt|überwiesen|"
+            r"^\W*Insgesamt\b|\bauf\s+insgesamt\b|\binsgesamt\b(?:(?!,\s)[^;]){0,40}\bdamit\b|"
+            r"\bdamit\b(?:(?!,\s)[^;]){0,40}\binsgesamt\b|"
+            r"\b(?:schon|bereits)\b(?:(?!,\s)[^;]){0,60}\b(?:bereitgestellt|geleistet|gegeben|geliefert|"
+            r"ausgezahlt|überwiesen|"
             r"unterstützt|zur\s+Verfügung\s+gestellt)|\bzusätzlich\s+zu\s+den\b|\bunterstützt\b(?:(?!,\s)[^;]){0,5}$"
         ),
-        "disbursed": r"\bausgegeben\b|\baufgewendet\b|\bgezahlt\b|\bausgezahlt\b|\bAuszahlung\w*|\büberwiesen\b|\b(?:lag|lagen)\b(?:(?!,\s)[^;]){0,40}\bbei\b|\bim\s+(?:vergangenen|letzten)\s+Jahr\b|\bim\s+Jahr\s+davor\b",
+        "disbursed": (
+            r"\bausgegeben\b|\baufgewendet\b|\bgezahlt\b|\bausgezahlt\b|\bAuszahlung\w*|\büberwiesen\b|"
+            r"\b(?:lag|lagen)\b(?:(?!,\s)[^;]){0,40}\bbei\b|\bim\s+(?:vergangenen|letzten)\s+Jahr\b|"
+            r"\bim\s+Jahr\s+davor\b"
+        ),
         "receipt": r"\b(?:hat|haben|hatte|hatten)\b(?:(?!,\s)[^;]){0,80}\b(?:erhalten|bekommen)\b",
         "need": (
             r"\bbenötig\w*|\bBedarf\w*|\bbrauch\w*|\bgeschätzt\b|\bschätz\w*|\bbeziffer\w*|\bKosten\b|\bSchäden\b|"
@@ -1148,9 +1162,14 @@ READINGS: dict[str, dict[str, str]] = {
             r"\bdavon\b|\bdes\s+Pakets\b|\bgehen\s+an\b|\bging(?:en)?\s+an\b|\bgeht\s+an\b|\bfließ\w*\s+(?:in|an)\b|"
             r"\bzugutekommen\b|\bvorgesehen\b|\bbestimmt\b|\bausgegeben\s+werden\b|\bverwendet\b"
         ),
-        "per_person_after": r"^\s*(?:pro|je)\s+(?:Person|Kopf|Familie|Haushalt|Flüchtling|Einwohner|Monat\s+und\s+Person)",
+        "per_person_after": (
+            r"^\s*(?:pro|je)\s+(?:Person|Kopf|Familie|Haushalt|Flüchtling|Einwohner|Monat\s+und\s+Person)"
+        ),
         "equivalent": r"^\W*Umgerechnet\b|\bWechselkurs\w*",
-        "proposal": r"\bin\s+Aussicht\b|\bvorgeschlagen\b|\bschlägt\b(?:(?!,\s)[^;])*\bvor\b|\bschlug\b(?:(?!,\s)[^;])*\bvor\b|\bVorschlag\w*",
+        "proposal": (
+            r"\bin\s+Aussicht\b|\bvorgeschlagen\b|\bschlägt\b(?:(?!,\s)[^;])*\bvor\b|"
+            r"\bschlug\b(?:(?!,\s)[^;])*\bvor\b|\bVorschlag\w*"
+        ),
         "comparison": r"\bgegenüber\b|\bim\s+Vergleich\b|\bmehr\s+als\s+(?:im|in\s+den)\s+(?:Vorjahr|vergangenen)",
     },
     "en": {
@@ -1163,9 +1182,12 @@ READINGS: dict[str, dict[str, str]] = {
             r"\bso\s+far\b|\bto\s+date\b|\bthus\s+far\b|\bin\s+total\s+since\b|\bsince\s+(?:the\s+(?:start|beginning|"
             r"outbreak|war|invasion|full-scale|Russian)|Russia|February\s+2022|2014|2022|it\s+began|then)|"
             r"\bsince\s+\w+\s+(?:invaded|launched|began)|\btotal\s+(?:support|contribution|aid|assistance|financing|"
-            r"commitments?|funding)\b|\b(?:its|their|the|his|her|our)\s+total\b|\ba\s+total\s+of\b(?:(?!,\s)[^;])*\bhas\b|"
-            r"\bhas\s+(?:now\s+)?pledged\s+a\s+total\s+of\b|\bcumulative\w*|\bas\s+of\b|\b(?:has|have)\s+(?:now\s+)?committed\b(?:(?!,\s)[^;])*\bthis\s+(?:financial\s+)?year\b|"
-            r"\bearlier\s+(?:pledges?|commitments?)\b|\bpreviously\s+(?:pledged|announced|committed)\b|\bon\s+track\s+to\b|"
+            r"commitments?|funding)\b|\b(?:its|their|the|his|her|our)\s+total\b|"
+            r"\ba\s+total\s+of\b(?:(?!,\s)[^;])*\bhas\b|"
+            r"\bhas\s+(?:now\s+)?pledged\s+a\s+total\s+of\b|\bcumulative\w*|\bas\s+of\b|\b(?:has|"
+            r"have)\s+(?:now\s+)?committed\b(?:(?!,\s)[^;])*\bthis\s+(?:financial\s+)?year\b|"
+            r"\bearlier\s+(?:pledges?|commitments?)\b|\bpreviously\s+(?:pledged|announced|committed)\b|"
+            r"\bon\s+track\s+to\b|"
             r"\bin\s+addition\s+to\s+the\b|\bhave\s+now\s+committed\b|\bhas\s+now\s+committed\b"
         ),
         "disbursed": (
@@ -1194,9 +1216,15 @@ READINGS: dict[str, dict[str, str]] = {
             r"\bthe\s+rest\b|\bthe\s+remainder\b|\bwould\s+come\s+from\s+the\b|\bwill\s+support\s+the\s+response\b|"
             r"\bwould\s+put\b|\binto\s+\w+\s+aid\b|\bwill\s+be\s+allocated\s+to\s+the\b"
         ),
-        "per_person_after": r"^\s*(?:per|a|each|for\s+each)\s+(?:person|head|capita|family|household|refugee|child|month\s+per)",
+        "per_person_after": (
+            r"^\s*(?:per|a|each|for\s+each)\s+(?:person|head|capita|family|household|refugee|child|"
+            r"month\s+per)"
+        ),
         "equivalent": r"\bexchange\s+rate\b|^\W*(?:That|This)\s+(?:is|was)\s+(?:about|around|equivalent)",
         "proposal": r"\bpropos\w*|\bsuggest\w*|\bfloat\w*\s+the\s+idea",
-        "comparison": r"\bincrease\s+of\b|\bup\s+from\b|\bdown\s+from\b|\bcompared\s+(?:with|to)\b|\bover\s+the\s+previous\b|\bmore\s+than\s+the\b",
+        "comparison": (
+            r"\bincrease\s+of\b|\bup\s+from\b|\bdown\s+from\b|\bcompared\s+(?:with|to)\b|"
+            r"\bover\s+the\s+previous\b|\bmore\s+than\s+the\b"
+        ),
     },
 }

@@ -76,7 +76,6 @@ if TYPE_CHECKING:
 __all__ = ["DonorMention", "PledgeCandidate", "extract_pledges", "split_sentences"]
 
 
-
 @dataclass(frozen=True)
 class PledgeCandidate:
     """One pledge read from text, with its evidence; see the module docstring.
@@ -482,7 +481,11 @@ def _classify(amounts: list[_Amount], sentence: str, offset: int, lang: str) -> 
         rel = a.match.start - offset
         if last_primary is None:
             opening = _OPENING_BRACKET.search(sentence, max(0, rel - 20), rel)
-            if prev is None and opening is not None and re.search(r"\w\s*$", sentence[max(0, opening.start() - 5) : opening.start()]):
+            if (
+                prev is None
+                and opening is not None
+                and re.search(r"\w\s*$", sentence[max(0, opening.start() - 5) : opening.start()])
+            ):
                 # "1,5 Millionen Dollar (etwa 880.000 Euro)" with the first amount unread: the bracketed
                 # equivalent never stands in for the pledge
                 a.role = "equivalent"
@@ -491,8 +494,12 @@ def _classify(amounts: list[_Amount], sentence: str, offset: int, lang: str) -> 
             continue
         gap_start = prev.end - offset if prev is not None else 0
         gap = sentence[gap_start:rel]
-        bracket = re.fullmatch(r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap)
-        if re.search(r",\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}$", gap) and re.match(
+        bracket = re.fullmatch(
+            r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap
+        )
+        if re.search(
+            r",\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}$", gap
+        ) and re.match(
             r"\s*(?:entspr\w*|equals?|is\s+equivalent)", sentence[a.match.end - offset : a.match.end - offset + 20]
         ):
             bracket = re.match("", "")  # ", was rund 101 Millionen Euro entspricht": an equivalent

@@ -813,7 +813,9 @@ def _scaled_numbers(text: str, *, locale: str) -> list[MoneyMatch]:
         exponent = lex.SCALES[syntax.lang][" ".join(m.group("scale").casefold().split())]
         qual_text = m.group("qual")
         qualifier = (
-            Qualifier(lex.QUALIFIERS[syntax.lang][" ".join(qual_text.casefold().split())]) if qual_text else Qualifier.EXACT
+            Qualifier(lex.QUALIFIERS[syntax.lang][" ".join(qual_text.casefold().split())])
+            if qual_text
+            else Qualifier.EXACT
         )
         found = MoneyMatch(
             text=m.group(0),

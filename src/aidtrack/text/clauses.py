@@ -37,7 +37,7 @@ from typing import Literal
 
 from .. import _lexicon as lex
 
-__all__ = ["NOT_NEW", "Reading", "AmountReading", "clause_span", "read_amount"]
+__all__ = ["NOT_NEW", "AmountReading", "Reading", "clause_span", "read_amount"]
 
 Reading = Literal[
     "pledge", "running_total", "level", "part", "equivalent", "request", "budget", "receipt", "need", "disbursed",

@@ -180,8 +180,7 @@ def _patterns(lang: str) -> _Patterns:
 
 # -- finding -------------------------------------------------------------------------------------
 def _preposition_before(sentence: str, start: int, lang: str) -> str | None:
-    words = re.findall(r"[\w.]+", sentence[max(0, start - 40) : start])[-2:]
-    words = [w.casefold() for w in words]
+    words: list[str] = [w.casefold() for w in re.findall(r"[\w.]+", sentence[max(0, start - 40) : start])[-2:]]
     if words and words[-1] in _ARTICLES:
         words = words[:-1]
     if words and words[-1] in lex.PREPOSITIONS[lang]:
@@ -250,9 +249,9 @@ def find_donors(
         add(english_name(code), code, m.start("name"), m.end("name"), "label")
     for m in p.adjective.finditer(sentence):
         key = m.group("adj")
-        code = lex.ADJECTIVES[lang].get(key) or lex.ADJECTIVES[lang].get(key.casefold())
-        if code and free(m.start("adj"), m.end()):
-            add(english_name(code), code, m.start(), m.end(), "adjective")
+        adj_code = lex.ADJECTIVES[lang].get(key) or lex.ADJECTIVES[lang].get(key.casefold())
+        if adj_code and free(m.start("adj"), m.end()):
+            add(english_name(adj_code), adj_code, m.start(), m.end(), "adjective")
     for m in p.compounds.finditer(sentence):
         code = lex.COMPOUND_PREFIXES[m.group("prefix")]
         if free(m.start(), m.end()):
@@ -282,7 +281,11 @@ def find_donors(
             taken.append((m.start(), m.end()))
             continue
         if prep is not None:
-            if kind == "seat" and prep == "in" and p.seat_government.search(sentence[max(0, m.start() - 30) : m.start()]):
+            if (
+                kind == "seat"
+                and prep == "in"
+                and p.seat_government.search(sentence[max(0, m.start() - 30) : m.start()])
+            ):
                 pass  # "die Regierung in Stockholm": the government itself
             else:
                 if prep in _RECIPIENT_PREPOSITIONS and kind in ("name", "alias") and country:
@@ -295,7 +298,9 @@ def find_donors(
         a, b = d.start - offset, d.end - offset
         if d.country is not None and (d.country == recipient or d.country in receivers):
             continue
-        if d.kind in ("name", "alias", "seat", "adjective", "label", "organisation") and _not_a_giver(sentence, a, b, p):
+        if d.kind in ("name", "alias", "seat", "adjective", "label", "organisation") and _not_a_giver(
+            sentence, a, b, p
+        ):
             continue
         keep.append(d)
     return keep
@@ -308,9 +313,8 @@ def _not_a_giver(sentence: str, a: int, b: int, p: _Patterns) -> bool:
         return True  # "New Zealand Red Cross", "Aktion Deutschland Hilft"
     if p.hosting.search(before) or p.hosting_after.match(after):
         return True  # "organised by the European Union"
-    if p.aggression.match(after) and not re.match(r"^\S*\s+(?:hat|has|will|wird|sagte|pledged)\b", after):
-        return True  # "der von Russland angegriffenen Ukraine", "since Russia invaded"
-    return False
+    # "der von Russland angegriffenen Ukraine", "since Russia invaded"
+    return bool(p.aggression.match(after)) and not re.match(r"^\S*\s+(?:hat|has|will|wird|sagte|pledged)\b", after)
 
 
 def find_collectives(sentence: str, *, lang: str, offset: int = 0) -> list[tuple[int, int]]:
