@@ -17,23 +17,39 @@ How a sentence is read (details in ``docs/extraction.md``):
   is a *part* of it. Neither becomes a candidate of its own; both are kept on
   the candidate.
 * **A pledge** needs a pledging verb (zusagen, bereitstellen, pledge, provide
-  ...) or an aid noun (Hilfe, Paket, aid, package ...) in the sentence;
-  other sentences with money (budgets, damage estimates) give nothing.
-* **The donor** is a country (CLDR territory names in English and German,
-  aliases such as "die USA", "the UK", compounds such as "US-Regierung",
-  adjectives before a government noun such as "die kanadische Regierung",
-  seats of government such as "Washington") or an organisation (EU, World
-  Bank, IMF ...). A name after a preposition ("in Berlin", "gegen Russland")
-  is a place, and the recipient (Ukraine) is never the donor. Nothing is
-  invented: without a donor the candidate has ``donor=None`` and the issue
-  ``"no donor"``.
-* **The currency** of ``$``, ``kr``, "dollars" is settled by the donor's
-  country (a Canadian ``$`` is CAD) or left ambiguous.
+  ...), an aid noun (Hilfe, Paket, aid, package ...) or a list line
+  ("United Kingdom: 50 million pounds."); other sentences with money
+  (budgets, damage estimates) give nothing.
+* **What the amount is** is read from its clause by
+  :func:`aidtrack.text.clauses.read_amount`: a new pledge (also an increase
+  *by* an amount), or a running total, a level (an increase *to* an amount),
+  a part, an equivalent, a request, a budget line, a receipt, a need, money
+  already paid out, an amount per person, a proposal or a comparison. The
+  candidate's ``reading`` says which; every reading but ``"pledge"`` is an
+  issue.
+* **The donor** comes from :func:`aidtrack.text.donors.find_donors`:
+  countries (names, aliases, genitives, possessives, list labels, adjectives
+  before a government noun), governments by seat, office or body ("die
+  Regierung in Stockholm", "das Auswärtige Amt", "der Bundesrat" in a Swiss
+  text), office holders, and organisations with codes of their own (EU, EIB,
+  WB, IMF, UN ...). Places, recipients, the aggressor ("der von Russland
+  angegriffenen Ukraine"), countries inside an organisation's name and hosts
+  are never donors; collective givers ("donors", "26 countries") mean no
+  single donor. Nothing is invented: without a donor the candidate has
+  ``donor=None`` and the issue ``"no donor"`` -- unless the previous sentence
+  of the same paragraph names one, which then carries over with lower
+  confidence and a note.
+* **The currency** of ``$``, ``kr``, "dollars", ``Rs`` is the donor's own when
+  it is one of the readings (a Canadian ``$`` is CAD), else a bare dollar is
+  USD by the convention of international wire copy (Japan's "dollars"), else
+  it stays ambiguous. The reasoning is in the notes. A number with a scale
+  word and no currency ("einer weiteren Milliarde") takes the currency of the
+  amount before it in the sentence or paragraph.
 * **The category** comes from keywords near the amount (military,
   humanitarian, financial), **the date** from the sentence ("am 9. Januar",
   "on Monday", "yesterday") or else the published date.
-* **Cumulative totals** ("bringing its total support to ...", "bislang")
-  are returned with the issue ``"cumulative total"``: they are not new pledges.
+* Invisible characters (soft hyphens, zero-width spaces) are ignored, and the
+  time taken grows linearly with the text.
 
 >>> from datetime import date
 >>> cands = extract_pledges("Die Niederlande sagten Militärhilfe im Wert von über einer Milliarde Euro zu.",
@@ -46,7 +62,7 @@ Donor(name='Netherlands', country='NL')
 >>> c, = extract_pledges("Canada will provide $440 million in military assistance.", lang="en",
 ...                      published=date(2025, 1, 9))
 >>> c.money, c.notes[0]
-(Money('440000000', 'CAD'), "'$' read as CAD, the currency of CA (context)")
+(Money('440000000', 'CAD'), "'$' read as CAD, the donor's own currency (Canada)")
 >>> extract_pledges("Rund 1,2 Millionen Männer und 30 Prozent der Soldaten.", lang="de", published=date(2025, 1, 9))
 []
 """
@@ -563,16 +579,17 @@ def _resolve_currency(match: MoneyMatch, donor: DonorMention | None) -> tuple[Mo
     written = match.currency_text
     if donor is None:
         return match, [f"{written!r} left open: no donor names its currency"]
+    kept = tuple(n for n in match.notes if not n.startswith(f"{written!r} is ambiguous"))
     own = _own_currency(donor.country)
     if own is not None and own in match.candidates:
-        note = f"{written!r} read as {own}, the own currency of the donor {donor.name}"
-        return replace(match, currency=own, ambiguous=_numeral_doubt(match), notes=(*match.notes, note)), []
+        note = f"{written!r} read as {own}, the donor's own currency ({donor.name})"
+        return replace(match, currency=own, ambiguous=_numeral_doubt(match), notes=(*kept, note)), []
     if "USD" in match.candidates and match.candidates[0] == "USD":
         note = (
             f"{written!r} read as USD: in international wire copy a bare dollar from a donor whose currency is not "
             f"a dollar ({donor.name}) means the US dollar"
         )
-        return replace(match, currency="USD", ambiguous=_numeral_doubt(match), notes=(*match.notes, note)), []
+        return replace(match, currency="USD", ambiguous=_numeral_doubt(match), notes=(*kept, note)), []
     return match, [f"{written!r} left open: {donor.name} does not use any of {', '.join(match.candidates[:6])}"]
 
 

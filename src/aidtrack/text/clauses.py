@@ -24,7 +24,7 @@ reading            the clause says ...                                          
 The words are in ``aidtrack._lexicon.READINGS`` and ``RAISE_VERBS``.
 
 >>> s = "Die dänische Regierung will die Hilfe um 630 Mio. Euro auf 2 Mrd. Euro erhöhen."
->>> read_amount(s, 41, 53, lang="de", primaries=2).reading, read_amount(s, 58, 68, lang="de", primaries=2).reading
+>>> read_amount(s, 41, 54, lang="de", primaries=2).reading, read_amount(s, 59, 70, lang="de", primaries=2).reading
 ('pledge', 'level')
 """
 
@@ -87,7 +87,7 @@ def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
 
     >>> s = "Denmark gave $114 million, bringing its total to $417 million."
     >>> a, b = clause_span(s, 49, 61); s[a:b]
-    ' bringing its total to $417 million.'
+    'bringing its total to $417 million.'
     """
     left = 0
     for m in _BOUNDARY.finditer(sentence, max(0, start - 300), start):
