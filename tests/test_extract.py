@@ -267,13 +267,14 @@ def test_cli_csv_reports_what_it_does_not_export(capsys: pytest.CaptureFixture[s
 
 def test_cli_currency_settles_ambiguous_symbols(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     article = tmp_path / "a.txt"
-    article.write_text("Japan committed up to $4.5 billion in financial support.\n", encoding="utf-8")
+    # a German donor's "kronor" may be NOK, SEK, DKK or ISK: the wire-copy convention does not decide
+    article.write_text("Germany committed up to 4.5 billion kronor in financial support.\n", encoding="utf-8")
     code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv"])
     assert code == 0 and len(aidtrack.files.read_pledges_csv(io.StringIO(text))) == 0
     assert "ambiguous currency" in capsys.readouterr().err
-    code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv", "--currency", "USD"])
+    code, text = _run(["extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv", "--currency", "SEK"])
     (p,) = aidtrack.files.read_pledges_csv(io.StringIO(text))
-    assert p.amount == Money("4.5e9", "USD") and p.qualifier.value == "at_most"
+    assert p.amount == Money("4.5e9", "SEK") and p.qualifier.value == "at_most"
 
 
 def test_cli_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -329,7 +330,184 @@ def test_fuzz_extraction_never_crashes(text: str, lang: str) -> None:
             assert c.issues
 
 
-def test_a_donor_in_another_sentence_is_not_carried_over() -> None:
-    text = "Kanada kündigte neue Hilfe an. Insgesamt sollen 50 Mio. Euro fließen, sagte ein Sprecher zu."
+def test_a_donor_of_the_previous_sentence_carries_over_within_the_paragraph() -> None:
+    text = "Kanada kündigte neue Hilfe an. Es sollen 50 Mio. Euro fließen, sagte ein Sprecher zu."
     (c,) = extract_pledges(text, lang="de", published="2025-01-09")
-    assert c.donor is None and "no donor" in c.issues
+    assert (c.donor, c.country, c.donor_carried_over, c.complete) == ("Canada", "CA", True, True)
+    assert c.confidence <= 0.75 and any("carried over from the previous sentence" in n for n in c.notes)
+    # a blank line ends the paragraph: nothing carries over
+    (c,) = extract_pledges(text.replace(" Es", "\n\nEs"), lang="de", published="2025-01-09")
+    assert c.donor is None and "no donor" in c.issues and not c.donor_carried_over
+
+
+# -- issue 13: the classes of error found on real published news ------------------------------------
+def _one(text: str, lang: str) -> PledgeCandidate:
+    cands = extract_pledges(text, lang=lang, published="2025-01-09")
+    assert len(cands) == 1, [(c.amount.text, c.reading) for c in cands]
+    return cands[0]
+
+
+def test_wire_copy_convention_for_a_bare_dollar() -> None:
+    c = _one("Japan will give Ukraine 5.5 billion dollars in additional financial aid.", "en")
+    assert c.money == Money("5.5e9", "USD") and c.complete
+    assert any("wire copy" in n for n in c.notes)
+    c = _one("Die Weltbank gewährt der Ukraine ein Darlehen über 1,5 Milliarden Dollar.", "de")
+    assert (c.donor_code, c.money) == ("WB", Money("1.5e9", "USD"))
+    # a dollar donor writing about itself means its own dollar
+    assert _one("Australia will provide $100 million in aid.", "en").money == Money("100e6", "AUD")
+    # where the convention does not decide, the flag stays
+    c = _one("A further $300 million in aid will be provided.", "en")
+    assert c.money is None and "ambiguous currency" in c.issues
+    c = _one("Germany committed 4.5 billion kronor in aid.", "en")
+    assert c.money is None and c.amount.candidates[:3] == ("NOK", "SEK", "DKK")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reading"),
+    [
+        ("Deutschland wird seinen Beitrag um 18 Millionen Euro erhöhen.", "de", "pledge"),
+        ("Die Bundesregierung will ihre Hilfe in diesem Jahr auf zwei Milliarden Euro erhöhen.", "de", "level"),
+        ("Britain will raise its aid to Sudan by a further £21 million.", "en", "pledge"),
+        ("The UK doubled its support to £89 million.", "en", "level"),
+        ("Japan has pledged more than $10 billion in aid since Russia invaded.", "en", "running_total"),
+        ("Damit summiert sich die schwedische Hilfe auf 109 Milliarden Kronen.", "de", "running_total"),
+        ("Of this funding, £47 million will go to refugees in Chad.", "en", "part"),
+        ("Ukraine will need $486 billion in aid for reconstruction, the World Bank estimated.", "en", "need"),
+        ("Das Finanzministerium beantragte zusätzliche Mittel von 400 Millionen Euro.", "de", "request"),
+        ("Die Ukraine hat von der EU bereits 1,5 Milliarden Euro Finanzhilfe erhalten.", "de", "receipt"),
+        ("The New Zealand Government has already given NZ$200,000 to the relief effort.", "en", "disbursed"),
+        ("Norway will give refugees NOK 5,000 per person in aid.", "en", "per_person"),
+        ("Maas stellte die Zusage weiterer 500 Millionen Euro in Aussicht.", "de", "proposal"),
+    ],
+)
+def test_what_an_amount_is(text: str, lang: str, reading: str) -> None:
+    c = _one(text, lang)
+    assert c.reading == reading, c.notes
+    assert c.complete == (reading == "pledge") or c.donor is None
+    if reading != "pledge":
+        assert any("not a new pledge" in n for n in c.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "donor", "code"),
+    [
+        ("Schweden greift der von Russland angegriffenen Ukraine mit einem Hilfspaket von 1,1 Mrd. Kronen unter die "
+         "Arme.", "de",
+         "Sweden", "SE"),
+        ("Die Hilfe habe einen Umfang von 1,1 Milliarden schwedischen Kronen, teilte die Regierung in Stockholm mit.",
+         "de", "Sweden", "SE"),
+        ("Das Auswärtige Amt sagte Hilfen von 37 Millionen Euro zu.", "de", "Germany", "DE"),
+        ("Der Bundesrat will 140 Millionen Franken Soforthilfe bereitstellen.", "de", "Switzerland", "CH"),
+        ("Die dänischen Behörden stellen 630 Millionen Kronen bereit.", "de", "Denmark", "DK"),
+        ("Die Kommission der Europäischen Union sagte 500 Millionen Euro zu.", "de", "European Union", "EU"),
+        ("The loan of €500 million comes from the European Investment Bank.", "en", "European Investment Bank", "EIB"),
+        ("DENMARK: 1.7 billion Danish kroner in military aid.", "en", "Denmark", "DK"),
+        ("Australia's donation of $10 million will help.", "en", "Australia", "AU"),
+        ("The UK will send £21 million to Sudan, whose people face famine.", "en", "United Kingdom", "GB"),
+    ],
+)  # fmt: skip
+def test_the_donor_resolver(text: str, lang: str, donor: str, code: str) -> None:
+    c = _one(text, lang)
+    assert (c.donor, c.donor_code) == (donor, code), c.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("New Zealand Red Cross has pledged $50,000 to victims of the earthquake.", "en"),
+        ('So gibt das Bündnis „Aktion Deutschland Hilft" eine Million Euro Soforthilfe.', "de"),
+        ("Donors pledged seven billion euros to help Turkey and Syria.", "en"),
+        ("International donors at the conference organised by the European Union raised €7 billion.", "en"),
+    ],
+)
+def test_names_that_are_not_the_donor(text: str, lang: str) -> None:
+    assert _one(text, lang).donor is None
+
+
+def test_a_verbless_list_line_and_its_equivalent() -> None:
+    c = _one("United Kingdom: 50 million pounds ($78.8 million).", "en")
+    assert (c.donor, c.money, [e.text for e in c.equivalents]) == (
+        "United Kingdom",
+        Money("50e6", "GBP"),
+        ["$78.8 million"],
+    )
+
+
+def test_an_equivalent_never_stands_in_for_the_pledge() -> None:
+    # the first amount is unreadable ("Rs" with no rupee donor is ambiguous, but read); the bracket is an equivalent
+    cands = extract_pledges("India pledged Rs109 million ($1.3 million) in aid.", lang="en", published="2025-01-09")
+    assert [(c.money, c.reading) for c in cands] == [(Money("109e6", "INR"), "pledge")]
+    cands = extract_pledges(
+        "Die Behörden sagten 1,5 Millionen Kiwi-Taler (etwa 880.000 Euro) an Hilfe zu.",
+        lang="de",
+        published="2025-01-09",
+    )
+    assert cands == []
+
+
+def test_currency_from_the_context_and_qualifiers() -> None:
+    c = _one("Großbritannien sagt der Ukraine eine zusätzliche Milliarde Pfund zu.", "de")
+    assert c.money == Money("1e9", "GBP")
+    cands = extract_pledges(
+        "Norwegen sagte 5 Milliarden Kronen zu. Zudem will das Land mindestens 15 Milliarden bereitstellen.",
+        lang="de",
+        published="2025-01-09",
+    )
+    second = cands[1]
+    assert (second.money, second.qualifier.value) == (Money("15e9", "NOK"), "at_least")
+    assert any("taken from" in n for n in second.notes)
+    cands = extract_pledges(
+        "Von der Leyen added that the pledge included 1.1 billion euros from the EU and 500 million from the EIB.",
+        lang="en",
+        published="2025-01-09",
+    )
+    assert [(c.donor_code, c.money, c.reading) for c in cands] == [
+        ("EU", Money("1.1e9", "EUR"), "pledge"), ("EIB", Money("500e6", "EUR"), "pledge"),
+    ]  # fmt: skip
+    cands = extract_pledges("So versprachen die USA 54 Millionen Euro, die Schweiz 30 Millionen.", lang="de",
+                            published="2025-01-09")  # fmt: skip
+    assert [(c.donor_code, c.money) for c in cands] == [("US", Money("54e6", "EUR")), ("CH", Money("30e6", "EUR"))]
+    c = _one("Norway will provide a minimum of 35 billion kroner.", "en")
+    assert (c.money, c.qualifier.value) == (Money("35e9", "NOK"), "at_least")
+
+
+def test_invisible_characters_in_scraped_text() -> None:
+    text = "Can\u00adada will pro\u200bvide C$44\u00ad0 million in military assistance."
+    c = _one(text, "en")
+    assert (c.donor, c.money) == ("Canada", Money("440e6", "CAD"))
+    assert text[c.span[0] : c.span[1]] == c.amount.text == "C$44\u00ad0 million"
+    assert text[c.sentence_span[0] : c.sentence_span[1]] == c.sentence == text
+    assert c.donor_mention is not None and text[c.donor_mention.start : c.donor_mention.end] == "Can\u00adada"
+
+
+def test_text_without_sentence_ends_is_cut_into_bounded_pieces() -> None:
+    """The work per sentence is bounded, so extraction stays linear (timings: benchmarks/extract_linear.py)."""
+    text = " ".join(f"Kanada {i} Mio. Euro Hilfe" for i in range(3000))
+    spans = split_sentences(text)
+    assert max(b - a for a, b in spans) <= 1000 and len(spans) > 60
+    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "")
+    cands = extract_pledges(text, lang="de", published="2025-01-09")
+    assert len(cands) >= 2990 and all(text[c.span[0] : c.span[1]] == c.amount.text for c in cands)
+
+
+# -- the floor on real published news (issue 13) ----------------------------------------------------------
+NEWS_CORPUS = ROOT / "tests" / "data" / "news_corpus.jsonl"
+# Measured figures minus a small margin; a regression below them fails. See docs/extraction.md.
+FLOOR = {"de": (0.95, 0.935), "en": (0.92, 0.93)}  # measured: de 0.970 / 0.955, en 0.940 / 0.952
+
+
+@pytest.mark.skipif(
+    not NEWS_CORPUS.is_file() or not (ROOT / "tests" / "extraction_eval.py").is_file(),
+    reason="the real-world corpus (tests/data/news_corpus.jsonl) and its scorer (tests/extraction_eval.py) "
+    "are not in this checkout",
+)
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_floor_on_real_published_news(lang: str) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import extraction_eval
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    result = extraction_eval.score(NEWS_CORPUS, lang=lang)["overall"]
+    precision, recall = FLOOR[lang]
+    assert result["precision"] >= precision and result["recall"] >= recall, result

@@ -381,3 +381,53 @@ def test_every_style_reads_back_within_its_display_rounding(
         assert back == Money(amount, currency).round()  # the currency's minor unit, half-even
     else:  # at most 2 decimals of the unit shown (thousand, million ...), or of the currency below the first unit
         assert abs(back.amount - amount) <= max(amount * Decimal("0.005"), Decimal("0.005"))
+
+
+# -- issue 13: amounts in wire copy, and invisible characters ------------------------------------
+@pytest.mark.parametrize(
+    ("text", "locale", "amount", "currency"),
+    [
+        ("$US1.0 billion", "en", "1000000000", "USD"),
+        ("$A100 million", "en", "100000000", "AUD"),
+        ("AUD$119 million", "en", "119000000", "AUD"),
+        ("U.S. $877 million", "en", "877000000", "USD"),
+        ("five billion Norwegian kronor", "en", "5000000000", "NOK"),
+        ("7 billion Danish crowns", "en", "7000000000", "DKK"),
+        ("$212mil", "en", "212000000", None),
+        ("eine zusätzliche Milliarde Pfund", "de", "1000000000", "GBP"),
+        ("einer weiteren Milliarde Euro", "de", "1000000000", "EUR"),
+        ("1,5 Millionen neuseeländische Dollar", "de", "1500000", "NZD"),
+        ("an additional billion euros", "en", "1000000000", "EUR"),
+    ],
+)
+def test_wire_copy_amounts(text: str, locale: str, amount: str, currency: str | None) -> None:
+    (m,) = find_money(text, locale=locale)
+    assert (m.amount, m.currency, m.text) == (Decimal(amount), currency, text)
+
+
+def test_rupees_are_a_shared_symbol_settled_by_the_country() -> None:
+    (m,) = find_money("Rs109 million", locale="en")
+    assert m.currency is None and m.candidates[:2] == ("INR", "PKR")
+    assert find_money("Rs109 million", locale="en", countries=["IN"])[0].money == Money("109e6", "INR")
+
+
+def test_minimum_is_a_floor() -> None:
+    (m,) = find_money("a minimum of 35 billion euros", locale="en")
+    assert m.qualifier.value == "at_least" and m.amount == Decimal("35e9")
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_invisible_characters_never_split_or_join_a_number(invisible: str) -> None:
+    text = f"Canada will provide C$44{invisible}0 million in aid."
+    (m,) = find_money(text, locale="en")
+    assert m.money == Money("440e6", "CAD") and text[m.start : m.end] == m.text == f"C$44{invisible}0 million"
+    (m,) = find_money(f"{invisible}€1{invisible},5 Mrd. und", locale="de")
+    assert m.money == Money("1.5e9", "EUR")
+
+
+@given(st.text(alphabet="0123456789 ,.\u00ad\u200b", max_size=30))
+def test_invisible_characters_are_ignored_like_absent_ones(digits: str) -> None:
+    plain = digits.replace("\u00ad", "").replace("\u200b", "")
+    with_chars = [(m.amount, m.currency) for m in find_money(f"€{digits}", locale="en")]
+    without = [(m.amount, m.currency) for m in find_money(f"€{plain}", locale="en")]
+    assert with_chars == without

@@ -17,23 +17,39 @@ How a sentence is read (details in ``docs/extraction.md``):
   is a *part* of it. Neither becomes a candidate of its own; both are kept on
   the candidate.
 * **A pledge** needs a pledging verb (zusagen, bereitstellen, pledge, provide
-  ...) or an aid noun (Hilfe, Paket, aid, package ...) in the sentence;
-  other sentences with money (budgets, damage estimates) give nothing.
-* **The donor** is a country (CLDR territory names in English and German,
-  aliases such as "die USA", "the UK", compounds such as "US-Regierung",
-  adjectives before a government noun such as "die kanadische Regierung",
-  seats of government such as "Washington") or an organisation (EU, World
-  Bank, IMF ...). A name after a preposition ("in Berlin", "gegen Russland")
-  is a place, and the recipient (Ukraine) is never the donor. Nothing is
-  invented: without a donor the candidate has ``donor=None`` and the issue
-  ``"no donor"``.
-* **The currency** of ``$``, ``kr``, "dollars" is settled by the donor's
-  country (a Canadian ``$`` is CAD) or left ambiguous.
+  ...), an aid noun (Hilfe, Paket, aid, package ...) or a list line
+  ("United Kingdom: 50 million pounds."); other sentences with money
+  (budgets, damage estimates) give nothing.
+* **What the amount is** is read from its clause by
+  :func:`aidtrack.text.clauses.read_amount`: a new pledge (also an increase
+  *by* an amount), or a running total, a level (an increase *to* an amount),
+  a part, an equivalent, a request, a budget line, a receipt, a need, money
+  already paid out, an amount per person, a proposal or a comparison. The
+  candidate's ``reading`` says which; every reading but ``"pledge"`` is an
+  issue.
+* **The donor** comes from :func:`aidtrack.text.donors.find_donors`:
+  countries (names, aliases, genitives, possessives, list labels, adjectives
+  before a government noun), governments by seat, office or body ("die
+  Regierung in Stockholm", "das Auswärtige Amt", "der Bundesrat" in a Swiss
+  text), office holders, and organisations with codes of their own (EU, EIB,
+  WB, IMF, UN ...). Places, recipients, the aggressor ("der von Russland
+  angegriffenen Ukraine"), countries inside an organisation's name and hosts
+  are never donors; collective givers ("donors", "26 countries") mean no
+  single donor. Nothing is invented: without a donor the candidate has
+  ``donor=None`` and the issue ``"no donor"`` -- unless the previous sentence
+  of the same paragraph names one, which then carries over with lower
+  confidence and a note.
+* **The currency** of ``$``, ``kr``, "dollars", ``Rs`` is the donor's own when
+  it is one of the readings (a Canadian ``$`` is CAD), else a bare dollar is
+  USD by the convention of international wire copy (Japan's "dollars"), else
+  it stays ambiguous. The reasoning is in the notes. A number with a scale
+  word and no currency ("einer weiteren Milliarde") takes the currency of the
+  amount before it in the sentence or paragraph.
 * **The category** comes from keywords near the amount (military,
   humanitarian, financial), **the date** from the sentence ("am 9. Januar",
   "on Monday", "yesterday") or else the published date.
-* **Cumulative totals** ("bringing its total support to ...", "bislang")
-  are returned with the issue ``"cumulative total"``: they are not new pledges.
+* Invisible characters (soft hyphens, zero-width spaces) are ignored, and the
+  time taken grows linearly with the text.
 
 >>> from datetime import date
 >>> cands = extract_pledges("Die Niederlande sagten Militärhilfe im Wert von über einer Milliarde Euro zu.",
@@ -46,7 +62,7 @@ Donor(name='Netherlands', country='NL')
 >>> c, = extract_pledges("Canada will provide $440 million in military assistance.", lang="en",
 ...                      published=date(2025, 1, 9))
 >>> c.money, c.notes[0]
-(Money('440000000', 'CAD'), "'$' read as CAD, the currency of CA (context)")
+(Money('440000000', 'CAD'), "'$' read as CAD, the donor's own currency (Canada)")
 >>> extract_pledges("Rund 1,2 Millionen Männer und 30 Prozent der Soldaten.", lang="de", published=date(2025, 1, 9))
 []
 """
@@ -55,18 +71,19 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from babel import Locale
+from babel.numbers import get_territory_currencies
 
 from aidtrack.errors import IncompletePledgeError, InvalidArgumentError
 from aidtrack.pledge import Category, Qualifier
 from aidtrack.text import _lexicon as lex
-from aidtrack.text.parsing import MoneyMatch, find_money
+from aidtrack.text.clauses import NOT_NEW, AmountReading, Reading, read_amount
+from aidtrack.text.donors import DonorMention, donor_code, find_collectives, find_donors
+from aidtrack.text.parsing import MoneyMatch, _original_span, _remap_match, _scaled_numbers, _visible_text, find_money
 
 if TYPE_CHECKING:
     from aidtrack.money import Money
@@ -74,30 +91,20 @@ if TYPE_CHECKING:
 
 __all__ = ["DonorMention", "PledgeCandidate", "extract_pledges", "split_sentences"]
 
-_ARTICLES = frozenset(["der", "die", "das", "den", "dem", "des", "the"])
-_EXCLUDED_TERRITORIES = frozenset({"EZ", "UN", "QO", "XA", "XB", "ZZ"})
-
-
-@dataclass(frozen=True)
-class DonorMention:
-    """A donor named in a sentence: canonical name, ISO 3166 code (if a country), where, and how."""
-
-    name: str
-    country: str | None
-    text: str
-    start: int
-    end: int
-    kind: str  # "name", "alias", "compound", "adjective", "seat", "organisation"
-
 
 @dataclass(frozen=True)
 class PledgeCandidate:
     """One pledge read from text, with its evidence; see the module docstring.
 
-    ``issues`` lists what keeps it from being a clean pledge: ``"no donor"``,
-    ``"ambiguous currency"``, ``"ambiguous numeral"``, ``"cumulative total"``.
-    ``complete`` is true when there are none. ``confidence`` (0 to 1) starts at
-    1 and drops for each doubt (see ``docs/extraction.md``).
+    ``reading`` says what the amount is: ``"pledge"`` (a new commitment) or
+    another reading of :mod:`aidtrack.text.clauses` (``"running_total"``,
+    ``"level"``, ``"part"``, ``"need"`` ...). ``issues`` lists what keeps it
+    from being a clean pledge: ``"no donor"``, ``"ambiguous currency"``,
+    ``"ambiguous numeral"``, ``"cumulative total"`` and the other readings'
+    issues. ``complete`` is true when there are none. ``confidence`` (0 to 1)
+    starts at 1 and drops for each doubt (see ``docs/extraction.md``).
+    ``donor_carried_over`` is true when the donor was named in the previous
+    sentence of the paragraph, not in this one.
     """
 
     donor: str | None
@@ -117,6 +124,15 @@ class PledgeCandidate:
     parts: tuple[MoneyMatch, ...] = ()
     notes: tuple[str, ...] = ()
     recipient: str = "Ukraine"
+    reading: Reading = "pledge"
+    donor_carried_over: bool = False
+
+    @property
+    def donor_code(self) -> str | None:
+        """The donor's code: ISO 3166 for a country, the organisation's own (``EU``, ``EIB``, ``WB``, ``IMF``)."""
+        if self.donor is None:
+            return None
+        return donor_code(self.donor, self.country)
 
     @property
     def money(self) -> Money | None:
@@ -143,8 +159,8 @@ class PledgeCandidate:
             out.append("ambiguous currency")
         elif self.amount.ambiguous:
             out.append("ambiguous numeral")
-        if self.cumulative:
-            out.append("cumulative total")
+        if self.reading != "pledge":
+            out.append(NOT_NEW[self.reading])
         return tuple(out)
 
     @property
@@ -240,6 +256,9 @@ class PledgeCandidate:
             "confidence": self.confidence,
             "ambiguous": self.ambiguous,
             "cumulative": self.cumulative,
+            "reading": self.reading,
+            "donor_code": self.donor_code,
+            "donor_carried_over": self.donor_carried_over,
             "issues": list(self.issues),
             "complete": self.complete,
             "equivalents": [money_dict(m) for m in self.equivalents],
@@ -249,24 +268,50 @@ class PledgeCandidate:
 
 
 # -- sentences -------------------------------------------------------------------------
+# A "sentence" without a full stop (a pasted table, a list on one line) is cut into pieces of at most this many
+# characters, at a semicolon, a comma or a space, so that the work per sentence stays bounded: extraction is
+# linear in the length of the text whatever its punctuation.
+_MAX_SENTENCE = 1000
+_SENTENCE_END = re.compile(r"[.!?]+[\"'»«“”’)\]]*(?=\s|$)")
+_LAST_TOKEN = re.compile(r"(\S+)$")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence (and of each line without a full stop).
 
     A full stop after an abbreviation (Mio., Mrd., Dr.), an ordinal (9. Januar)
-    or an initial (U.S.) does not end a sentence.
+    or an initial (U.S.) does not end a sentence. A piece of text longer than
+    1,000 characters without a sentence end is cut at a semicolon, comma or
+    space, so the time taken grows linearly with the text.
 
     >>> t = "Am 9. Januar sagte Kanada 440 Mio. Dollar zu. Die U.S. Army nicht."
     >>> [t[a:b] for a, b in split_sentences(t)]
     ['Am 9. Januar sagte Kanada 440 Mio. Dollar zu.', 'Die U.S. Army nicht.']
     """
-    spans: list[tuple[int, int]] = []
+    return [(a, b) for a, b, _ in _sentences(text)]
+
+
+def _sentences(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, paragraph)``: sentences, numbered by paragraph (a blank line starts a new one)."""
+    spans: list[tuple[int, int, int]] = []
+    paragraph = 0
+    previous_line_end = 0
+    blank = False
     for line in re.finditer(r"[^\n]+", text):
+        if not line.group(0).strip():
+            blank = True
+            continue
+        if blank or text.count("\n", previous_line_end, line.start()) > 1:
+            paragraph += 1
+        blank = False
+        previous_line_end = line.end()
         start = line.start()
-        for m in re.finditer(r"[.!?]+[\"'»«“”’)\]]*(?=\s+|$)", line.group(0)):
-            end = line.start() + m.end()
-            before = re.search(r"(\S+)$", text[start : line.start() + m.start()])
+        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+            end = m.end()
+            window = text[max(start, m.start() - 40) : m.start()]
+            before = _LAST_TOKEN.search(window)
             token = before.group(1).casefold() if before else ""
-            nxt = re.match(r"\s*(\S?)", text[end : line.end()])
+            nxt = re.compile(r"\s*(\S?)").match(text, end, line.end())
             following = nxt.group(1) if nxt else ""
             if m.group(0).startswith(".") and (
                 token.rstrip(".") in lex.ABBREVIATIONS
@@ -276,12 +321,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             if following and not (following.isupper() or following.isdigit() or following in "\"'„“«»(["):
                 continue
-            if text[start:end].strip():
-                spans.append(_strip(text, start, end))
+            spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
             start = end
-        if text[start : line.end()].strip():
-            spans.append(_strip(text, start, line.end()))
+        spans.extend((a, b, paragraph) for a, b in _bounded(text, start, line.end()))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` stripped, and cut into pieces of at most ``_MAX_SENTENCE`` characters."""
+    out: list[tuple[int, int]] = []
+    while start < end:
+        cut = end
+        if end - start > _MAX_SENTENCE:
+            limit = start + _MAX_SENTENCE
+            cut = -1
+            for pattern in (r"[;|\t]\s*", r",\s+", r"(?<=[^\d\s.,])\s+(?=[A-ZÄÖÜ])", r"\s+"):
+                for m in re.finditer(pattern, text[limit - 200 : limit]):
+                    cut = limit - 200 + m.end()
+                if cut > start:
+                    break
+            if cut <= start:
+                cut = limit
+        a, b = _strip(text, start, cut)
+        if a < b:
+            out.append((a, b))
+        start = cut
+    return out
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -290,108 +355,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-# -- donors ---------------------------------------------------------------------------------
-@cache
-def _territory_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for lang in ("en", "de"):
-        for code, name in Locale(lang).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _EXCLUDED_TERRITORIES:
-                names.setdefault(str(name), code)
-                if lang == "de" and not str(name).endswith(("s", "x", "z", "ß")):
-                    names.setdefault(f"{name}s", code)  # genitive: Deutschlands, Kanadas
-    return names
-
-
-@cache
-def _english_name(code: str) -> str:
-    return str(Locale("en").territories.get(code, code))
-
-
-@cache
-def _donor_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    table = {**_territory_names(), **lex.COUNTRY_ALIASES, **lex.METONYMS, **dict.fromkeys(lex.ORGANISATIONS, "")}
-    table.update({_capital(n): "" for n in list(table) if n.split()[0] in _ARTICLES})
-    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(table, key=lambda n: (-len(n), n)))
-    names = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
-    compounds = re.compile(rf"(?<![\w-])(?P<prefix>{'|'.join(lex.COMPOUND_PREFIXES)})-[A-ZÄÖÜ][\wäöüß]+")
-    nouns = "|".join(re.escape(n) for n in sorted(lex.GOVERNMENT_NOUNS[lang], key=len, reverse=True))
-    nouns += "|" + lex.AID_NOUNS[lang]
-    if lang == "de":
-        adjs = "|".join(sorted(lex.ADJECTIVES["de"], key=len, reverse=True))
-        adjective = re.compile(
-            rf"(?<![\w-])(?P<adj>(?i:{adjs}))(?:e[nrsm]?)?\s+(?:\S+\s+){{0,2}}?(?i:{nouns})\w*",
-        )
-    else:
-        adjs = "|".join(re.escape(a) for a in sorted(lex.ADJECTIVES["en"], key=len, reverse=True))
-        adjective = re.compile(rf"(?<![\w-])(?P<adj>{adjs})\s+(?:\S+\s+){{0,2}}?(?i:{nouns})\b")
-    return names, compounds, adjective
-
-
-def _capital(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
-def _uncapital(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _preceded_by_preposition(sentence: str, start: int, lang: str) -> bool:
-    words = re.findall(r"[\w.]+", sentence[:start])[-2:]
-    words = [w.casefold() for w in words]
-    if words and words[-1] in _ARTICLES:
-        words = words[:-1]
-    return bool(words) and words[-1] in lex.PREPOSITIONS[lang]
-
-
-def _find_donors(sentence: str, offset: int, lang: str, blocked: Sequence[tuple[int, int]]) -> list[DonorMention]:
-    names, compounds, adjective = _donor_patterns(lang)
-    found: list[DonorMention] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s - offset or a >= e - offset for s, e in blocked) and all(
-            b <= d.start - offset or a >= d.end - offset for d in found
-        )
-
-    for m in adjective.finditer(sentence):
-        key = m.group("adj")
-        code = lex.ADJECTIVES[lang].get(key) or lex.ADJECTIVES[lang].get(key.casefold())
-        if code and free(m.start("adj"), m.end()):
-            found.append(
-                DonorMention(_english_name(code), code, m.group(0), offset + m.start(), offset + m.end(), "adjective")
-            )
-    for m in compounds.finditer(sentence):
-        code = lex.COMPOUND_PREFIXES[m.group("prefix")]
-        if free(m.start(), m.end()):
-            name = "European Union" if code == "EU" else _english_name(code)
-            found.append(DonorMention(name, code, m.group(0), offset + m.start(), offset + m.end(), "compound"))
-    for m in names.finditer(sentence):
-        written = " ".join(m.group(0).split())
-        if not free(m.start(), m.end()):
-            continue
-        if written in lex.ORGANISATIONS:
-            name, code = lex.ORGANISATIONS[written]
-            kind = "organisation"
-        elif written not in lex.METONYMS and _uncapital(written) in lex.ORGANISATIONS:
-            name, code = lex.ORGANISATIONS[_uncapital(written)]
-            kind = "organisation"
-        elif written in lex.METONYMS or _uncapital(written) in lex.METONYMS:
-            written = written if written in lex.METONYMS else _uncapital(written)
-            code = lex.METONYMS[written]
-            name = "European Union" if code == "EU" else _english_name(code)
-            kind = "seat"
-        elif written in lex.COUNTRY_ALIASES or _uncapital(written) in lex.COUNTRY_ALIASES:
-            code = lex.COUNTRY_ALIASES.get(written) or lex.COUNTRY_ALIASES[_uncapital(written)]
-            name, kind = _english_name(code), "alias"
-        else:
-            code = _territory_names()[written]
-            name, kind = _english_name(code), "name"
-        if _preceded_by_preposition(sentence, m.start(), lang):
-            continue
-        found.append(DonorMention(name, code, m.group(0), offset + m.start(), offset + m.end(), kind))
-    return sorted(found, key=lambda d: d.start)
 
 
 # -- sentence features ------------------------------------------------------------------------
@@ -516,19 +479,52 @@ def _check_published(published: object) -> date:
         raise InvalidArgumentError("published", published, str(exc)) from exc
 
 
+_OPENING_BRACKET = re.compile(
+    r"[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp|US|U\.S\.)\s*)?$"
+)
+_STRONG_EQUIVALENT = re.compile(
+    r"umgerechnet|entspricht|entsprechend|equivalent|exchange\s+rate|Wechselkurs", re.IGNORECASE
+)
+
+
 def _classify(amounts: list[_Amount], sentence: str, offset: int, lang: str) -> None:
+    """Mark equivalents (in brackets, after "umgerechnet", "or about") and parts ("davon", "including")."""
     part_cue, equiv_cue, verb_cue = _cue("part", lang), _cue("equivalent", lang), _cue("verb", lang)
     last_primary: int | None = None
     in_parts = False
     for i, a in enumerate(amounts):
-        if i == 0 or last_primary is None:
+        prev = amounts[i - 1].match if i > 0 else None
+        rel = a.match.start - offset
+        if last_primary is None:
+            opening = _OPENING_BRACKET.search(sentence, max(0, rel - 20), rel)
+            if (
+                prev is None
+                and opening is not None
+                and re.search(r"\w\s*$", sentence[max(0, opening.start() - 5) : opening.start()])
+            ):
+                # "1,5 Millionen Dollar (etwa 880.000 Euro)" with the first amount unread: the bracketed
+                # equivalent never stands in for the pledge
+                a.role = "equivalent"
+                continue
             last_primary = i
             continue
-        prev = amounts[i - 1].match
-        gap = sentence[prev.end - offset : a.match.start - offset]
-        bracket = re.fullmatch(r"\s*[(\[]\s*", gap) is not None
+        gap_start = prev.end - offset if prev is not None else 0
+        gap = sentence[gap_start:rel]
+        bracket = re.fullmatch(
+            r"\s*[(\[]\s*(?:(?:ca\.|rund|etwa|about|around|some|approx\.|über|mehr\s+als|knapp)\s*)?", gap
+        )
+        if re.search(
+            r",\s*(?:was|which\s+is|which\s+was|that\s+is|also|d\.\s*h\.)\s+(?:\S+\s+){0,2}$", gap
+        ) and re.match(
+            r"\s*(?:entspr\w*|equals?|is\s+equivalent)", sentence[a.match.end - offset : a.match.end - offset + 20]
+        ):
+            bracket = re.match("", "")  # ", was rund 101 Millionen Euro entspricht": an equivalent
         stripped = gap.strip(" ,;:–—-(\t")
-        equivalent = bracket or (bool(stripped) and equiv_cue.fullmatch(stripped) is not None)
+        equivalent = (
+            bracket is not None
+            or (bool(stripped) and equiv_cue.fullmatch(stripped) is not None)
+            or (len(gap) < 45 and _STRONG_EQUIVALENT.search(gap) is not None and not verb_cue.search(gap))
+        )
         if equivalent:
             a.role, a.parent = "equivalent", last_primary
             amounts[last_primary].equivalents.append(a.match)
@@ -555,6 +551,142 @@ def _segments(primaries: list[MoneyMatch], sentence: str, offset: int) -> list[t
     return [(splits[i], splits[i + 1]) for i in range(len(primaries))]
 
 
+# -- the currency resolver --------------------------------------------------------------------------
+def _own_currency(country: str | None) -> str | None:
+    if not country:
+        return None
+    try:
+        found = get_territory_currencies(country.upper(), tender=True)
+    except Exception:  # babel raises various errors for codes that are not territories
+        return None
+    return str(found[0]) if found else None
+
+
+def _resolve_currency(match: MoneyMatch, donor: DonorMention | None) -> tuple[MoneyMatch, list[str]]:
+    """Settle a shared symbol or name (``$``, "Dollar", ``kr``, ``Rs``) by the donor, with the reason.
+
+    1. the donor's own currency when it is one of the readings: a Canadian or
+       Australian government writing about its own aid means its own dollar,
+       a Danish donor's "Kronen" are DKK;
+    2. otherwise a bare ``$``/"dollars" is USD: the convention of international
+       wire copy for a donor whose currency is not a dollar (Japan, Sweden, the
+       UK, the EU, the World Bank);
+    3. otherwise (no donor; ``kr`` or ``¥`` from a donor of another currency)
+       the amount stays ambiguous: the convention does not decide.
+    """
+    if match.currency is not None or not match.candidates:
+        return match, []
+    written = match.currency_text
+    if donor is None:
+        return match, [f"{written!r} left open: no donor names its currency"]
+    kept = tuple(n for n in match.notes if not n.startswith(f"{written!r} is ambiguous"))
+    own = _own_currency(donor.country)
+    if own is not None and own in match.candidates:
+        note = f"{written!r} read as {own}, the donor's own currency ({donor.name})"
+        return replace(match, currency=own, ambiguous=_numeral_doubt(match), notes=(*kept, note)), []
+    if "USD" in match.candidates and match.candidates[0] == "USD":
+        note = (
+            f"{written!r} read as USD: in international wire copy a bare dollar from a donor whose currency is not "
+            f"a dollar ({donor.name}) means the US dollar"
+        )
+        return replace(match, currency="USD", ambiguous=_numeral_doubt(match), notes=(*kept, note)), []
+    return match, [f"{written!r} left open: {donor.name} does not use any of {', '.join(match.candidates[:6])}"]
+
+
+def _numeral_doubt(match: MoneyMatch) -> bool:
+    return any(n.startswith("numeral") for n in match.notes)
+
+
+# -- amounts whose currency is written elsewhere ("15 billion", "einer weiteren Milliarde") ------------------
+_BARE_FOLLOWERS = {
+    "en": re.compile(
+        r"^(?:\s*$|\s*[.,;:)\]\"'”’–—-]|\s+(?:a|an|the|from|to|for|in|into|this|next|each|every|annually|per|over|"
+        r"until|by|and|or|more|worth|of\s+(?:it|this|that|the\s+(?:total|package|sum))|dollars'|is|was|will|would|"
+        r"were|are|has|had|have|in\s+aid|in\s+funding|in\s+support)\b)"
+    ),
+    "de": re.compile(r"^(?:\s*$|\s*[.,;:)\]\"'“”«»–—-]|\s+[a-zäöüß])"),
+}
+
+
+def _bare_amounts(
+    sentence: str, offset: int, locale: str, lang: str, money: list[MoneyMatch], carried: MoneyMatch | None
+) -> list[MoneyMatch]:
+    """Scaled numbers without a currency, read in the currency of the amount before them (same or previous sentence)."""
+    out: list[MoneyMatch] = []
+    taken = [(m.start - offset, m.end - offset) for m in money]
+    for n in _scaled_numbers(sentence, locale=locale):
+        if any(n.start < e and s < n.end for s, e in taken):
+            continue
+        if not _BARE_FOLLOWERS[lang].match(sentence[n.end : n.end + 40]):
+            continue  # "1,2 Millionen Männer", "25 million people": a count
+        source = next((m for m in reversed(money) if m.end - offset <= n.start and m.currency), None)
+        where = "earlier in the sentence"
+        if source is None:
+            source, where = next((m for m in money if m.start - offset >= n.end and m.currency), None), "later"
+        if source is None:
+            source, where = carried, "in the previous sentence"
+        if source is None or source.currency is None:
+            continue
+        note = f"no currency written; {source.currency} taken from {source.text!r} {where}"
+        out.append(
+            replace(
+                n,
+                start=n.start + offset,
+                end=n.end + offset,
+                currency=source.currency,
+                candidates=(source.currency,),
+                currency_text=source.currency_text,
+                ambiguous=False,
+                notes=(note,),
+            )
+        )
+    return out
+
+
+# -- choosing the donor of an amount ----------------------------------------------------------------
+_FROM = re.compile(r"^[^,;()]{0,30}?\b(?:from|by|von|vom|durch)\s+(?:the\s+|der\s+|dem\s+|den\s+)?$", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\b(?:respectively|beziehungsweise|jeweils)\b", re.IGNORECASE)
+
+
+def _choose_donor(
+    match: MoneyMatch,
+    index: int,
+    primaries: list[MoneyMatch],
+    donors: list[DonorMention],
+    collectives: list[tuple[int, int]],
+    text: str,
+    segment: tuple[int, int],
+) -> tuple[DonorMention | None, str | None]:
+    """The donor of one amount, and how it was chosen (``None`` for the plain nearest-before rule)."""
+    seg_end = segment[1]
+    for d in donors:  # "1.1 billion euros from the EU's executive arm"
+        if match.end <= d.start <= seg_end and _FROM.match(text[match.end : d.start]):
+            return d, f"donor {d.name} named after the amount ({text[match.end : d.end].strip()!r})"
+    if _RESPECTIVELY.search(text[match.end : seg_end + 200]) and len(primaries) > 1:
+        first = primaries[0].start
+        listed = [d for d in donors if d.end <= first]
+        distinct = list(dict.fromkeys((d.name, d.country) for d in listed))
+        if len(distinct) == len(primaries):
+            name, country = distinct[index]
+            d = next(d for d in listed if (d.name, d.country) == (name, country))
+            return d, f"donor {d.name} paired with the amount by 'respectively' (position {index + 1})"
+    before = [d for d in donors if d.end <= match.start]
+    group = [c for c in collectives if c[1] <= match.start]
+    if before:
+        chosen = before[-1]
+        if group and group[-1][0] >= chosen.end:
+            return None, f"the givers are {text[group[-1][0] : group[-1][1]]!r}, not one donor"
+        return chosen, None
+    if group:
+        return None, f"the givers are {text[group[-1][0] : group[-1][1]]!r}, not one donor"
+    after = [d for d in donors if d.start >= match.end]
+    later = [c for c in collectives if c[0] >= match.end]
+    if later and (not after or later[0][0] < after[0].start):
+        return None, f"the givers are {text[later[0][0] : later[0][1]]!r}, not one donor"
+    return (after[0], None) if after else (None, None)
+
+
+# -- extraction ---------------------------------------------------------------------------------
 def extract_pledges(
     text: str,
     *,
@@ -568,51 +700,98 @@ def extract_pledges(
     sentence names another. ``recipient`` is never taken for the donor.
     Spans index ``text``. Candidates with ``issues`` are returned too, never
     dropped: filter on :attr:`PledgeCandidate.complete` to keep clean ones.
+    Invisible characters (soft hyphens, zero-width spaces) are ignored; the
+    time taken grows linearly with the length of the text.
     """
     if not isinstance(text, str):
         raise InvalidArgumentError("text", text, f"text must be a str, not {type(text).__name__}")
     locale = _check_lang(lang)
     lang2 = locale.split("_")[0].casefold()
+    territory = locale.split("_")[1].upper() if "_" in locale else None
     pub = _check_published(published)
     from aidtrack.pledge import country_code
 
     recipient_code = country_code(recipient)
-    verb_cue, noun_cue, cumulative_cue = _cue("verb", lang2), _cue("noun", lang2), _cue("cumulative", lang2)
+    original = text
+    text, kept = _visible_text(original)
+    verb_cue, noun_cue = _cue("verb", lang2), _cue("noun", lang2)
     out: list[PledgeCandidate] = []
-    for s_start, s_end in split_sentences(text):
+    previous: _Previous | None = None
+    for s_start, s_end, paragraph in _sentences(text):
         sentence = text[s_start:s_end]
-        raw = find_money(sentence, locale=locale)
-        if not raw:
+        context = previous if previous is not None and previous.paragraph == paragraph else None
+        raw = [_shift(m, s_start) for m in find_money(sentence, locale=locale)]
+        carried_money = context.money if context is not None else None
+        bare = _bare_amounts(sentence, s_start, locale, lang2, raw, carried_money) if _has_scale(sentence) else []
+        shifted = sorted([*raw, *bare], key=lambda m: m.start)
+        this = _Previous(paragraph, text, s_start, s_end, lang2, recipient_code, territory)
+        if not shifted:
+            previous = this
             continue
-        strong = verb_cue.search(sentence) is not None
+        donors = find_donors(
+            sentence,
+            lang=lang2,
+            offset=s_start,
+            blocked=[m.span for m in shifted],
+            context=context.sentence if context is not None else "",
+            recipient=recipient_code,
+            territory=territory,
+        )
+        this.donors = donors
+        list_line = _list_line(sentence, shifted[0].start - s_start, donors, s_start)
+        strong = verb_cue.search(sentence) is not None or list_line
         weak = noun_cue.search(sentence) is not None
-        if not (strong or weak):
-            continue
-        shifted = [_shift(m, s_start) for m in raw]
-        donors = [
-            d
-            for d in _find_donors(sentence, s_start, lang2, [m.span for m in shifted])
-            if d.country is None or d.country != recipient_code
-        ]
         amounts = [_Amount(m) for m in shifted]
         _classify(amounts, sentence, s_start, lang2)
         primaries = [a for a in amounts if a.role == "primary"]
+        money_primaries = [a.match for a in primaries if a.match.currency is not None]
+        this.money = money_primaries[-1] if money_primaries else (context.money if context else None)
+        if not (strong or weak):
+            previous = this
+            continue
+        collectives = find_collectives(sentence, lang=lang2, offset=s_start)
         segments = _segments([a.match for a in primaries], sentence, s_start)
         announced, date_text, date_notes = _sentence_date(sentence, lang2, pub)
         period, period_text = _period(sentence, lang2)
-        for a, (seg_a, seg_b) in zip(primaries, segments, strict=True):
+        chosen_donors: list[DonorMention | None] = []
+        previous_reading = AmountReading("pledge")
+        for i, (a, (seg_a, seg_b)) in enumerate(zip(primaries, segments, strict=True)):
+            donor, how = _choose_donor(
+                a.match, i, [p.match for p in primaries], donors, collectives, text, (s_start + seg_a, s_start + seg_b)
+            )
+            carried = False
+            if donor is None and how is None and context is not None:
+                donor = context.carry_over()
+                carried = donor is not None
+            chosen_donors.append(donor)
+            reading = read_amount(
+                sentence,
+                a.match.start - s_start,
+                a.match.end - s_start,
+                lang=lang2,
+                primaries=len(primaries),
+                segment=(seg_a, seg_b),
+                donor_named_after=how is not None and "named after the amount" in how,
+            )
+            if i > 0 and reading.reading == "pledge" and reading.cue is None:
+                gap = text[primaries[i - 1].match.end : a.match.start]
+                if previous_reading.reading != "pledge" and not verb_cue.search(gap):
+                    # "had already pledged $68 million ..., plus another $49 million": the same kind of figure
+                    reading = AmountReading(previous_reading.reading, previous_reading.cue, "as the amount before it")
+            previous_reading = reading
             out.append(
                 _candidate(
                     a,
                     sentence=sentence,
                     span=(s_start, s_end),
                     segment=sentence[seg_a:seg_b],
-                    donors=donors,
+                    donor=donor,
+                    donor_note=how,
+                    carried=carried,
+                    others=donors,
                     lang=lang2,
-                    locale=locale,
                     strong=strong,
-                    cumulative=cumulative_cue.search(sentence[seg_a:seg_b]) is not None
-                    or (len(primaries) == 1 and cumulative_cue.search(sentence) is not None),
+                    reading=reading,
                     announced=announced,
                     date_text=date_text,
                     date_notes=date_notes,
@@ -621,13 +800,87 @@ def extract_pledges(
                     recipient=recipient,
                 )
             )
+        this.chosen = next((d for d in reversed(chosen_donors) if d is not None), None)
+        settled = [c.amount for c in out[len(out) - len(primaries) :] if c.amount.currency is not None]
+        if settled:
+            this.money = settled[-1]
+        previous = this
+    if kept is not None:
+        out = [_remap_candidate(c, original, kept) for c in out]
     return out
 
 
-def _shift(m: MoneyMatch, offset: int) -> MoneyMatch:
-    from dataclasses import replace
+class _Previous:
+    """What the next sentence of the same paragraph may take over: the donor and the currency."""
 
+    def __init__(
+        self,
+        paragraph: int,
+        text: str,
+        start: int,
+        end: int,
+        lang: str,
+        recipient: str | None,
+        territory: str | None,
+    ) -> None:
+        self.paragraph = paragraph
+        self.sentence = text[start:end]
+        self._text, self._start, self._lang = text, start, lang
+        self._recipient, self._territory = recipient, territory
+        self.donors: list[DonorMention] | None = None
+        self.chosen: DonorMention | None = None
+        self.money: MoneyMatch | None = None
+
+    def carry_over(self) -> DonorMention | None:
+        """The donor of this sentence, if it names exactly one (or one was chosen for its last amount)."""
+        if self.chosen is not None:
+            return self.chosen
+        if self.donors is None:
+            if len(self.sentence) > 2 * _MAX_SENTENCE:
+                return None
+            self.donors = find_donors(
+                self.sentence, lang=self._lang, offset=self._start, recipient=self._recipient, territory=self._territory
+            )
+        distinct = {(d.name, d.country) for d in self.donors}
+        return self.donors[-1] if len(distinct) == 1 else None
+
+
+_SCALE_HINT = re.compile(r"(?i:mio|mrd|milliarde|million|billion|bn\b|mn\b|mln)")
+
+
+def _has_scale(sentence: str) -> bool:
+    return _SCALE_HINT.search(sentence) is not None
+
+
+def _list_line(sentence: str, first_amount: int, donors: list[DonorMention], offset: int) -> bool:
+    """A verbless list line: "United Kingdom: 50 million pounds ($78.8 million)." or "DENMARK: ..."."""
+    head = sentence[:first_amount]
+    colon = head.rfind(":")
+    if colon < 0 or head[colon + 1 :].strip(" \t\u00a0–—-"):
+        return False
+    return any(d.end - offset <= colon and not sentence[d.end - offset : colon].strip() for d in donors)
+
+
+def _shift(m: MoneyMatch, offset: int) -> MoneyMatch:
     return replace(m, start=m.start + offset, end=m.end + offset)
+
+
+def _remap_candidate(c: PledgeCandidate, text: str, kept: list[int]) -> PledgeCandidate:
+    """A candidate found in the visible text, with every span and text in the original ``text``."""
+    a, b = _original_span(*c.sentence_span, kept)
+    mention = c.donor_mention
+    if mention is not None:
+        ms, me = _original_span(mention.start, mention.end, kept)
+        mention = replace(mention, start=ms, end=me, text=text[ms:me])
+    return replace(
+        c,
+        amount=_remap_match(c.amount, text, kept),
+        sentence=text[a:b],
+        sentence_span=(a, b),
+        donor_mention=mention,
+        equivalents=tuple(_remap_match(m, text, kept) for m in c.equivalents),
+        parts=tuple(_remap_match(m, text, kept) for m in c.parts),
+    )
 
 
 def _candidate(
@@ -636,11 +889,13 @@ def _candidate(
     sentence: str,
     span: tuple[int, int],
     segment: str,
-    donors: list[DonorMention],
+    donor: DonorMention | None,
+    donor_note: str | None,
+    carried: bool,
+    others: list[DonorMention],
     lang: str,
-    locale: str,
     strong: bool,
-    cumulative: bool,
+    reading: AmountReading,
     announced: date,
     date_text: str | None,
     date_notes: list[str],
@@ -651,40 +906,42 @@ def _candidate(
     match = a.match
     notes: list[str] = []
     confidence = 1.0
-    before = [d for d in donors if d.end <= match.start]
-    after = [d for d in donors if d.start >= match.end]
-    chosen = before[-1] if before else (after[0] if after else None)
-    distinct = {(d.name, d.country) for d in donors}
-    if chosen is None:
+    if donor_note is not None:
+        notes.append(donor_note)
+    if donor is None:
         notes.append("no donor named in the sentence")
         confidence -= 0.5
+    elif carried:
+        notes.append(f"donor {donor.name} carried over from the previous sentence ({donor.text!r})")
+        confidence -= 0.25
     else:
-        if len(distinct) > 1:
-            others = sorted({d.name for d in donors if d.name != chosen.name})
+        distinct = {(d.name, d.country) for d in others}
+        if len(distinct) > 1 and donor_note is None:
+            names = sorted({d.name for d in others if d.name != donor.name})
             notes.append(
-                f"several donors named; took {chosen.name} (nearest before the amount), also: {', '.join(others)}"
+                f"several donors named; took {donor.name} (nearest before the amount), also: {', '.join(names)}"
             )
             confidence -= 0.2
-        if chosen.kind in ("adjective", "seat"):
-            notes.append(f"donor {chosen.name} read from {chosen.text!r}")
-            confidence -= 0.05
-    if match.currency is None and chosen is not None and chosen.country:
-        resolved = find_money(sentence, locale=locale, countries=[chosen.country])
-        for r in resolved:
-            if r.start + span[0] == match.start and r.currency is not None:
-                match = _shift(r, span[0])
-                break
+        if donor.kind in ("adjective", "seat", "office", "head", "label"):
+            notes.append(f"donor {donor.name} read from {donor.text!r} ({donor.kind})")
+            confidence -= 0.05 if donor.kind != "head" else 0.1
+    match, currency_notes = _resolve_currency(match, donor)
+    notes.extend(match.notes)
+    notes.extend(currency_notes)
     if match.currency is None:
         confidence -= 0.3
     elif match.ambiguous:
         confidence -= 0.2
-    notes.extend(match.notes)
+    if not match.currency_text and match.currency is not None:
+        confidence -= 0.1
     if not strong:
         notes.append("no pledging verb in the sentence, only an aid noun")
         confidence -= 0.1
-    if cumulative:
-        notes.append("reads as a cumulative total, not a new pledge")
+    if reading.reading != "pledge":
+        notes.append(f"reads as {NOT_NEW[reading.reading]} ({reading.cue!r}), not a new pledge")
         confidence -= 0.4
+    elif reading.note is not None:
+        notes.append(f"{reading.note} ({reading.cue!r}): a new pledge of that amount")
     cats = _categories(segment, lang)
     category: Category | None = None
     if len(cats) == 1:
@@ -707,8 +964,8 @@ def _candidate(
     for p in a.parts:
         notes.append(f"{p.text!r} is part of the amount, not a separate pledge")
     return PledgeCandidate(
-        donor=chosen.name if chosen else None,
-        country=chosen.country if chosen else None,
+        donor=donor.name if donor else None,
+        country=donor.country if donor else None,
         amount=match,
         qualifier=match.qualifier,
         category=category,
@@ -716,12 +973,14 @@ def _candidate(
         sentence=sentence,
         sentence_span=span,
         confidence=round(max(0.05, min(1.0, confidence)), 2),
-        donor_mention=chosen,
+        donor_mention=donor,
         date_text=date_text,
         period=period,
-        cumulative=cumulative,
+        cumulative=reading.reading == "running_total",
         equivalents=tuple(a.equivalents),
         parts=tuple(a.parts),
         notes=tuple(notes),
         recipient=recipient,
+        reading=reading.reading,
+        donor_carried_over=carried,
     )

@@ -85,6 +85,10 @@ SUPPORTED_LANGUAGES = ("de", "en")
 _SPACE = r"[ \t\u00a0\u202f\u2009]"
 _SEP = rf"(?:{_SPACE}+|-)"
 _MAX_TEXT = 1_000_000
+# Characters that scraped HTML leaves inside words and numbers but that a reader never sees: the soft hyphen,
+# zero-width space / non-joiner / joiner, word joiner and the byte-order mark. They never split or join a number.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,7 @@ def _ambiguity_classes() -> dict[str, tuple[str, ...]]:
         "krone": tuple(c for c in named("kron", ("NOK", "SEK", "DKK", "ISK")) if c != "CZK"),
         "yen": ("JPY", "CNY"),
         "franc": named("franc", ("CHF", "XOF", "XAF")),
+        "rupee": named("rupee", ("INR", "PKR", "LKR", "NPR")),
     }
 
 
@@ -383,7 +388,13 @@ def _syntax(locale_id: str) -> _Syntax:
     prefix = rf"(?P<pcur>{symbol_alt}|(?-i:{code_alt}))"
     suffix = rf"(?P<scur>{symbol_alt}|(?-i:{code_alt})|{name_alt})"
     scale_part = rf"(?:{_SEP}?(?P<scale>{scale_alt})" + (rf"|(?P<att>{attached_alt})" if attached_alt else "") + ")"
-    number = rf"(?:(?P<num>{numeral})|(?P<word>{words})(?=[\s\u00a0-])|(?P<art>{article})(?={_SEP}(?:{scale_alt})))"
+    # a number word may take an adjective before its scale word: "eine zusätzliche Milliarde", "an additional billion"
+    adj = rf"(?:{_SPACE}+(?:{lex.SCALE_ADJECTIVES[lang]})(?={_SEP}(?:{scale_alt})))?"
+    en_article = "|" + rf"an?(?={adj}{_SEP}(?:{scale_alt}))" if lang == "en" else ""
+    number = (
+        rf"(?:(?P<num>{numeral})|(?P<word>{words}){adj}(?=[\s\u00a0-])"
+        rf"|(?P<art>{article}{en_article}){adj}(?={_SEP}(?:{scale_alt})))"
+    )
     pattern = (
         rf"(?<![\w$€£¥])(?:(?P<qual>{quals}){_SPACE}+)?"
         rf"(?:{prefix}{_SPACE}?{number}{scale_part}?"
@@ -749,12 +760,113 @@ def find_money(
     hint = _check_hint(currency)
     syntax = _syntax(str(loc))
     ctx = [c for c in countries if isinstance(c, str)]
+    visible, kept = _visible_text(text)
     found: list[MoneyMatch] = []
-    for raw in _iter_raw(text, syntax):
-        built = _build(raw, text, syntax, hint=hint, countries=ctx, locale_id=str(loc))
+    for raw in _iter_raw(visible, syntax):
+        built = _build(raw, visible, syntax, hint=hint, countries=ctx, locale_id=str(loc))
         if built is not None:
             found.append(built)
-    return _ranges(found, text, syntax)
+    out = _ranges(found, visible, syntax)
+    return out if kept is None else [_remap_match(m, text, kept) for m in out]
+
+
+@cache
+def _scaled_pattern(locale_id: str) -> re.Pattern[str]:
+    syntax = _syntax(locale_id)
+    lang = syntax.lang
+    big = [w for w, e in lex.SCALES[lang].items() if e >= 6]
+    scale_alt = _alternation(big)
+    words, article = _number_word_pattern(lang)
+    adj = rf"(?:{_SPACE}+(?:{lex.SCALE_ADJECTIVES[lang]}))?"
+    en_article = "|an?" if lang == "en" else ""
+    return re.compile(
+        rf"(?<![\w$€£¥.,])(?:(?P<qual>{_alternation(lex.QUALIFIERS[lang])}){_SPACE}+)?"
+        rf"(?:(?P<num>{syntax.numeral})|(?P<word>{words}|{article}{en_article})(?={_SPACE}){adj})"
+        rf"{_SEP}?(?P<scale>{scale_alt})(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+def _scaled_numbers(text: str, *, locale: str) -> list[MoneyMatch]:
+    """Numbers with a scale word of a million or more and no currency ("15 billion", "einer weiteren Milliarde").
+
+    They are not amounts of money on their own (``find_money`` never returns
+    them); :func:`aidtrack.text.extract.extract_pledges` reads one as money only
+    when the sentence or the one before it names the currency. Each is
+    returned with ``currency=None``, no ``candidates`` and ``currency_text=""``.
+
+    >>> [(m.text, m.amount) for m in _scaled_numbers("mit einer weiteren Milliarde und 500 Mio.", locale="de")]
+    [('einer weiteren Milliarde', Decimal('1000000000')), ('500 Mio.', Decimal('500000000'))]
+    """
+    syntax = _syntax(str(_parse_locale(locale)))
+    visible, kept = _visible_text(text)
+    out: list[MoneyMatch] = []
+    for m in _scaled_pattern(str(_parse_locale(locale))).finditer(visible):
+        try:
+            if m.group("num") is not None:
+                value = _numeral_value(m.group("num"), syntax)
+            else:
+                word = m.group("word")
+                value = _de_word_value(word) if syntax.lang == "de" else _en_word_value(word)
+        except (InvalidOperation, KeyError, ValueError):
+            continue
+        exponent = lex.SCALES[syntax.lang][" ".join(m.group("scale").casefold().split())]
+        qual_text = m.group("qual")
+        qualifier = (
+            Qualifier(lex.QUALIFIERS[syntax.lang][" ".join(qual_text.casefold().split())])
+            if qual_text
+            else Qualifier.EXACT
+        )
+        found = MoneyMatch(
+            text=m.group(0),
+            start=m.start(),
+            end=m.end(),
+            amount=_plain(value.scaleb(exponent)),
+            currency=None,
+            candidates=(),
+            qualifier=qualifier,
+            qualifier_text=qual_text,
+            ambiguous=True,
+            notes=("no currency written",),
+            scale=exponent,
+        )
+        out.append(_remap_match(found, text, kept))
+    return out
+
+
+def _visible_text(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without invisible characters (soft hyphen, zero-width space/joiners, word joiner, BOM).
+
+    Returns the visible text and, when something was removed, the index in
+    ``text`` of each character kept (``None`` when nothing was removed). A
+    number split by a soft hyphen in scraped HTML (``C$44\u00ad0 million``)
+    reads as the reader sees it: 440 million.
+
+    >>> _visible_text("44\u00ad0")
+    ('440', [0, 1, 3])
+    """
+    if _INVISIBLE_RE.search(text) is None:
+        return text, None
+    kept = [i for i, ch in enumerate(text) if ch not in _INVISIBLE]
+    return "".join(text[i] for i in kept), kept
+
+
+def _original_span(start: int, end: int, kept: list[int] | None) -> tuple[int, int]:
+    """The span in the original text of ``visible[start:end]`` (see ``_visible_text``)."""
+    if kept is None:
+        return start, end
+    if end <= start:
+        pos = kept[start] if start < len(kept) else (kept[-1] + 1 if kept else 0)
+        return pos, pos
+    return kept[start], kept[end - 1] + 1
+
+
+def _remap_match(m: MoneyMatch, text: str, kept: list[int] | None) -> MoneyMatch:
+    """``m`` found in the visible text, with its span and text in the original ``text``."""
+    if kept is None:
+        return m
+    start, end = _original_span(m.start, m.end, kept)
+    return replace(m, start=start, end=end, text=text[start:end])
 
 
 def parse_money(text: str, *, locale: str, currency: str | None = None) -> Money:
