@@ -35,7 +35,7 @@ without a value raises :class:`~aidtrack.errors.SeriesNotAvailableError`.
 >>> from aidtrack import Money
 >>> d = deflate(Money("100000000", "USD"), year=2023, base_year=2024, method="dac", donor="DEU")
 >>> d.result, d.deflator
-(Money('103129400.94', 'USD'), Decimal('96.964889'))
+(Money('103130113.42', 'USD'), Decimal('96.964889'))
 """
 
 from __future__ import annotations
@@ -218,8 +218,8 @@ class Deflated:
 
         >>> from aidtrack import Money
         >>> print(deflate(Money(1_000_000, "EUR"), year=2022, base_year=2024, method="gdp", donor="DEU").explain())
-        EUR 1,000,000 (2022 prices) = EUR 1,159,592.32 in 2024 prices: GDP deflator (NGDP_D) of DEU 2022 = 103.677
-        (2020=100), 2024 = 120.224, i.e. 86.2363... at 2024=100. Source: IMF World Economic Outlook, October 2025
+        EUR 1,000,000 (2022 prices) = EUR 1,100,116.21 in 2024 prices: GDP deflator (NGDP_D) of DEU 2022 = 109.283
+        (2020=100), 2024 = 120.224, i.e. 90.8995 at 2024=100. Source: IMF World Economic Outlook, October 2025
         (imf_weo_2025oct.csv.gz, sha256 35f5e92e21f8). Source: International Monetary Fund, World Economic Outlook
         Database, October 2025.
         """
@@ -246,6 +246,7 @@ class Deflated:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: amounts and index values as strings."""
+
         def fx(step: FxStep | None) -> dict[str, Any] | None:
             if step is None:
                 return None
@@ -337,6 +338,8 @@ def deflate(
     index = as_series(series, default=default)
     ident = resolve_donor(donor)
     code = _donor_for(method, ident, index, indicator)
+    if method != "dac" and ident.kind != "country":
+        raise NoDenominatorError(code, indicator, f"{ident.name} has no national currency or {indicator}")
     iy = index.get(code, indicator, year, allow_estimates=allow_estimates)
     ib = index.get(code, indicator, base_year, allow_estimates=allow_estimates)
     if iy.value <= 0 or ib.value <= 0:
@@ -345,8 +348,6 @@ def deflate(
         price_currency = "USD"
         fx_country = code if ident.kind == "country" else None
     else:
-        if ident.kind != "country":
-            raise NoDenominatorError(code, indicator, f"{ident.name} has no national currency or {indicator}")
         price_currency = national_currency(code)
         fx_country = code
     fx_series = index if fx == "series" else None
@@ -454,9 +455,7 @@ def dac_deflator_from_prices(
         d = ctx.multiply(ctx.divide(ctx.multiply(p.value, xb), ctx.multiply(pb.value, x)), _HUNDRED)
         est = bool(p.estimate or pb.estimate) or x_est or xb_est
         values.append(SeriesValue(code, t, "DAC_DEFLATOR", d, unit, base_year, prov.vintage, est, None, key))
-        values.append(
-            SeriesValue(code, t, "XR", x, "national currency per US$", None, prov.vintage, x_est, None, key)
-        )
+        values.append(SeriesValue(code, t, "XR", x, "national currency per US$", None, prov.vintage, x_est, None, key))
     if base_year not in wanted:
         values.append(
             SeriesValue(code, base_year, "DAC_DEFLATOR", _HUNDRED, unit, base_year, prov.vintage,

@@ -6,10 +6,10 @@
 ...                    "amount": [100_000_000, 2_000_000_000, 500_000_000], "currency": ["EUR", "NOK", "USD"]})
 >>> out = deflate_frame(df, base_year=2024, method="dac", to="EUR")
 >>> out[["deflated", "deflated_currency", "deflator"]]
-       deflated deflated_currency   deflator
-0  1.100746e+08               EUR  88.385568
-1  1.853163e+08               EUR  92.402614
-2  4.619450e+08               EUR 100.000000
+       deflated deflated_currency    deflator
+0  1.100746e+08               EUR   88.385568
+1  1.713893e+08               EUR  102.035178
+2  4.619448e+08               EUR  100.000000
 
 **How.** The rows are grouped by (donor, year, currency); for each group the scalar path computes the
 exact chain (conversion at the year's annual rate, ``index(base) ÷ index(year)``, conversion into
@@ -78,7 +78,7 @@ def _years(col: pd.Series) -> tuple[np.ndarray[Any, Any], dict[int, str]]:
             out[i] = f if f == f and f == int(f) else np.nan
         years = out
     bad = np.isnan(years)
-    for i in np.flatnonzero(bad):
+    for i in np.flatnonzero(bad).tolist():
         problems[int(i)] = f"year {col.iloc[int(i)]!r} is not a calendar year"
     return np.where(bad, 0, years).astype("int64"), problems
 
@@ -88,7 +88,7 @@ def _amounts(col: pd.Series) -> tuple[np.ndarray[Any, Any], list[Any] | None, di
     problems: dict[int, str] = {}
     if pd.api.types.is_integer_dtype(col) or pd.api.types.is_float_dtype(col):
         values = col.to_numpy(dtype="float64", na_value=np.nan)
-        for i in np.flatnonzero(~np.isfinite(values)):
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
             problems[int(i)] = f"amount {col.iloc[int(i)]!r} is not a finite number"
         return np.where(np.isfinite(values), values, 0.0), None, problems
     exact: list[Any] = []
@@ -168,9 +168,9 @@ def deflate_frame(
         keys.append(_Key(float(d.unrounded), cur, minor_units(cur), float(d.deflator), d.estimate_used))
 
     factor = np.array([k.factor if isinstance(k, _Key) else np.nan for k in keys], dtype="float64")[codes]
-    scale = np.array([10.0 ** k.minor if isinstance(k, _Key) else np.nan for k in keys], dtype="float64")[codes]
+    scale = np.array([10.0**k.minor if isinstance(k, _Key) else np.nan for k in keys], dtype="float64")[codes]
     key_bad = np.array([isinstance(k, str) for k in keys], dtype=bool)
-    for i in np.flatnonzero(key_bad[codes]):
+    for i in np.flatnonzero(key_bad[codes]).tolist():
         problems.setdefault(int(i), str(keys[codes[i]]))
     bad = np.zeros(n, dtype=bool)
     if problems:
@@ -178,17 +178,13 @@ def deflate_frame(
 
     with np.errstate(invalid="ignore", over="ignore"):
         y = amounts * factor * scale
-        if mode is Rounding.HALF_EVEN:
-            units = np.rint(y)
-        else:
-            units = np.sign(y) * np.floor(np.abs(y) + 0.5)
+        units = np.rint(y) if mode is Rounding.HALF_EVEN else np.sign(y) * np.floor(np.abs(y) + 0.5)
         distance = np.abs(np.abs(y - np.floor(y)) - 0.5)
         near = distance <= _SAFE * np.abs(y) + 1e-300
     unsafe = (near | (np.abs(amounts) >= _MAX_EXACT_FLOAT) | ~np.isfinite(y)) & ~bad
-    recompute = np.flatnonzero(unsafe)
+    recompute: list[int] = np.flatnonzero(unsafe).tolist()
     exact_units: dict[int, int] = {}
     for i in recompute:
-        i = int(i)
         raw = df[amount_column].iloc[i]
         amount = exact[i] if exact is not None else to_decimal(raw.item() if hasattr(raw, "item") else raw)
         key = keys[codes[i]]

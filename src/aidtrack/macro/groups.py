@@ -190,9 +190,7 @@ def members(group: str, on: date | str) -> tuple[str, ...]:
     """
     ident = resolve_donor(group)
     if ident.kind != "group":
-        raise InvalidArgumentError(
-            "group", group, f"{group!r} is not a group: expected one of {', '.join(GROUPS)}"
-        )
+        raise InvalidArgumentError("group", group, f"{group!r} is not a group: expected one of {', '.join(GROUPS)}")
     day = parse_iso_date(on, what="membership date")
     return tuple(sorted({m.member for m in GROUPS[ident.code][1] if m.on(day)}))
 

@@ -526,7 +526,7 @@ def series_from_frame(
         missing.insert(0, "country")
     if missing:
         raise MacroDataError(f"missing column(s) {', '.join(missing)}", where=name)
-    records = frame.to_dict("records")
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
     return MacroSeries(_rows_to_values(((i + 1, r) for i, r in enumerate(records)), prov), prov)
 
 
@@ -541,7 +541,7 @@ def as_series(series: object, *, default: BundledName) -> MacroSeries:
     if isinstance(series, MacroSeries):
         return series
     if isinstance(series, str) and series in BUNDLED:
-        return bundled_series(series)  # type: ignore[arg-type]
+        return bundled_series(series)
     if isinstance(series, str | os.PathLike):
         return read_series_csv(series)
     if type(series).__name__ == "DataFrame":

@@ -55,7 +55,6 @@ Denominator: TypeAlias = Literal["gdp", "gni"]
 Basis: TypeAlias = Literal["national", "usd"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class Component:
     """One country's denominator: the series value and its conversion into the total's currency."""
@@ -108,7 +107,9 @@ class Share:
             f"({self.indicator}, {'US$' if self.basis == 'usd' else 'national currency'}):"
         ]
         for c in self.components:
-            rate = "" if c.fx.from_currency == c.fx.to_currency else f" = {c.fx.after:,.2f} {self.total.currency} ({c.fx})"
+            rate = (
+                "" if c.fx.from_currency == c.fx.to_currency else f" = {c.fx.after:,.2f} {self.total.currency} ({c.fx})"
+            )
             parts.append(f"{c.value.value} {c.currency}{rate}" + (";" if len(self.components) > 1 else "."))
         if self.members_on is not None:
             parts.append(f"Members as of {self.members_on.isoformat()}.")
@@ -155,13 +156,11 @@ def _money(total: Money | Conversion) -> Money:
     raise InvalidArgumentError("total", total, f"expected a Money or a Conversion, not {type(total).__name__}")
 
 
-def _countries(ident: DonorIdentity, year: int, members_on: date | str | None, what: str) -> tuple[
-    tuple[str, ...], date | None, tuple[str, ...]
-]:
+def _countries(
+    ident: DonorIdentity, year: int, members_on: date | str | None, what: str
+) -> tuple[tuple[str, ...], date | None, tuple[str, ...]]:
     if ident.kind == "institution":
-        raise NoDenominatorError(
-            ident.code, what, f"{ident.name} is an institution, not an economy; it has no {what}"
-        )
+        raise NoDenominatorError(ident.code, what, f"{ident.name} is an institution, not an economy; it has no {what}")
     if ident.kind == "country":
         return (ident.code,), None, ()
     day = parse_iso_date(members_on, what="membership date") if members_on is not None else date(year, 12, 31)
@@ -186,7 +185,9 @@ def share_of(
     """``total`` as a share of ``donor``'s GDP or GNI in ``year`` (see the module doc for the conversions)."""
     money = _money(total)
     if denominator not in ("gdp", "gni"):
-        raise InvalidArgumentError("denominator", denominator, f"denominator must be 'gdp' or 'gni', not {denominator!r}")
+        raise InvalidArgumentError(
+            "denominator", denominator, f"denominator must be 'gdp' or 'gni', not {denominator!r}"
+        )
     if basis not in ("national", "usd"):
         raise InvalidArgumentError("basis", basis, f"basis must be 'national' or 'usd', not {basis!r}")
     if isinstance(year, bool) or not isinstance(year, int):
