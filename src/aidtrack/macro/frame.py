@@ -213,10 +213,9 @@ def deflate_frame(
         values = units / scale
         values[bad] = np.nan
         out[into] = values
-    cur: np.ndarray[Any, Any] = np.array([k.currency if isinstance(k, _Key) else None for k in keys], dtype=object)
-    cur = cur[codes]
-    cur[bad] = None
-    out["deflated_currency"] = cur
+    currency_out = np.array([k.currency if isinstance(k, _Key) else None for k in keys], dtype=object)[codes]
+    currency_out[bad] = None
+    out["deflated_currency"] = currency_out
     defl = np.array([k.deflator if isinstance(k, _Key) else np.nan for k in keys], dtype="float64")[codes]
     defl[bad] = np.nan
     out["deflator"] = defl
