@@ -26,6 +26,13 @@ Tree::
     ├── InvalidFrameError (ValueError)         a frame lacks a needed column, or an output would overwrite one
     ├── InvalidGroupingError (ValueError)      ``by=`` names no grouping key
     ├── MissingExtraError (ImportError)        an optional dependency (an extra) is not installed
+    ├── MacroDataError (ValueError)            malformed macro series data (bundled file, user CSV/frame)
+    ├── SeriesNotAvailableError (LookupError)  no value of a macro series for that country and year
+    │   └── EstimateNotAllowedError            the value is an IMF estimate/projection (allow_estimates=False)
+    ├── UnknownDonorError (ValueError, LookupError)  a donor name/code that is not a country, institution or group
+    ├── NoDenominatorError (LookupError)       a donor or group has no GDP/GNI/population to divide by
+    ├── NotConvertibleError (LookupError)      an amount cannot be converted at the annual rate a method needs
+    ├── DeflationRowsError (ValueError, LookupError)  rows of a frame that could not be deflated
     ├── CacheError (OSError)                   the rate cache cannot be used (lock timeout, not writable)
     └── SourceError                            a rate source could not answer
         ├── RatesUnavailableError (LookupError) no cache, network or fallback could answer
@@ -57,7 +64,9 @@ __all__ = [
     "CacheError",
     "CurrencyMismatchError",
     "DataFormatError",
+    "DeflationRowsError",
     "DownloadTooLargeError",
+    "EstimateNotAllowedError",
     "FieldProblem",
     "HTTPStatusError",
     "IncompletePledgeError",
@@ -65,9 +74,12 @@ __all__ = [
     "InvalidFrameError",
     "InvalidGroupingError",
     "InvalidRecordError",
+    "MacroDataError",
     "MissingExtraError",
     "MoneyParseError",
     "NetworkError",
+    "NoDenominatorError",
+    "NotConvertibleError",
     "OfflineError",
     "PledgeFileError",
     "RateDataError",
@@ -75,9 +87,11 @@ __all__ = [
     "RatesUnavailableError",
     "RecordProblem",
     "RowProblem",
+    "SeriesNotAvailableError",
     "SourceError",
     "StaleRatesWarning",
     "UnknownCurrencyError",
+    "UnknownDonorError",
     "UnknownPolicyError",
     "UnsafeXmlError",
 ]
@@ -443,3 +457,116 @@ class StaleRatesWarning(AidtrackWarning):
         self.retrieved = retrieved
         self.reason = reason
         super().__init__(message)
+
+
+class MacroDataError(AidtrackError, ValueError):
+    """Macro series data (a bundled file, a user's CSV or DataFrame) is malformed; ``where`` and ``line`` say where."""
+
+    def __init__(self, message: str, *, where: str = "", line: int | None = None) -> None:
+        self.where = where
+        self.line = line
+        prefix = where + (f", line {line}" if line is not None else "")
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class SeriesNotAvailableError(AidtrackError, LookupError):
+    """A macro series has no value for ``country``, ``indicator`` and ``year``.
+
+    ``available`` is the ``(first, last)`` year the series holds for that country and
+    indicator, or ``None`` when it holds none; ``source`` names the series.
+    """
+
+    def __init__(
+        self,
+        country: str,
+        indicator: str,
+        year: int,
+        *,
+        source: str,
+        available: tuple[int, int] | None,
+        hint: str = "",
+        message: str = "",
+    ) -> None:
+        self.country = country
+        self.indicator = indicator
+        self.year = year
+        self.source = source
+        self.available = available
+        span = f"{available[0]}-{available[1]}" if available else "no years"
+        extra = f"; {hint}" if hint else ""
+        super().__init__(
+            message
+            or f"no {indicator} value for {country} in {year} in {source} "
+            f"(available for {country} {indicator}: {span}){extra}"
+        )
+
+
+class EstimateNotAllowedError(SeriesNotAvailableError):
+    """The value for that year is an estimate or projection, not actual data.
+
+    Pass ``allow_estimates=True`` to use it; the result then records that an estimate was used.
+    """
+
+    def __init__(self, country: str, indicator: str, year: int, *, source: str, last_actual: int | None) -> None:
+        self.last_actual = last_actual
+        actual = f" (last actual year: {last_actual})" if last_actual is not None else ""
+        super().__init__(
+            country,
+            indicator,
+            year,
+            source=source,
+            available=None,
+            message=f"{country} {indicator} {year} in {source} is an estimate, not actual data{actual}; "
+            "pass allow_estimates=True to use it (the result will say that an estimate was used), "
+            "or choose an earlier year",
+        )
+
+
+class UnknownDonorError(AidtrackError, ValueError, LookupError):
+    """A donor could not be resolved to a country, an institution or a group; ``donor`` is what was given."""
+
+    def __init__(self, donor: object, *, hint: str = "") -> None:
+        self.donor = donor
+        extra = f" {hint}" if hint else ""
+        super().__init__(
+            f"unknown donor {donor!r}: expected an ISO 3166 code ('DEU' or 'DE'), a country name in English or "
+            f"German ('Germany', 'Deutschland'), 'EUI' (EU institutions) or a group ('EU27', 'EA', 'G7', 'DAC')"
+            f"{extra}"
+        )
+
+
+class NoDenominatorError(AidtrackError, LookupError):
+    """``donor`` has no ``denominator`` (GDP, GNI, population) in the series: an institution, or a group
+    with a member that has none."""
+
+    def __init__(self, donor: str, denominator: str, reason: str) -> None:
+        self.donor = donor
+        self.denominator = denominator
+        self.reason = reason
+        super().__init__(f"no {denominator} for {donor}: {reason}")
+
+
+class NotConvertibleError(AidtrackError, LookupError):
+    """An amount in ``currency`` cannot be converted to ``to`` at the annual rate of ``year``."""
+
+    def __init__(self, currency: str, to: str, year: int, reason: str) -> None:
+        self.currency = currency
+        self.to = to
+        self.year = year
+        self.reason = reason
+        super().__init__(f"cannot convert {currency} to {to} at the {year} annual rate: {reason}")
+
+
+class DeflationRowsError(AidtrackError, ValueError, LookupError):
+    """Rows of a frame could not be deflated; ``problems`` lists each (index and reason), nothing was returned."""
+
+    def __init__(self, problems: Sequence[tuple[object, str]], *, rows: int) -> None:
+        self.problems = tuple(problems)
+        self.rows = rows
+        shown = "\n  ".join(f"row {index!r}: {reason}" for index, reason in self.problems[:10])
+        more = len(self.problems) - 10
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{len(self.problems)} of {rows} rows could not be deflated (pass errors='coerce' to keep them "
+            f"with a problem column):\n  {shown}{tail}"
+        )
