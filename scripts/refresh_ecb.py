@@ -36,8 +36,8 @@ _SHA_LINE = re.compile(r'^BUNDLED_SHA256 = "[0-9a-f]{64}"$', re.MULTILINE)
 def refresh(*, url: str, zip_path: Path, sources_path: Path, dry_run: bool = False) -> str:
     """Download, validate and install a new history; returns a one-line summary."""
     from aidtrack._atomic import atomic_write_bytes, atomic_write_text
-    from aidtrack.rates.parsers.ecb import parse_eurofxref_zip
     from aidtrack.errors import RateDataError
+    from aidtrack.rates.parsers.ecb import parse_eurofxref_zip
     from aidtrack.rates.remote.http import HttpClient
 
     data = HttpClient(offline=False).get(url).content
