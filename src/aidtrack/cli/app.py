@@ -92,11 +92,37 @@ def _totals_parser(sub: Any) -> None:
         "year; 'none' for one grand total (default donor)",
     )
     p.add_argument("--sort", choices=["keys", "total"], default="keys", help="row order (default: by the keys)")
+    real = p.add_argument_group("real terms (see docs/methodology/real-terms.md)")
+    real.add_argument(
+        "--prices", choices=["current", "constant"], default="current", help="current (default) or constant prices"
+    )
+    real.add_argument("--base-year", type=_year, help="the base year of constant prices, e.g. 2024")
+    real.add_argument(
+        "--deflator", choices=["dac", "gdp", "cpi"], default="dac", help="deflator for constant prices (default dac)"
+    )
+    real.add_argument("--share-of", choices=["gdp", "gni"], help="add each donor's total as a share of its GDP or GNI")
+    real.add_argument(
+        "--denominator-year",
+        type=_denominator_year,
+        help="year of the GDP/GNI/population: a year (e.g. 2021) or 'same'",
+    )
+    real.add_argument("--per-capita", action="store_true", help="add each donor's total per inhabitant")
+    real.add_argument("--allow-estimates", action="store_true", help="accept IMF estimates for years without data")
     _add_common(p)
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON output")
     fmt.add_argument("--csv", action="store_true", help="CSV output")
     p.set_defaults(run=_run_totals)
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2024, got {text!r}")
+    return int(text)
+
+
+def _denominator_year(text: str) -> int | str:
+    return "same" if text.strip().lower() == "same" else _year(text)
 
 
 def _by(text: str) -> list[str]:
@@ -117,7 +143,21 @@ def _run_totals(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.frames.aggregate import totals
 
     pledges = _read(args.file)
-    frame = totals(pledges, to=args.to, by=_by(args.by), policy=args.policy, rounding=args.rounding, sort=args.sort)
+    frame = totals(
+        pledges,
+        to=args.to,
+        by=_by(args.by),
+        policy=args.policy,
+        rounding=args.rounding,
+        sort=args.sort,
+        prices=args.prices,
+        base_year=args.base_year,
+        deflator=args.deflator,
+        share_of=args.share_of,
+        denominator_year=args.denominator_year,
+        per_capita=args.per_capita,
+        allow_estimates=args.allow_estimates,
+    )
     if args.json:
         json.dump(totals_json(frame), out, indent=2)
         out.write("\n")
@@ -142,8 +182,23 @@ def totals_json(frame: pd.DataFrame) -> dict[str, Any]:
         "count": frame.attrs.get("count"),
         "bound_count": frame.attrs.get("bound_count"),
         "source": dump(source) if source is not None else None,
+        "prices": frame.attrs.get("prices", "current"),
+        "base_year": frame.attrs.get("base_year"),
+        "deflator": frame.attrs.get("deflator") if frame.attrs.get("prices") == "constant" else None,
+        "denominators": [
+            {k: _jsonable(v) if k != "provenance" else _provenance(v) for k, v in d.items()}
+            for d in frame.attrs.get("denominators", [])
+        ],
         "groups": rows,
     }
+
+
+def _provenance(value: Any) -> Any:
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    return str(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -161,14 +216,26 @@ def _fmt_amount(value: Decimal) -> str:
 
 
 def render_totals(frame: pd.DataFrame) -> str:
-    keys = [c for c in frame.columns if c not in ("currency", "total", "count", "bound_count")]
+    extra = {
+        "share_percent": f"share of {frame.attrs.get('share_of') or ''} (%)".replace(" ()", ""),
+        "per_capita": f"per capita ({frame.attrs.get('currency', '')})",
+    }
+    keys = [c for c in frame.columns if c not in ("currency", "total", "count", "bound_count", "share", *extra)]
+    shown = [c for c in extra if c in frame.columns]
     currency = frame.attrs.get("currency", "")
-    headers = [*keys, f"total ({currency})", "pledges", "of which bounds"]
+    headers = [*keys, f"total ({currency})", *(extra[c] for c in shown), "pledges", "of which bounds"]
     rows = [
-        [*(str(row[k]) for k in keys), _fmt_amount(row["total"]), str(row["count"]), str(row["bound_count"])]
+        [
+            *(str(row[k]) for k in keys),
+            _fmt_amount(row["total"]),
+            *(_fmt_amount(row[c]) if c == "per_capita" else str(row[c]) for c in shown),
+            str(row["count"]),
+            str(row["bound_count"]),
+        ]
         for _, row in frame.iterrows()
     ]
-    text = render_table(headers, rows, [False] * len(keys) + [True, True, True])
+    right = [False] * len(keys) + [True] * (1 + len(shown)) + [True, True]
+    text = render_table(headers, rows, right)
     grand = frame.attrs.get("grand_total")
     if grand is not None:
         text += f"\n\nGrand total: {grand.currency} {_fmt_amount(grand.amount)} ({frame.attrs.get('count')} pledges"
@@ -180,6 +247,10 @@ def render_totals(frame: pd.DataFrame) -> str:
             f"\nRates: {source.name}, fixings {source.first_date} to {source.last_date}; "
             f"policy {frame.attrs.get('policy')}"
         )
+    if frame.attrs.get("prices") == "constant":
+        text += f"\nPrices: constant {frame.attrs.get('base_year')} ({frame.attrs.get('deflator')} deflator)"
+    if frame.attrs.get("denominators"):
+        text += f"\nDenominators: year {frame.attrs.get('denominator_year')}; see --json for each figure's source"
     return text
 
 

@@ -57,6 +57,7 @@ from aidtrack.frames.convert import (
     conversion_problems,
     convert_frame,
 )
+from aidtrack.frames.real import DenominatorYear, Prices, add_shares, check_prices, constant_prices
 from aidtrack.money import Money
 from aidtrack.pledge import Qualifier
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike, as_policy, policy_name
@@ -297,6 +298,13 @@ def totals(
     amount: str = "amount",
     currency: str = "currency",
     date: str = "date",
+    prices: Prices = "current",
+    base_year: int | None = None,
+    deflator: str = "dac",
+    share_of: Literal["gdp", "gni"] | None = None,
+    denominator_year: DenominatorYear | None = None,
+    per_capita: bool = False,
+    allow_estimates: bool = False,
 ) -> pd.DataFrame:
     """Total ``data`` in ``to`` by ``by``: the vectorised :func:`aidtrack.totals`, with the same result.
 
@@ -305,6 +313,14 @@ def totals(
     ``year``) alone or as a list; ``None`` or ``[]`` gives one grand-total row.
     Record keys are read from the column of that name; periods from the date
     column. Groups are sorted by their keys (``sort="total"``: largest first).
+
+    Real terms (:mod:`aidtrack.frames.real`, methods in :mod:`aidtrack.macro`):
+    ``prices="constant", base_year=2024, deflator="dac"`` totals each pledge in
+    ``base_year`` prices (each deflated by its donor's deflator for its year, then
+    summed exactly); ``share_of="gdp"`` or ``"gni"`` with ``denominator_year=2021``
+    (or ``"same"``, the row's year; ``by`` must then include ``"year"``) adds each
+    donor's ``share`` and ``share_percent``; ``per_capita=True`` adds ``per_capita``.
+    The denominators and their provenance are in ``attrs["denominators"]``.
     """
     from aidtrack.currency import minor_units
 
@@ -321,6 +337,14 @@ def totals(
         date=date,
     )
     meta = conv.attrs[META_KEY]
+    if check_prices(prices, base_year):
+        assert base_year is not None
+        conv = constant_prices(conv, META_KEY, base_year=base_year, deflator=deflator, allow_estimates=allow_estimates)
+        meta = {**meta, "converted": "constant"}  # sum the amounts in base-year prices
+    if (share_of is not None or per_capita) and denominator_year is None:
+        raise InvalidArgumentError(
+            "denominator_year", None, "a share or per-capita figure needs denominator_year=<year> (e.g. 2021) or 'same'"
+        )
     target = meta["to"]
     mu = minor_units(target)
     n = len(conv)
@@ -401,6 +425,17 @@ def totals(
         count=n,
         bound_count=int(bound.sum()),
     )
+    if prices == "constant":
+        frame.attrs.update(prices="constant", base_year=base_year, deflator=deflator)
+    if share_of is not None or per_capita:
+        assert denominator_year is not None
+        frame = add_shares(
+            frame,
+            share_of=share_of,
+            denominator_year=denominator_year,
+            per_capita=per_capita,
+            allow_estimates=allow_estimates,
+        )
     return frame
 
 

@@ -88,6 +88,7 @@ import pandas as pd
 from aidtrack.amounts import Rounding, to_decimal
 from aidtrack.currency import minor_units, normalize_currency
 from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, UnknownCurrencyError
+from aidtrack.frames.real import Prices, check_prices, constant_prices
 from aidtrack.policy import (
     DEFAULT_MAX_LOOKBACK_DAYS,
     FixedDate,
@@ -387,8 +388,18 @@ def convert_frame(
     date: str = "date",
     into: str = "converted",
     dtype: OutputDtype = "float",
+    prices: Prices = "current",
+    base_year: int | None = None,
+    deflator: str = "dac",
+    donor: str = "donor",
+    allow_estimates: bool = False,
 ) -> pd.DataFrame:
     """Convert every row of ``frame`` into ``to`` at the rate for its date (see the module docs).
+
+    With ``prices="constant", base_year=2024`` (and ``deflator="dac"``, ``"gdp"`` or ``"cpi"``) the
+    result also has ``constant`` (the converted amount in ``base_year`` prices of the row's donor,
+    named by the ``donor`` column), ``deflator`` and ``deflation_estimate``; see
+    :mod:`aidtrack.frames.real` and :func:`aidtrack.macro.deflate`.
 
     The arguments mean what they mean for :func:`aidtrack.convert`;
     ``amount``, ``currency`` and ``date`` name the input columns, ``into`` the
@@ -403,6 +414,7 @@ def convert_frame(
     >>> out.loc[0, "converted"], out.loc[0, "fixing_count"]
     (Decimal('482917877.62'), np.int32(22))
     """
+    constant = check_prices(prices, base_year)
     if errors not in ("raise", "coerce"):
         raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
     if dtype not in ("float", "decimal"):
@@ -612,6 +624,17 @@ def convert_frame(
         "recomputed": len(exact_rows),
         "float_differed": differed,
     }
+    if constant:
+        assert base_year is not None
+        out = constant_prices(
+            out,
+            META_KEY,
+            base_year=base_year,
+            deflator=deflator,
+            donor=donor,
+            allow_estimates=allow_estimates,
+            errors=errors,
+        )
     return out
 
 
