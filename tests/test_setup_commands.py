@@ -14,8 +14,10 @@ def test_ci_runs_the_readme_test_command() -> None:
         for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))
     ]
-    assert len(ci_lines) == 1
+    # first exactly the README's test command, then the nox sessions of DEVELOPING.md
     assert f"\n{ci_lines[0]}\n" in readme
+    assert ci_lines[-1] == "nox --non-interactive -s lint types imports tests_lowest"
+    assert all(line.startswith(("pip install", "nox ")) for line in ci_lines[1:])
 
 
 def test_readme_has_the_demo_command() -> None:

@@ -411,8 +411,8 @@ def convert_frame(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"amount": ["500000000"], "currency": ["USD"], "date": ["2025-01-09"]})
     >>> out = convert_frame(df, "EUR", policy="monthly_mean", dtype="decimal")
-    >>> out.loc[0, "converted"], out.loc[0, "fixing_count"]
-    (Decimal('482917877.62'), np.int32(22))
+    >>> out.loc[0, "converted"], int(out.loc[0, "fixing_count"])
+    (Decimal('482917877.62'), 22)
     """
     constant = check_prices(prices, base_year)
     if errors not in ("raise", "coerce"):
