@@ -79,7 +79,12 @@ class Record(BaseModel, metaclass=_RecordMeta):
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+        """Validate JSON text, every number read from its exact text (see :func:`aidtrack._serialize.loads_exact`)."""
+        from aidtrack._serialize import loads_exact
+        from aidtrack.errors import DataFormatError
+
         try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as exc:
-            raise invalid_record(cls.__name__, exc) from exc
+            obj = loads_exact(json_data, where=cls.__name__)
+        except DataFormatError as exc:
+            raise InvalidRecordError(cls.__name__, [FieldProblem(cls.__name__, None, str(exc))]) from None
+        return cls.model_validate(obj, *args, **kwargs)
