@@ -89,6 +89,7 @@ __all__ = [
     "RowProblem",
     "SeriesNotAvailableError",
     "SourceError",
+    "SourceScopeWarning",
     "StaleRatesWarning",
     "UnknownCurrencyError",
     "UnknownDonorError",
@@ -457,6 +458,11 @@ class StaleRatesWarning(AidtrackWarning):
         self.retrieved = retrieved
         self.reason = reason
         super().__init__(message)
+
+
+class SourceScopeWarning(AidtrackWarning):
+    """A thread fell back to the process-wide default source while a ``using_source`` block was open in
+    another thread: ``using_source`` is scoped to its own thread (see :mod:`aidtrack.rates.sources`)."""
 
 
 class MacroDataError(AidtrackError, ValueError):
