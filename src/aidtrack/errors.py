@@ -62,6 +62,7 @@ __all__ = [
     "AmbiguousCurrencyError",
     "BadRecordsError",
     "CacheError",
+    "CacheReadOnlyError",
     "CurrencyMismatchError",
     "DataFormatError",
     "DeflationRowsError",
@@ -361,6 +362,13 @@ class CacheError(AidtrackError, OSError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"rate cache {path}: {message}")
+
+
+class CacheReadOnlyError(CacheError):
+    """The rate cache folder cannot be written (read-only, not ours, or its lock cannot be taken).
+
+    Network sources then use the cache read-only, with a warning, instead of failing.
+    """
 
 
 class MoneyParseError(AidtrackError, ValueError):
