@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["adapter", "dump", "dump_json", "json_schema", "loads_exact", "validate", "validate_json"]
+__all__ = ["adapter", "dump", "dump_json", "json_schema", "validate", "validate_json"]
 
 T = TypeVar("T")
 
@@ -64,45 +64,9 @@ def validate(cls: type[T], data: Any) -> T:
         raise _reraise(cls, exc) from exc
 
 
-def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
-    """Parse JSON text with every number kept exact: integers as ``int``, others as ``Decimal``.
-
-    pydantic's and the standard JSON parsers read a number such as ``1234567890.1234567891``
-    into a binary float, which keeps 17 significant digits; aidtrack reads the number's own
-    text instead. ``NaN`` / ``Infinity`` (not JSON), text that is not UTF-8 and nesting deeper
-    than Python can parse are refused with a :class:`~aidtrack.errors.DataFormatError` naming
-    ``where`` and, for syntax errors, the line and column.
-
-    >>> loads_exact('{"amount": 1234567890.1234567891}')
-    {'amount': Decimal('1234567890.1234567891')}
-    """
-    import json
-    from decimal import Decimal
-
-    from aidtrack.errors import DataFormatError
-
-    def constant(name: str) -> Any:
-        raise DataFormatError(where, f"{name} is not a JSON number (JSON has no NaN or infinities)")
-
-    if isinstance(data, bytes | bytearray):
-        try:
-            text = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataFormatError(
-                where, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded"
-            ) from None
-    else:
-        text = data
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=constant)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(where, f"not JSON ({exc.msg})", line=exc.lineno, column=exc.colno) from None
-    except RecursionError:
-        raise DataFormatError(where, "the JSON is nested too deeply to read") from None
-
-
 def validate_json(cls: type[T], data: str | bytes) -> T:
     """Build a ``cls`` from JSON text (as produced by :func:`dump_json`), numbers read exactly."""
+    from aidtrack._record import loads_exact
     from aidtrack.errors import DataFormatError, FieldProblem, InvalidRecordError
 
     try:

@@ -186,7 +186,7 @@ def check_amount(dec: Decimal, *, what: str = "amount", original: object = None)
     >>> check_amount(Decimal("1e30"))
     Traceback (most recent call last):
     ...
-    aidtrack.errors.InvalidArgumentError: amount 1E+30 is beyond aidtrack's limit: amounts must be smaller than 10**30 in absolute value (at most 30 digits before the decimal point)
+    aidtrack.errors.InvalidArgumentError: amount 1E+30 is beyond aidtrack's limit: ...
     """
     shown = dec if original is None or isinstance(original, Decimal) else original
     text = str(shown) if len(str(shown)) <= 60 else str(shown)[:57] + "..."

@@ -114,7 +114,7 @@ def _read(path: str) -> list[Pledge]:
         from aidtrack.cli.inputs import read_input_text
 
         stream = io.StringIO(read_input_text("-"), newline="")
-        stream.name = "<stdin>"  # type: ignore[misc]
+        stream.name = "<stdin>"
         return read_pledges_csv(stream)
     return read_pledges_csv(path)
 

@@ -122,9 +122,8 @@ def read_pledges(path: str | os.PathLike[str], format: Format | None = None, *, 
 
 
 def _read_json(data: bytes, where: str) -> list[Pledge]:
+    from aidtrack._record import loads_exact
     from aidtrack.pledge import Pledge
-
-    from aidtrack._serialize import loads_exact
 
     try:
         doc = loads_exact(data, where=where)  # numbers as their exact text, not through a float

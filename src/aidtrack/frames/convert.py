@@ -257,7 +257,7 @@ def _read_amounts(col: pd.Series) -> _Amounts:
             na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
         else:  # nullable Int64 / Float64 / Float32
             na_mask = col.isna().to_numpy()
-            narrow = not is_int and dtype.itemsize < 8
+            narrow = not is_int and getattr(dtype, "itemsize", 8) < 8
             values = col.to_numpy(dtype=np.int64 if is_int else (np.float32 if narrow else np.float64), na_value=0)
             na = na_mask if is_int else (na_mask | ~np.isfinite(values))
         if values.dtype == np.float64:
@@ -273,7 +273,9 @@ def _read_amounts(col: pd.Series) -> _Amounts:
             v = col.iloc[i]
             bad[i] = "missing amount" if pd.isna(v) else f"amount must be a finite number, got {float(v)!r}"
         if not is_int:
-            for i in np.flatnonzero(np.abs(np.where(na, 0.0, floats) if len(na) else floats) >= float(AMOUNT_LIMIT)).tolist():
+            for i in np.flatnonzero(
+                np.abs(np.where(na, 0.0, floats) if len(na) else floats) >= float(AMOUNT_LIMIT)
+            ).tolist():
                 bad[i] = (
                     f"amount {float(floats[i])!r} is beyond aidtrack's limit: amounts must be smaller than 10**30 "
                     "in absolute value"

@@ -127,8 +127,9 @@ def _cell_text(value: Any, column: str) -> str | None:
 def _column_values(col: pd.Series) -> list[Any]:
     """The cells of ``col``; a narrower float column keeps its numpy scalars (see :func:`_cell_text`)."""
     dtype = col.dtype
-    if pd.api.types.is_float_dtype(dtype) and dtype.itemsize < 8:
-        values = col.to_numpy(dtype=np.float32 if dtype.itemsize == 4 else np.float16, na_value=np.nan)
+    size = getattr(dtype, "itemsize", 8)
+    if pd.api.types.is_float_dtype(dtype) and size < 8:
+        values = col.to_numpy(dtype=np.float32 if size == 4 else np.float16, na_value=np.nan)
         return list(values)
     return col.tolist()
 

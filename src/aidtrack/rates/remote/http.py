@@ -186,7 +186,6 @@ class HttpClient:
         """The one ``requests.Session`` of this client (created on first use)."""
         with self._lock:
             if self._session is None:
-
                 s = _make_session()
                 s.headers["User-Agent"] = self.config.user_agent
                 s.headers["Accept-Encoding"] = "gzip, deflate"
