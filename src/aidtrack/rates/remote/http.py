@@ -462,23 +462,30 @@ class _Watchdog:
     def __init__(self, seconds: float) -> None:
         self.fired = False
         self.connections: list[Any] = []
-        self._responses: list[Any] = []
+        self._sockets: list[Any] = []
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
         self._timer.start()
 
     def watch(self, resp: Any) -> None:
-        self._responses.append(resp)
-        conn = getattr(getattr(resp, "raw", None), "connection", None)
+        """Watch the socket ``resp``'s body is read from (its connection may have handed it over)."""
+        raw = getattr(resp, "raw", None)
+        conn = getattr(raw, "connection", None)
         if conn is not None:
             self.connections.append(conn)
+        # urllib3 response -> http.client response -> buffered reader -> SocketIO -> socket
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            self._sockets.append(sock)
+        if self.fired:
+            self._fire()
 
     def _fire(self) -> None:
         import socket
 
         self.fired = True
-        for conn in self.connections:
-            sock = getattr(conn, "sock", None)
+        socks = [*self._sockets, *(getattr(c, "sock", None) for c in self.connections)]
+        for sock in socks:
             if sock is not None:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)

@@ -396,9 +396,7 @@ class RemoteSource(Generic[T]):
                 force=force or poisoned,
                 progress=progress,
             )
-            prev_last = previous.entry.last_date if previous else None
-            if prev_last is not None and poisoned:
-                prev_last = min(prev_last, horizon)
+            prev_last = previous.entry.last_date if previous and not poisoned else None
             if isinstance(outcome, _Touch):
                 assert previous is not None
                 entry = self.cache.touch(self.key, retrieved=self.now(), downloads=outcome.downloads)
