@@ -142,7 +142,9 @@ def _check_source(source: object, *, allow_none: bool) -> None:
         return
     if not (isinstance(source, RateTable) or hasattr(source, "load")):
         raise InvalidArgumentError(
-            "source", source, f"a source must be a RateTable or have a load() method, got {type(source).__name__}"
+            "source",
+            source,
+            f"a source must be a RateTable or have a load() method, got {type(source).__name__} {source!r}",
         )
 
 
