@@ -176,7 +176,7 @@ def test_unknown_currency_errors() -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="not an ISO date"):
         convert(1, "USD", to="EUR", on="09/01/2025")
-    with pytest.raises(TypeError, match="from_currency"):
+    with pytest.raises(aidtrack.InvalidArgumentError, match="from_currency"):
         convert(1, to="EUR", on="2025-01-09")
     with pytest.raises(InvalidRecordError, match="contradicts"):
         convert(Money(1, "USD"), "CAD", to="EUR", on="2025-01-09")
