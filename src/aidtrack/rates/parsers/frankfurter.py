@@ -76,7 +76,8 @@ def _rows(doc: Any, name: str) -> Iterator[tuple[str, str, Any, str]]:
         raise RateDataError("not a Frankfurter response: no 'base' and 'rates'", where=name)
     amount = doc.get("amount", 1)
     if isinstance(amount, bool) or _number(amount) != 1:
-        raise RateDataError(f"amount is {amount!r}, expected 1 (ask without ?amount=)", where=name)
+        shown = amount if isinstance(amount, Decimal) else repr(amount)
+        raise RateDataError(f"amount is {shown}, expected 1 (ask without ?amount=)", where=name)
     base = _str(doc["base"], name)
     rates = doc["rates"]
     if "date" in doc:  # one date: {"date": ..., "rates": {"USD": ...}}
