@@ -3,13 +3,21 @@
 A reader sees either the old file or the complete new one, never a half-written
 file, even if the process is killed mid-write; a failed write removes its
 temporary file. Used for user files (pledge files, exports) and for the rate cache.
+
+The new file gets the permissions a plain ``open(path, "w")`` would give it: an existing
+file keeps its mode, a new one gets ``0o666`` less the process umask. Writing to a symbolic
+link replaces the file the link points to (the link stays a link). A missing folder is
+reported as a ``FileNotFoundError`` naming the target, not the temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -32,6 +40,36 @@ def _fsync_dir(folder: Path) -> None:
                 os.close(dfd)
 
 
+def _resolve_links(target: Path) -> Path:
+    """The file a chain of symbolic links ends at (the path itself when it is not a link)."""
+    if not target.is_symlink():
+        return target
+    return Path(os.path.realpath(target))
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process umask (read without a window in which it is changed, where /proc allows)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The mode ``open(target, "w")`` would leave: the existing file's, else ``0o666`` less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def _write_all(fh: IO[bytes], data: bytes) -> None:
     """Write ``data`` (a seam the crash tests use to stop a writer half-way)."""
     fh.write(data)
@@ -43,12 +81,16 @@ def atomic_path(path: str | os.PathLike[str], *, prefix: str | None = None) -> I
 
     For libraries that write to a path themselves (Parquet, Excel).
     """
-    target = Path(path)
+    target = _resolve_links(Path(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"no such folder {str(target.parent)!r} to write", str(target))
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target, prefix), suffix=".tmp")
     os.close(fd)
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as fh:
+            if hasattr(os, "fchmod"):  # POSIX; on Windows the temporary file's mode is already the usual one
+                os.fchmod(fh.fileno(), _mode_for(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:

@@ -41,4 +41,6 @@ def parse_iso_date(value: object, *, what: str = "date") -> date:
         raise InvalidArgumentError(
             what, value, f"{what} {value!r} is not an ISO date; expected YYYY-MM-DD, e.g. 2025-01-09"
         )
-    raise InvalidArgumentError(what, value, f"{what} must be a date or a YYYY-MM-DD string, not {type(value).__name__}")
+    raise InvalidArgumentError(
+        what, value, f"{what} must be a date or a YYYY-MM-DD string, not {type(value).__name__} ({value!r})"
+    )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aidtrack.errors import FieldProblem, InvalidRecordError
 
-__all__ = ["Record", "invalid_record"]
+__all__ = ["Record", "invalid_record", "loads_exact"]
 
 
 def invalid_record(model: str, exc: ValidationError) -> InvalidRecordError:
@@ -79,7 +79,48 @@ class Record(BaseModel, metaclass=_RecordMeta):
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+        """Validate JSON text, every number read from its exact text (see :func:`aidtrack._serialize.loads_exact`)."""
+        from aidtrack.errors import DataFormatError
+
         try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as exc:
-            raise invalid_record(cls.__name__, exc) from exc
+            obj = loads_exact(json_data, where=cls.__name__)
+        except DataFormatError as exc:
+            raise InvalidRecordError(cls.__name__, [FieldProblem(cls.__name__, None, str(exc))]) from None
+        return cls.model_validate(obj, *args, **kwargs)
+
+
+def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
+    """Parse JSON text with every number kept exact: integers as ``int``, others as ``Decimal``.
+
+    pydantic's and the standard JSON parsers read a number such as ``1234567890.1234567891``
+    into a binary float, which keeps 17 significant digits; aidtrack reads the number's own
+    text instead. ``NaN`` / ``Infinity`` (not JSON), text that is not UTF-8 and nesting deeper
+    than Python can parse are refused with a :class:`~aidtrack.errors.DataFormatError` naming
+    ``where`` and, for syntax errors, the line and column.
+
+    >>> loads_exact('{"amount": 1234567890.1234567891}')
+    {'amount': Decimal('1234567890.1234567891')}
+    """
+    import json
+    from decimal import Decimal
+
+    from aidtrack.errors import DataFormatError
+
+    def constant(name: str) -> Any:
+        raise DataFormatError(where, f"{name} is not a JSON number (JSON has no NaN or infinities)")
+
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DataFormatError(
+                where, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded"
+            ) from None
+    else:
+        text = data
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(where, f"not JSON ({exc.msg})", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise DataFormatError(where, "the JSON is nested too deeply to read") from None

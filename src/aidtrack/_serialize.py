@@ -65,11 +65,20 @@ def validate(cls: type[T], data: Any) -> T:
 
 
 def validate_json(cls: type[T], data: str | bytes) -> T:
-    """Build a ``cls`` from JSON text (as produced by :func:`dump_json`)."""
+    """Build a ``cls`` from JSON text (as produced by :func:`dump_json`), numbers read exactly."""
+    from aidtrack._record import loads_exact
+    from aidtrack.errors import DataFormatError, FieldProblem, InvalidRecordError
+
     try:
-        return _adapter(cls).validate_json(data)  # type: ignore[no-any-return]
-    except ValueError as exc:
-        raise _reraise(cls, exc) from exc
+        obj = loads_exact(data, where=cls.__name__)
+    except DataFormatError as exc:
+        raise InvalidRecordError(cls.__name__, [FieldProblem(cls.__name__, _clip(data), str(exc))]) from None
+    return validate(cls, obj)
+
+
+def _clip(data: str | bytes) -> str:
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def json_schema(cls: type[Any]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from typing import Any
 from aidtrack._dates import parse_iso_date
 from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT, Rounding, quantize
 from aidtrack.currency import normalize_currency
-from aidtrack.errors import FieldProblem, InvalidRecordError
+from aidtrack.errors import FieldProblem, InvalidArgumentError, InvalidRecordError
 from aidtrack.money import Money
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, Policy, PolicyLike, RateLeg, as_policy, policy_name, quote
 from aidtrack.rates.sources import SourceLike, resolve_table
@@ -146,7 +146,11 @@ def convert(
         money = amount
     else:
         if from_currency is None:
-            raise TypeError("convert() needs from_currency when amount is not a Money")
+            raise InvalidArgumentError(
+                "from_currency",
+                None,
+                f"convert() needs from_currency when amount is not a Money (got amount {amount!r}, from_currency None)",
+            )
         money = Money(amount, from_currency)
     target = normalize_currency(to)
     day = parse_iso_date(on, what="conversion date")

@@ -62,6 +62,7 @@ __all__ = [
     "AmbiguousCurrencyError",
     "BadRecordsError",
     "CacheError",
+    "CacheReadOnlyError",
     "CurrencyMismatchError",
     "DataFormatError",
     "DeflationRowsError",
@@ -89,6 +90,7 @@ __all__ = [
     "RowProblem",
     "SeriesNotAvailableError",
     "SourceError",
+    "SourceScopeWarning",
     "StaleRatesWarning",
     "UnknownCurrencyError",
     "UnknownDonorError",
@@ -362,6 +364,13 @@ class CacheError(AidtrackError, OSError):
         super().__init__(f"rate cache {path}: {message}")
 
 
+class CacheReadOnlyError(CacheError):
+    """The rate cache folder cannot be written (read-only, not ours, or its lock cannot be taken).
+
+    Network sources then use the cache read-only, with a warning, instead of failing.
+    """
+
+
 class MoneyParseError(AidtrackError, ValueError):
     """A text holds no amount of money, or several where one was expected.
 
@@ -457,6 +466,11 @@ class StaleRatesWarning(AidtrackWarning):
         self.retrieved = retrieved
         self.reason = reason
         super().__init__(message)
+
+
+class SourceScopeWarning(AidtrackWarning):
+    """A thread fell back to the process-wide default source while a ``using_source`` block was open in
+    another thread: ``using_source`` is scoped to its own thread (see :mod:`aidtrack.rates.sources`)."""
 
 
 class MacroDataError(AidtrackError, ValueError):

@@ -58,7 +58,7 @@ symbol (``2\\xa0Mrd.\\xa0€``) so that a line never breaks inside an amount;
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from babel import Locale, UnknownLocaleError
@@ -97,6 +97,10 @@ _COMPACT_DEFAULT_DIGITS = 2
 # ``EUR 2’000’000’000.00`` in de_CH under every babel version, and no quote character in the output.
 _APOSTROPHES = frozenset({"'", "’"})
 _DIGITS = re.compile(r"\d+")
+
+
+_FORMAT_PRECISION = 80
+"""Decimal digits available while formatting: 30 integer digits + 20 fraction digits, with room to spare."""
 
 
 def format_money(
@@ -138,11 +142,14 @@ def format_money(
         )
     mode = Rounding(rounding)
     loc = _locale(locale)
-    if style in ("compact", "compact_name"):
-        digits = _COMPACT_DEFAULT_DIGITS if fraction_digits is None else fraction_digits
-        text = _compact(money, loc, digits, mode, long=style == "compact_name")
-    else:
-        text = _full(money, loc, style, fraction_digits, mode)
+    # babel rounds in the current decimal context (28 digits by default); an amount within aidtrack's
+    # limit (30 integer digits) with 20 fraction digits needs 50: give it room, in this thread only
+    with localcontext(prec=_FORMAT_PRECISION, Emax=999_999, Emin=-999_999):
+        if style in ("compact", "compact_name"):
+            digits = _COMPACT_DEFAULT_DIGITS if fraction_digits is None else fraction_digits
+            text = _compact(money, loc, digits, mode, long=style == "compact_name")
+        else:
+            text = _full(money, loc, style, fraction_digits, mode)
     if plain_spaces:
         text = text.replace("\xa0", " ").replace("\u202f", " ")
     return text

@@ -218,7 +218,14 @@ class Money:
         fields = cs.typed_dict_schema(
             {
                 "amount": cs.typed_dict_field(
-                    cs.union_schema([cs.str_schema(), cs.int_schema(), cs.float_schema(), cs.decimal_schema()]),
+                    # strict: JSON true is not the amount 1 (as Money(True, ...) is refused)
+                    cs.union_schema(
+                        [
+                            cs.str_schema(strict=True),
+                            cs.int_schema(strict=True),
+                            cs.decimal_schema(strict=True, allow_inf_nan=False),
+                        ]
+                    ),
                     required=True,
                 ),
                 "currency": cs.typed_dict_field(cs.str_schema(pattern=r"^[A-Za-z]{3}$"), required=True),

@@ -27,7 +27,7 @@ from pydantic import computed_field, field_validator, model_validator
 
 from aidtrack._dates import parse_iso_date
 from aidtrack._record import Record
-from aidtrack.amounts import Rounding
+from aidtrack.amounts import MONEY_CONTEXT, Rounding
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import AidtrackError, FieldProblem, InvalidRecordError
 from aidtrack.money import Money
@@ -282,12 +282,13 @@ class Pledge(Record):
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
         """Validate JSON text; a given ``id`` must match the content."""
+        from aidtrack._record import loads_exact
+        from aidtrack.errors import DataFormatError
+
         try:
-            obj = json.loads(json_data)
-        except ValueError as exc:
-            raise InvalidRecordError(
-                "Pledge", [FieldProblem("<json>", str(json_data)[:80], f"not JSON ({exc})")]
-            ) from exc
+            obj = loads_exact(json_data, where="Pledge")  # numbers from their exact text, not through a float
+        except DataFormatError as exc:
+            raise InvalidRecordError("Pledge", [FieldProblem("<json>", str(json_data)[:80], str(exc))]) from None
         return cls.model_validate(obj, *args, **kwargs)
 
     @computed_field  # type: ignore[prop-decorator]
@@ -295,7 +296,9 @@ class Pledge(Record):
     def id(self) -> str:
         """Stable content hash: 16 hex digits of SHA-256 over the canonical JSON."""
         content = self.model_dump(mode="json", exclude={"id"})
-        content["amount"]["amount"] = format(self.amount.amount.normalize(), "f")  # 2E+9 and 2000000000 alike
+        content["amount"]["amount"] = format(
+            self.amount.amount.normalize(MONEY_CONTEXT), "f"
+        )  # 2E+9 and 2000000000 alike
         blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

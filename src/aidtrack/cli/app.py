@@ -135,7 +135,13 @@ def _read(path: str) -> list[Pledge]:
     from aidtrack.files.csvfile import read_pledges_csv
 
     if path == "-":
-        return read_pledges_csv(sys.stdin)
+        import io
+
+        from aidtrack.cli.inputs import read_input_text
+
+        stream = io.StringIO(read_input_text("-"), newline="")
+        stream.name = "<stdin>"
+        return read_pledges_csv(stream)
     return read_pledges_csv(path)
 
 

@@ -67,10 +67,9 @@ def extract_parser(sub: Any) -> None:
 
 
 def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
+    from aidtrack.cli.inputs import read_input_text
+
+    return read_input_text(path)
 
 
 def _export(candidate: PledgeCandidate, currency: str | None, url: str | None) -> tuple[Pledge | None, str | None]:

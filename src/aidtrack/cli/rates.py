@@ -88,7 +88,9 @@ def source_context(args: argparse.Namespace) -> Iterator[None]:
         previous_show = warnings.showwarning
         warnings.showwarning = show
         try:
-            spec = getattr(args, "source", None)
+            # only commands with --rates-base take --source as the default source ('rates update' names
+            # the sources to update instead)
+            spec = getattr(args, "source", None) if hasattr(args, "rates_base") else None
             if spec is None:
                 yield
                 return

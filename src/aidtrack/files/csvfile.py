@@ -54,8 +54,26 @@ from aidtrack.tabular import (
 __all__ = ["read_pledges_csv", "write_pledges_csv"]
 
 
+FIELD_LIMIT = 64 * 1024 * 1024
+"""The longest field read (characters). The csv module's default, 131,072, is raised to this
+(process-wide, never lowered) on the first read: a long note is data, not an error."""
+
+
+def _raise_field_limit() -> None:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+
+
 def _rows(fh: IO[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    _raise_field_limit()
     reader = csv.DictReader(fh, restkey="\0extra")
+    try:
+        yield from _checked_rows(reader, where)
+    except csv.Error as exc:
+        raise PledgeFileError(where, [RowProblem(reader.line_num or 1, f"not readable as CSV ({exc})")]) from None
+
+
+def _checked_rows(reader: csv.DictReader[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
     header = reader.fieldnames
     if not header:
         raise PledgeFileError(where, [RowProblem(1, "the file is empty; expected a header row")])
@@ -85,8 +103,24 @@ def read_pledges_csv(source: str | os.PathLike[str] | IO[str]) -> list[Pledge]:
             with open(source, encoding="utf-8-sig", newline="") as fh:
                 return _read(fh, where)
         except UnicodeDecodeError as exc:
-            raise PledgeFileError(where, [RowProblem(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+            raise PledgeFileError(where, [RowProblem(1, _not_utf8(source, exc))]) from None
     return _read(source, getattr(source, "name", "<stream>"))
+
+
+def _not_utf8(path: str | os.PathLike[str], exc: UnicodeDecodeError) -> str:
+    """Where the first byte that is not UTF-8 is (the decoder's offsets are per chunk: find it again)."""
+    try:
+        data = Path(path).read_bytes()
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as whole:
+        exc = whole
+        byte = data[whole.start]
+    except OSError:
+        byte = None
+    else:  # pragma: no cover - the file changed between the two reads
+        byte = None
+    shown = f"byte 0x{byte:02x}" if byte is not None else "a byte"
+    return f"not UTF-8 text: {shown} at offset {exc.start} cannot be decoded ({exc.reason}); save the file as UTF-8"
 
 
 def _read(fh: IO[str], where: str) -> list[Pledge]:

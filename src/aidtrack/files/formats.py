@@ -50,7 +50,7 @@ import pandas as pd
 
 from aidtrack._atomic import atomic_path, atomic_write_text
 from aidtrack._extras import require
-from aidtrack.errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
+from aidtrack.errors import AidtrackError, DataFormatError, InvalidArgumentError, PledgeFileError, RowProblem
 from aidtrack.files.csvfile import read_pledges_csv, write_pledges_csv
 from aidtrack.formula import guard_text, needs_guard
 from aidtrack.frames.collection import Pledges
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "Format",
+    "check_sheet_name",
     "detect_format",
     "read_pledges",
     "write_frame",
@@ -121,12 +122,17 @@ def read_pledges(path: str | os.PathLike[str], format: Format | None = None, *, 
 
 
 def _read_json(data: bytes, where: str) -> list[Pledge]:
+    from aidtrack._record import loads_exact
     from aidtrack.pledge import Pledge
 
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PledgeFileError(where, [RowProblem(getattr(exc, "lineno", 1), f"not JSON ({exc})")]) from exc
+        doc = loads_exact(data, where=where)  # numbers as their exact text, not through a float
+    except DataFormatError as exc:
+        at = f", line {exc.line}, column {exc.column}" if exc.line is not None else ""
+        message = str(exc).removeprefix(f"{where}{at}: ")
+        if exc.column is not None:
+            message += f" (column {exc.column})"
+        raise PledgeFileError(where, [RowProblem(exc.line or 1, message)]) from None
     if isinstance(doc, dict) and isinstance(doc.get("pledges"), list):
         doc = doc["pledges"]
     if not isinstance(doc, list):
@@ -147,11 +153,14 @@ def _read_json(data: bytes, where: str) -> list[Pledge]:
 
 def _read_parquet(path: str | os.PathLike[str], where: str) -> list[Pledge]:
     pq = require("pyarrow.parquet", "parquet", "reading Parquet files")
+    pa = require("pyarrow", "parquet", "reading Parquet files")
     try:
         table = pq.read_table(path)
-    except OSError as exc:
+        frame = table.to_pandas()
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid for bytes that are not Parquet
         raise PledgeFileError(where, [RowProblem(1, f"not a readable Parquet file ({exc})")]) from exc
-    frame = table.to_pandas()
     return frame_to_pledges(frame, where=where)
 
 
@@ -266,6 +275,8 @@ def write_pledges(
     True
     """
     fmt = detect_format(path, format)
+    if fmt == "excel":
+        check_sheet_name(sheet)
     items = list(pledges)
     target = Path(path)
     if fmt == "csv":
@@ -347,6 +358,7 @@ def _write_excel_rows(
 ) -> None:
     openpyxl = require("openpyxl", "excel", "writing Excel files")
     styles = require("openpyxl.styles", "excel", "writing Excel files")
+    check_sheet_name(sheet)
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -379,6 +391,28 @@ def _write_excel_rows(
         tmp.write_bytes(buffer.getvalue())
 
 
+_SHEET_FORBIDDEN = set("[]:*?/\\")
+
+
+def check_sheet_name(sheet: object) -> str:
+    """Return ``sheet`` if Excel accepts it as a sheet name, else raise :class:`~aidtrack.errors.InvalidArgumentError`.
+
+    Excel's rules: 1 to 31 characters, none of ``[ ] : * ? / \\``, not starting or ending with an
+    apostrophe, and not ``History`` (reserved).
+
+    >>> check_sheet_name("Pledges 2025")
+    'Pledges 2025'
+    """
+    rule = "1 to 31 characters, none of [ ] : * ? / \\, no apostrophe at either end, not 'History'"
+    if not isinstance(sheet, str):
+        raise InvalidArgumentError("sheet", sheet, f"sheet must be a text name, not {type(sheet).__name__} ({sheet!r})")
+    bad = sorted(set(sheet) & _SHEET_FORBIDDEN)
+    if not 1 <= len(sheet) <= 31 or bad or sheet.startswith("'") or sheet.endswith("'") or sheet.lower() == "history":
+        why = f" (it contains {' '.join(bad)})" if bad else ""
+        raise InvalidArgumentError("sheet", sheet, f"invalid Excel sheet name {sheet!r}{why}: a sheet name has {rule}")
+    return sheet
+
+
 def write_frame(
     frame: pd.DataFrame, path: str | os.PathLike[str], format: Format | None = None, *, sheet: str = "Sheet1"
 ) -> None:
@@ -392,6 +426,8 @@ def write_frame(
     ``sheet``; the write is atomic.
     """
     fmt = detect_format(path, format)
+    if fmt == "excel":
+        check_sheet_name(sheet)
     target = Path(path)
     flat = frame.copy()
     flat.columns = [str(c) for c in flat.columns]

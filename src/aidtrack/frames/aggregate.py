@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 import numpy as np
 import pandas as pd
 
-from aidtrack.amounts import RATE_CONTEXT, Rounding
+from aidtrack.amounts import MONEY_CONTEXT, RATE_CONTEXT, Rounding
 from aidtrack.errors import InvalidArgumentError, InvalidFrameError, InvalidGroupingError
 from aidtrack.frames.convert import (
     META_KEY,
@@ -131,17 +131,26 @@ def prepare(
 
         frame = pledges_to_frame(data)
         frame.index = pd.Index(frame["id"], name=None)  # a row without a rate is reported by its pledge id
-    return convert_frame(
-        frame,
-        "EUR" if to is None else to,
-        policy="daily" if policy is None else policy,
-        source=source,
-        rounding=Rounding.HALF_EVEN if rounding is None else rounding,
-        max_lookback_days=max_lookback_days,
-        amount=amount,
-        currency=currency,
-        date=date,
-    )
+    options: dict[str, Any] = {
+        "policy": "daily" if policy is None else policy,
+        "source": source,
+        "rounding": Rounding.HALF_EVEN if rounding is None else rounding,
+        "max_lookback_days": max_lookback_days,
+        "amount": amount,
+        "currency": currency,
+        "date": date,
+    }
+    target = "EUR" if to is None else to
+    conv = convert_frame(frame, target, **options)
+    meta = conv.attrs[META_KEY]
+    values = conv[meta["converted"]].to_numpy(dtype=np.float64)
+    from aidtrack.currency import minor_units
+
+    top = float(np.nanmax(np.abs(values))) if len(values) and not np.isnan(values).all() else 0.0
+    if top * 10 ** minor_units(meta["to"]) >= 2.0**50:
+        # a float cannot hold these results to the minor unit: convert again into exact Decimals
+        conv = convert_frame(frame, target, dtype="decimal", **options)
+    return conv
 
 
 def _check_converted(
@@ -178,6 +187,14 @@ def _check_converted(
     return frame
 
 
+def _exact_sum(values: Any) -> Decimal:
+    """The sum of ``Decimal`` values in ``MONEY_CONTEXT`` (the default context would round at 28 digits)."""
+    total = Decimal(0)
+    for v in values:
+        total = MONEY_CONTEXT.add(total, v)
+    return total
+
+
 def _minor_units(conv: pd.DataFrame, meta: dict[str, Any]) -> np.ndarray[Any, Any]:
     """The converted amounts as exact whole numbers of minor units.
 
@@ -195,9 +212,11 @@ def _minor_units(conv: pd.DataFrame, meta: dict[str, Any]) -> np.ndarray[Any, An
             ints: np.ndarray[Any, Any] = np.rint(values, out=values)  # the float is k / 10**mu: k is exact
             return ints
         # the float holds the nearest double to the exact figure: recover it through its repr
-        exact: np.ndarray[Any, Any] = np.array([int(Decimal(repr(v)).scaleb(mu)) for v in col.tolist()], dtype=object)
+        exact: np.ndarray[Any, Any] = np.array(
+            [int(Decimal(repr(v)).scaleb(mu, context=MONEY_CONTEXT)) for v in col.tolist()], dtype=object
+        )
         return exact
-    whole = [int(Decimal(v).scaleb(mu)) for v in col.tolist()]
+    whole = [int(Decimal(v).scaleb(mu, context=MONEY_CONTEXT)) for v in col.tolist()]
     if all(abs(i) < 2**62 for i in whole):
         return np.array(whole, dtype=np.int64)
     return np.array(whole, dtype=object)
@@ -399,7 +418,7 @@ def totals(
             columns[key] = [labels[int(c)] for c in kc]
     present_list = present.tolist()
     columns["currency"] = [target] * len(present_list)
-    columns["total"] = [Decimal(sums[g]).scaleb(-mu) for g in present_list]
+    columns["total"] = [Decimal(sums[g]).scaleb(-mu, context=MONEY_CONTEXT) for g in present_list]
     columns["count"] = np.asarray([counts[g] for g in present_list], dtype=np.int64)
     columns["bound_count"] = np.asarray([int(bounds[g]) for g in present_list], dtype=np.int64)
     frame = pd.DataFrame(columns, columns=[*keys, *TOTAL_COLUMNS])
@@ -420,7 +439,7 @@ def totals(
     frame.attrs.update(
         currency=target,
         policy=meta["policy"],
-        grand_total=Money(Decimal(grand).scaleb(-mu), target),
+        grand_total=Money(Decimal(grand).scaleb(-mu, context=MONEY_CONTEXT), target),
         source=meta["source"] if n else None,
         count=n,
         bound_count=int(bound.sum()),
@@ -515,7 +534,7 @@ def cumulative_totals(
     group_cols = [frame[k].tolist() for k in keys]
     for j, (total, count) in enumerate(zip(frame["total"].tolist(), frame["count"].tolist(), strict=True)):
         group = tuple(col[j] for col in group_cols)
-        running[group] = running.get(group, Decimal(0)) + total
+        running[group] = MONEY_CONTEXT.add(running.get(group, Decimal(0)), total)
         running_count[group] = running_count.get(group, 0) + int(count)
         cumulative.append(running[group])
         cumulative_count.append(running_count[group])
@@ -568,7 +587,7 @@ def top_donors(
     rest = ranked.iloc[n:]
     if others and len(rest):
         grand = ranked.attrs["grand_total"].amount
-        rest_total = sum(rest["total"], Decimal(0))
+        rest_total = _exact_sum(rest["total"])
         k = len(rest)
         other = pd.DataFrame(
             {

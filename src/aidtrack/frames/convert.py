@@ -85,7 +85,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from aidtrack.amounts import Rounding, to_decimal
+from aidtrack.amounts import AMOUNT_LIMIT, MONEY_CONTEXT, Rounding, to_decimal
 from aidtrack.currency import minor_units, normalize_currency
 from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, UnknownCurrencyError
 from aidtrack.frames.real import Prices, check_prices, constant_prices
@@ -241,7 +241,7 @@ class _Amounts:
             assert d is not None
             return d
         v = self.values[i]
-        return Decimal(int(v)) if self.kind == "int" else to_decimal(float(v))
+        return Decimal(int(v)) if self.kind == "int" else to_decimal(v)  # a float32 through its own repr
 
 
 def _read_amounts(col: pd.Series) -> _Amounts:
@@ -256,15 +256,31 @@ def _read_amounts(col: pd.Series) -> _Amounts:
             values = col.to_numpy()
             finite = is_int or bool(np.isfinite(values).all())
             na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
-        else:  # nullable Int64 / Float64
+        else:  # nullable Int64 / Float64 / Float32
             na_mask = col.isna().to_numpy()
-            values = col.to_numpy(dtype=np.int64 if is_int else np.float64, na_value=0)
+            narrow = not is_int and getattr(dtype, "itemsize", 8) < 8
+            values = col.to_numpy(dtype=np.int64 if is_int else (np.float32 if narrow else np.float64), na_value=0)
             na = na_mask if is_int else (na_mask | ~np.isfinite(values))
-        floats = values if values.dtype == np.float64 else values.astype(np.float64)
+        if values.dtype == np.float64:
+            floats = values
+        elif values.dtype.kind == "f":
+            # float32 / float16: each value is the number its own shortest repr says (float32(1234567.89)
+            # is 1234567.9), not the widened binary value 1234567.875
+            floats = values.astype(str).astype(np.float64)
+        else:
+            floats = values.astype(np.float64)
         bad: dict[int, str] = {}
         for i in np.flatnonzero(na).tolist():
             v = col.iloc[i]
             bad[i] = "missing amount" if pd.isna(v) else f"amount must be a finite number, got {float(v)!r}"
+        if not is_int:
+            for i in np.flatnonzero(
+                np.abs(np.where(na, 0.0, floats) if len(na) else floats) >= float(AMOUNT_LIMIT)
+            ).tolist():
+                bad[i] = (
+                    f"amount {float(floats[i])!r} is beyond aidtrack's limit: amounts must be smaller than 10**30 "
+                    "in absolute value"
+                )
         return _Amounts(floats, bad, None, "int" if is_int else "float", values)
     values = col.to_numpy(dtype=object)
     floats = np.empty(n, dtype=np.float64)
@@ -567,7 +583,7 @@ def convert_frame(
         dec_values: list[Decimal | None] = [None] * n
         valid_rows = np.flatnonzero(valid).tolist()
         for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
-            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu)
+            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu, context=MONEY_CONTEXT)
         _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
     else:
         if mu:
@@ -737,7 +753,7 @@ def _recompute(
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
             value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
-        out[i] = int(value.scaleb(mu))
+        out[i] = int(value.scaleb(mu, context=EXACT_CONTEXT))
     return out
 
 

@@ -97,6 +97,10 @@ def _cell_text(value: Any, column: str) -> str | None:
     """One frame cell as the text a pledge CSV would hold (``None`` when missing)."""
     if value is None:
         return None
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        # a float32 (Parquet, numpy) through its own shortest repr: float32(1234567.89) is 1234567.9,
+        # not the widened 1234567.875
+        return None if np.isnan(value) else str(value)
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, str):
@@ -118,6 +122,16 @@ def _cell_text(value: Any, column: str) -> str | None:
     if value is pd.NA or value is pd.NaT:
         return None
     raise ValueError(f"{column}: cannot read a {type(value).__name__} value ({value!r})")
+
+
+def _column_values(col: pd.Series) -> list[Any]:
+    """The cells of ``col``; a narrower float column keeps its numpy scalars (see :func:`_cell_text`)."""
+    dtype = col.dtype
+    size = getattr(dtype, "itemsize", 8)
+    if pd.api.types.is_float_dtype(dtype) and size < 8:
+        values = col.to_numpy(dtype=np.float32 if size == 4 else np.float16, na_value=np.nan)
+        return list(values)
+    return col.tolist()
 
 
 def frame_to_pledges(
@@ -142,7 +156,7 @@ def frame_to_pledges(
     if header:
         raise PledgeFileError(where, header)
     used = [c for c in FRAME_COLUMNS if c in names]
-    columns = {c: frame[c].tolist() for c in used}
+    columns = {c: _column_values(frame[c]) for c in used}
     labels = frame.index.tolist()
     pledges: list[Pledge] = []
     problems: list[RowProblem] = []

@@ -56,13 +56,19 @@ class Staleness:
             return cls(None)
         units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
         number, unit = (value[:-1], value[-1]) if value and value[-1] in units else (value, "s")
+        hint = "expected e.g. 30m, 12h, 7d, 0 or never"
         try:
             seconds = float(number) * units[unit]
+            age = timedelta(seconds=seconds)
         except ValueError:
+            raise InvalidArgumentError("max_age", text, f"invalid max age {text!r}: {hint}") from None
+        except OverflowError:  # "inf", "1e300d": say "never" for no limit
             raise InvalidArgumentError(
-                "max_age", text, f"invalid max age {text!r}: expected e.g. 30m, 12h, 7d, 0 or never"
+                "max_age", text, f"invalid max age {text!r}: too long ({hint}; 'never' for no limit)"
             ) from None
-        return cls(timedelta(seconds=seconds))
+        if seconds != seconds or seconds < 0:
+            raise InvalidArgumentError("max_age", text, f"invalid max age {text!r}: {hint}")
+        return cls(age)
 
 
 def describe_age(age: timedelta) -> str:

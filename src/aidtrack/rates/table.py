@@ -208,7 +208,7 @@ class RateTable:
             try:
                 d = parse_iso_date(day)
                 cur = normalize_currency(currency)
-                dec = to_decimal(rate, what="rate")
+                dec = to_decimal(rate, what="rate", limit=False)
             except (ValueError, UnknownCurrencyError) as exc:
                 raise RateDataError(str(exc), where=name, line=n) from exc
             if dec <= 0:

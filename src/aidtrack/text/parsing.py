@@ -869,6 +869,12 @@ def _remap_match(m: MoneyMatch, text: str, kept: list[int] | None) -> MoneyMatch
     return replace(m, start=start, end=end, text=text[start:end])
 
 
+def _minus_before(text: str, start: int) -> bool:
+    """Whether a minus sign (``-`` or ``−``) stands right before ``start``, as a sign, not a hyphen."""
+    head = text[:start].rstrip()
+    return head.endswith(("-", "\u2212")) and not head[:-1][-1:].isalnum()
+
+
 def parse_money(text: str, *, locale: str, currency: str | None = None) -> Money:
     """Read exactly one amount of money from ``text``.
 
@@ -886,6 +892,8 @@ def parse_money(text: str, *, locale: str, currency: str | None = None) -> Money
     (Money('500000000', 'USD'), Money('440000000', 'CAD'))
     >>> parse_money("1.234,5", locale="de", currency="NOK")
     Money('1234.5', 'NOK')
+    >>> parse_money("-5 million euros", locale="en")
+    Money('-5000000', 'EUR')
     >>> parse_money("rund zehn Soldaten", locale="de")
     Traceback (most recent call last):
     aidtrack.errors.MoneyParseError: no amount of money in 'rund zehn Soldaten' ...
@@ -900,7 +908,7 @@ def parse_money(text: str, *, locale: str, currency: str | None = None) -> Money
             found=[m.text for m in found],
         )
     if found:
-        return found[0].money
+        return -found[0].money if _minus_before(text, found[0].start) else found[0].money
     hint = _check_hint(currency)
     if hint is not None:
         bare = _bare_amount(text, locale)

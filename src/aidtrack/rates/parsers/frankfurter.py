@@ -74,8 +74,10 @@ def _rows(doc: Any, name: str) -> Iterator[tuple[str, str, Any, str]]:
         return
     if not isinstance(doc, dict) or not isinstance(doc.get("rates"), dict) or "base" not in doc:
         raise RateDataError("not a Frankfurter response: no 'base' and 'rates'", where=name)
-    if Decimal(str(doc.get("amount", 1))) != 1:
-        raise RateDataError(f"amount is {doc['amount']}, expected 1 (ask without ?amount=)", where=name)
+    amount = doc.get("amount", 1)
+    if isinstance(amount, bool) or _number(amount) != 1:
+        shown = amount if isinstance(amount, Decimal) else repr(amount)
+        raise RateDataError(f"amount is {shown}, expected 1 (ask without ?amount=)", where=name)
     base = _str(doc["base"], name)
     rates = doc["rates"]
     if "date" in doc:  # one date: {"date": ..., "rates": {"USD": ...}}
@@ -88,6 +90,17 @@ def _rows(doc: Any, name: str) -> Iterator[tuple[str, str, Any, str]]:
             raise RateDataError(f"rates for {day!r} are not an object", where=name)
         for cur, rate in per_day.items():
             yield day, cur, _rate(rate, name), base
+
+
+def _number(value: Any) -> Decimal | None:
+    """``value`` as a finite ``Decimal``, or ``None`` when it is not a number (``"abc"``, ``null``, ``{}``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        dec = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return dec if dec.is_finite() else None
 
 
 def _str(value: Any, name: str) -> str:

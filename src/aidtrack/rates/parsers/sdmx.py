@@ -56,6 +56,18 @@ _PERIOD = {"D": re.compile(r"\d{4}-\d{2}-\d{2}"), "M": re.compile(r"\d{4}-\d{2}"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _real_period(period: str) -> bool:
+    """Whether a well-formed period names a real day, month or year (``2025-13`` does not)."""
+    try:
+        if len(period) == 10:
+            date.fromisoformat(period)
+        else:
+            period_start(period)
+    except ValueError:
+        return False
+    return True
+
+
 def sdmx_series_key(freq: Literal["D", "M", "A"], currencies: Sequence[str] = ()) -> str:
     """The EXR series key for ``freq`` and ``currencies`` (all currencies when empty).
 
@@ -117,7 +129,7 @@ def _observations(data: bytes, freq: str, where: str) -> list[_Obs]:
             except UnknownCurrencyError as exc:
                 raise RateDataError(f"unknown currency {row[col['CURRENCY']]!r}", where=where, line=n) from exc
             period = row[col["TIME_PERIOD"]]
-            if _PERIOD[freq].fullmatch(period) is None:
+            if _PERIOD[freq].fullmatch(period) is None or not _real_period(period):
                 raise RateDataError(f"invalid period {period!r} for frequency {freq}", where=where, line=n)
             value = row[col["OBS_VALUE"]].strip()
             if value in ("", "NaN", "nan"):

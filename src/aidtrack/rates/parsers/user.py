@@ -87,7 +87,7 @@ def _build(
         try:
             d = parse_iso_date(day.to_pydatetime() if hasattr(day, "to_pydatetime") else day)
             cur = normalize_currency(str(currency).strip())
-            value = to_decimal(rate.strip() if isinstance(rate, str) else rate, what="rate")
+            value = to_decimal(rate.strip() if isinstance(rate, str) else rate, what="rate", limit=False)
             if value <= 0:
                 raise ValueError(f"rate must be positive, got {rate!r}")
         except (ValueError, UnknownCurrencyError) as exc:

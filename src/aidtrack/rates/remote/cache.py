@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from aidtrack._atomic import atomic_write_bytes
-from aidtrack.errors import CacheError, InvalidArgumentError
+from aidtrack.errors import CacheError, CacheReadOnlyError, InvalidArgumentError
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -57,6 +57,16 @@ CACHE_DIR_ENV = "AIDTRACK_CACHE_DIR"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 _KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
+_DATA_FILE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}-[0-9a-f]{16}\.[a-z0-9]{1,8}")
+"""A data file's name: ``<key>-<16 hex digits of its SHA-256>.<suffix>``, a plain name in the cache folder."""
+
+
+def _aware(value: object) -> datetime:
+    """A time-zone-aware timestamp from the manifest (a naive one is damage, not a guess at UTC)."""
+    when = datetime.fromisoformat(str(value))
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"timestamp {value!r} has no time zone")
+    return when
 
 
 def cache_dir(directory: str | os.PathLike[str] | None = None) -> Path:
@@ -88,6 +98,8 @@ class DownloadRecord:
     size: int
     etag: str | None = None
     last_modified: str | None = None
+    final_url: str | None = None
+    """The URL the bytes came from after redirects, when it differs from ``url``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,23 +135,27 @@ class CacheEntry:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CacheEntry:
+        file = str(data["file"])
+        if _DATA_FILE.fullmatch(file) is None:
+            raise ValueError(f"file {file!r} is not the name of a data file in the cache folder")
         return cls(
-            key=str(data["key"]),
-            file=str(data["file"]),
+            key=_check_key(str(data["key"])),
+            file=file,
             sha256=str(data["sha256"]),
             size=int(data["size"]),
-            retrieved=datetime.fromisoformat(data["retrieved"]),
+            retrieved=_aware(data["retrieved"]),
             first_date=date.fromisoformat(data["first_date"]),
             last_date=date.fromisoformat(data["last_date"]),
             currencies=tuple(str(c) for c in data["currencies"]),
             downloads=tuple(
                 DownloadRecord(
                     url=str(d["url"]),
-                    retrieved=datetime.fromisoformat(d["retrieved"]),
+                    retrieved=_aware(d["retrieved"]),
                     sha256=str(d["sha256"]),
                     size=int(d["size"]),
                     etag=d.get("etag"),
                     last_modified=d.get("last_modified"),
+                    final_url=d.get("final_url"),
                 )
                 for d in data.get("downloads", ())
             ),
@@ -216,7 +232,7 @@ class RateCache:
             entry = self.entry(key)
             if entry is None:
                 return None
-            path = self.path / entry.file
+            path = self._inside(entry.file)
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -242,12 +258,17 @@ class RateCache:
         self._ensure_dir()
         lock = filelock.FileLock(str(self.path / f"{_check_key(key)}.lock"), timeout=self.lock_timeout)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except filelock.Timeout as exc:
             raise CacheError(
                 str(self.path), f"another process has held the lock of {key!r} for over {self.lock_timeout:g} s"
             ) from exc
+        except OSError as exc:  # a read-only folder, a lock file owned by someone else
+            raise CacheReadOnlyError(str(self.path), f"cannot take the lock of {key!r} ({exc})") from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
     def commit(
         self,
@@ -274,7 +295,10 @@ class RateCache:
         name = f"{key}-{digest[:16]}.{suffix}"
         target = self.path / name
         if not (target.exists() and _sha256_file(target) == digest):
-            atomic_write_bytes(target, data, prefix=f".{key}~")
+            try:
+                atomic_write_bytes(target, data, prefix=f".{key}~")
+            except OSError as exc:
+                raise CacheReadOnlyError(str(self.path), f"cannot write {name} ({exc})") from exc
         entry = CacheEntry(
             key=key,
             file=name,
@@ -289,8 +313,7 @@ class RateCache:
         )
         old = self._replace_entry(key, entry)
         if old is not None and old.file != name:
-            with contextlib.suppress(OSError):
-                (self.path / old.file).unlink()
+            self._unlink(old.file)
         self._sweep(key, keep=name)
         return entry
 
@@ -312,9 +335,29 @@ class RateCache:
             return False
         old = self._replace_entry(key, None)
         if old is not None:
-            with contextlib.suppress(OSError):
-                (self.path / old.file).unlink()
+            self._unlink(old.file)
         return old is not None
+
+    def _inside(self, name: str) -> Path:
+        """``name`` as a path in the cache folder; anything that would leave it raises :class:`CacheError`.
+
+        The manifest is data from disk: a tampered ``"file": "../victim.txt"`` or an absolute path
+        must never be read, replaced or deleted.
+        """
+        candidate = self.path / name
+        try:
+            folder = self.path.resolve()
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError) as exc:
+            raise CacheError(str(self.path), f"cannot resolve {name!r} ({exc})") from exc
+        if _DATA_FILE.fullmatch(name) is None or resolved.parent != folder:
+            raise CacheError(str(self.path), f"{MANIFEST} names {name!r}, which is not a file inside the cache folder")
+        return candidate
+
+    def _unlink(self, name: str) -> None:
+        """Remove the data file ``name`` if, and only if, it is inside the cache folder."""
+        with contextlib.suppress(OSError, CacheError):
+            self._inside(name).unlink()
 
     def _replace_entry(self, key: str, entry: CacheEntry | None) -> CacheEntry | None:
         import filelock
@@ -335,6 +378,8 @@ class RateCache:
                 return old
         except filelock.Timeout as exc:
             raise CacheError(str(self.path), f"could not lock {MANIFEST} within {self.lock_timeout:g} s") from exc
+        except OSError as exc:
+            raise CacheReadOnlyError(str(self.path), f"cannot rewrite {MANIFEST} ({exc})") from exc
 
     def _sweep(self, key: str, *, keep: str) -> None:
         """Remove leftovers of ``key`` (temporary files of a killed writer, orphaned data files).
@@ -357,7 +402,7 @@ class RateCache:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CacheError(str(self.path), f"cannot create the cache folder ({exc})") from exc
+            raise CacheReadOnlyError(str(self.path), f"cannot create the cache folder ({exc})") from exc
 
 
 def _check_key(key: str) -> str:

@@ -6,7 +6,11 @@ This module only fetches bytes; parsing them is the job of the pure parsers
 
 * one ``requests.Session`` per client (connection reuse), an identifying
   ``User-Agent`` (``aidtrack/<version> ...``), HTTPS certificate checks always on;
-* a connect timeout and a read timeout (per socket read) on every request;
+* a connect timeout and a read timeout (per socket read) on every request, and an overall
+  ``deadline`` per download (all attempts and waits together): a server that drips one byte
+  at a time is cut off when it passes, however short each read is;
+* redirects are followed, but never from ``https`` to plain ``http`` (refused); ``Fetched.url``
+  is the URL the bytes finally came from, which is what provenance records;
 * bounded retries with exponential backoff (and jitter) on connection errors,
   timeouts, a body cut short, HTTP 429 and 5xx (500, 502, 503, 504); a
   ``Retry-After`` header is honoured up to ``retry_after_max`` seconds;
@@ -28,16 +32,17 @@ aidtrack.errors.OfflineError: offline mode is on (AIDTRACK_OFFLINE=1 or offline=
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aidtrack._version import __version__
 from aidtrack.errors import DownloadTooLargeError, HTTPStatusError, InvalidArgumentError, NetworkError, OfflineError
@@ -90,7 +95,7 @@ class HttpConfig:
     ``backoff × 2**n`` up to ``backoff_max``. A ``Retry-After`` longer than
     ``retry_after_max`` is not waited for: the request fails, saying so.
     ``verify`` is ``True`` (the default CA bundle) or the path of a CA bundle;
-    certificate checks cannot be switched off.
+    certificate checks cannot be switched off. ``deadline`` bounds a whole download.
     """
 
     connect_timeout: float = 10.0
@@ -102,9 +107,11 @@ class HttpConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     user_agent: str = USER_AGENT
     verify: bool | str = True
+    deadline: float = 300.0
+    """The most one :meth:`HttpClient.get` may take in all (seconds), retries and waits included."""
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout"):
+        for name in ("connect_timeout", "read_timeout", "deadline"):
             if getattr(self, name) <= 0:
                 raise InvalidArgumentError(name, getattr(self, name), f"{name} must be positive")
         for name in ("retries", "backoff", "backoff_max", "retry_after_max"):
@@ -179,9 +186,7 @@ class HttpClient:
         """The one ``requests.Session`` of this client (created on first use)."""
         with self._lock:
             if self._session is None:
-                import requests
-
-                s = requests.Session()
+                s = _make_session()
                 s.headers["User-Agent"] = self.config.user_agent
                 s.headers["Accept-Encoding"] = "gzip, deflate"
                 self._session = s
@@ -227,10 +232,11 @@ class HttpClient:
         if accept:
             headers["Accept"] = accept
         attempt = 0
+        end = time.monotonic() + self.config.deadline
         while True:
             attempt += 1
             try:
-                return self._attempt(url, params, headers, cap, progress, attempt)
+                return self._attempt(url, params, headers, cap, progress, attempt, end)
             except _Retry as retry:
                 if attempt > self.config.retries:
                     if retry.status is not None:
@@ -244,6 +250,11 @@ class HttpClient:
                         attempts=attempt,
                         detail=f"the server asks to retry after {wait:g} s, longer than the "
                         f"{self.config.retry_after_max:g} s this client waits",
+                    ) from None
+                if time.monotonic() + wait >= end:
+                    raise NetworkError(
+                        f"{url}: {retry.reason}; no time left to retry within the {self.config.deadline:g} s "
+                        f"deadline (after {attempt} attempts)"
                     ) from None
                 log.info("GET %s: %s; retrying in %.2f s (attempt %d)", url, retry.reason, wait, attempt + 1)
                 self._sleep(wait)
@@ -260,14 +271,52 @@ class HttpClient:
         cap: int,
         progress: ProgressCallback | None,
         attempt: int,
+        end: float | None = None,
+    ) -> Fetched:
+        end = time.monotonic() + self.config.deadline if end is None else end
+        left = end - time.monotonic()
+        if left <= 0:
+            raise NetworkError(f"{url}: the {self.config.deadline:g} s deadline passed before attempt {attempt}")
+        watchdog = _Watchdog(left)
+        late = (
+            f"{url}: the download took longer than its {self.config.deadline:g} s deadline "
+            "(the server is sending too slowly); giving up"
+        )
+        try:
+            fetched = self._attempt_within(url, params, headers, cap, progress, attempt, left, watchdog)
+        except (_Retry, NetworkError, requests_errors()) as exc:
+            if watchdog.fired:
+                raise NetworkError(late) from exc
+            raise
+        finally:
+            watchdog.cancel()
+        if watchdog.fired:  # a body without a length ends "normally" when its socket is shut down
+            raise NetworkError(late)
+        return fetched
+
+    def _attempt_within(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str],
+        cap: int,
+        progress: ProgressCallback | None,
+        attempt: int,
+        left: float,
+        watchdog: _Watchdog,
     ) -> Fetched:
         import requests
 
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
         try:
-            resp = self.session.get(
-                url, params=params, headers=dict(headers), timeout=timeout, stream=True, verify=self.config.verify
-            )
+            with _watching(watchdog):
+                resp = self.session.get(
+                    url, params=params, headers=dict(headers), timeout=timeout, stream=True, verify=self.config.verify
+                )
+        except _Downgrade as exc:
+            raise NetworkError(
+                f"{url}: redirected from https to plain http ({exc.target}); refusing the downgrade"
+            ) from None
         except requests.exceptions.SSLError as exc:
             raise NetworkError(f"{url}: TLS certificate check failed ({exc})") from exc
         except requests.exceptions.Timeout as exc:
@@ -302,6 +351,7 @@ class HttpClient:
             chunks: list[bytes] = []
             size = 0
             try:
+                watchdog.watch(resp)
                 for chunk in resp.iter_content(chunk_size=64 * 1024):
                     size += len(chunk)
                     if size > cap:
@@ -325,6 +375,123 @@ class HttpClient:
                 retrieved,
                 attempt,
             )
+
+
+def requests_errors() -> type[Exception]:
+    """``requests.exceptions.RequestException`` (imported when first needed)."""
+    import requests
+
+    return requests.exceptions.RequestException
+
+
+class _Downgrade(Exception):
+    """Internal: a redirect from https to http."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source = source
+        self.target = target
+        super().__init__(f"{source} -> {target}")
+
+
+def _make_session() -> requests.Session:
+    """A ``requests.Session`` that refuses https -> http redirects and lets a :class:`_Watchdog` find its sockets."""
+    from urllib.parse import urljoin, urlsplit
+
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class _Pool(HTTPConnectionPool):
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            conn = super()._get_conn(timeout)
+            _note_connection(conn)
+            return conn
+
+    class _SPool(HTTPSConnectionPool):
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            conn = super()._get_conn(timeout)
+            _note_connection(conn)
+            return conn
+
+    class _Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _SPool}
+
+    class _Session(requests.Session):
+        def get_redirect_target(self, resp: requests.Response) -> str | None:
+            target = super().get_redirect_target(resp)
+            if target is not None and resp.url.lower().startswith("https://"):
+                following = urljoin(resp.url, target)
+                if urlsplit(following).scheme.lower() != "https":
+                    raise _Downgrade(resp.url, following)
+            return target
+
+    session = _Session()
+    session.mount("https://", _Adapter())
+    session.mount("http://", _Adapter())
+    return session
+
+
+_WATCHED = threading.local()
+
+
+def _note_connection(conn: Any) -> None:
+    watchdog = getattr(_WATCHED, "current", None)
+    if watchdog is not None:
+        watchdog.connections.append(conn)
+
+
+@contextlib.contextmanager
+def _watching(watchdog: _Watchdog) -> Iterator[None]:
+    _WATCHED.current = watchdog
+    try:
+        yield
+    finally:
+        _WATCHED.current = None
+
+
+class _Watchdog:
+    """Cuts the connections of one attempt when the download's deadline passes.
+
+    A read timeout bounds each socket read, not the whole body: a server sending one byte
+    every few seconds never trips it. At the deadline the watchdog shuts the sockets down,
+    which wakes the blocked read with an error.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self.connections: list[Any] = []
+        self._sockets: list[Any] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, resp: Any) -> None:
+        """Watch the socket ``resp``'s body is read from (its connection may have handed it over)."""
+        raw = getattr(resp, "raw", None)
+        conn = getattr(raw, "connection", None)
+        if conn is not None:
+            self.connections.append(conn)
+        # urllib3 response -> http.client response -> buffered reader -> SocketIO -> socket
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            self._sockets.append(sock)
+        if self.fired:
+            self._fire()
+
+    def _fire(self) -> None:
+        import socket
+
+        self.fired = True
+        socks = [*self._sockets, *(getattr(c, "sock", None) for c in self.connections)]
+        for sock in socks:
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 def _short(exc: BaseException) -> str:

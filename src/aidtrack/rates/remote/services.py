@@ -66,6 +66,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from aidtrack.currency import normalize_currency
@@ -85,7 +86,9 @@ from aidtrack.rates.staleness import Staleness, describe_age
 from aidtrack.rates.table import RateTable
 
 __all__ = [
+    "PLAUSIBLE_JUMP",
     "SOURCE_CLASSES",
+    "TIME_ZONE_SLACK",
     "BankOfCanadaValet",
     "EcbDataPortal",
     "EcbOfficialAverages",
@@ -93,6 +96,8 @@ __all__ = [
     "Frankfurter",
     "RemoteSource",
     "UpdateResult",
+    "check_download",
+    "latest_possible_fixing",
     "source_from_name",
 ]
 
@@ -118,6 +123,9 @@ class UpdateResult:
     previous_last_date: date | None
     downloaded_bytes: int
     urls: tuple[str, ...]
+    changes: tuple[str, ...] = ()
+    """What a forced update changed in the cached data: revised past fixings, vanished
+    currencies, implausible jumps (see :func:`check_download`); empty otherwise."""
 
     def describe(self) -> str:
         e = self.entry
@@ -126,7 +134,13 @@ class UpdateResult:
             grew = ""
             if self.previous_last_date is not None and e.last_date > self.previous_last_date:
                 grew = f" (was to {self.previous_last_date.isoformat()})"
-            return f"{self.key}: updated, {span}{grew}; {self.downloaded_bytes:,} bytes from {', '.join(self.urls)}"
+            text = f"{self.key}: updated, {span}{grew}; {self.downloaded_bytes:,} bytes from {', '.join(self.urls)}"
+            if self.changes:
+                text += f"\n  accepted with force, {len(self.changes)} change(s) to the cached data:"
+                text += "".join(f"\n  - {c}" for c in self.changes[:20])
+                if len(self.changes) > 20:
+                    text += f"\n  - ... and {len(self.changes) - 20} more"
+            return text
         if self.status == "not_modified":
             return f"{self.key}: not modified on the server, {span}"
         return f"{self.key}: already current, {span}"
@@ -359,21 +373,37 @@ class RemoteSource(Generic[T]):
             except CacheError as exc:
                 log.warning("%s: ignoring the damaged cache: %s", self.key, exc)
                 previous = None
-            if previous is not None and not force and previous.entry.retrieved > started:
+            horizon = latest_possible_fixing(started)
+            poisoned = previous is not None and previous.entry.last_date > horizon
+            if previous is not None and not force and not poisoned and previous.entry.retrieved > started:
                 return UpdateResult(self.key, "current", previous.entry, previous.entry.last_date, 0, ())
             try:
                 old_value = self._from_cache(previous) if previous is not None else None
             except RateDataError as exc:
                 log.warning("%s: ignoring unreadable cached data: %s", self.key, exc)
                 previous, old_value = None, None
-            outcome = self._fetch(previous.entry if previous else None, old_value, force=force, progress=progress)
-            prev_last = previous.entry.last_date if previous else None
+            if poisoned:
+                assert previous is not None
+                log.warning(
+                    "%s: the cached data has fixings dated %s, after today (%s): downloading in full to replace them",
+                    self.key,
+                    previous.entry.last_date,
+                    horizon,
+                )
+            outcome = self._fetch(
+                previous.entry if previous else None,
+                None if poisoned else old_value,
+                force=force or poisoned,
+                progress=progress,
+            )
+            prev_last = previous.entry.last_date if previous and not poisoned else None
             if isinstance(outcome, _Touch):
                 assert previous is not None
                 entry = self.cache.touch(self.key, retrieved=self.now(), downloads=outcome.downloads)
                 assert entry is not None
                 self.refresh()
                 return UpdateResult(self.key, outcome.status, entry, prev_last, 0, ())
+            changes = check_download(outcome.value, old_value, horizon=horizon, force=force, where=self.name)
             if prev_last is not None and outcome.last_date < prev_last:
                 raise RateDataError(
                     f"the download ends {outcome.last_date.isoformat()}, before the cached data "
@@ -395,7 +425,9 @@ class RemoteSource(Generic[T]):
             fetched = tuple(d.url for d in self._fetched)
             size = sum(d.size for d in self._fetched)
             log.info("%s: cached %s to %s", self.key, entry.first_date, entry.last_date)
-            return UpdateResult(self.key, "updated", entry, prev_last, size, fetched)
+            for change in changes:
+                log.warning("%s: accepted with force: %s", self.key, change)
+            return UpdateResult(self.key, "updated", entry, prev_last, size, fetched, changes)
 
     # -- helpers for subclasses ---------------------------------------------------------------
     def _get(
@@ -430,6 +462,7 @@ class RemoteSource(Generic[T]):
                 size=len(fetched.content),
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
+                final_url=fetched.url if fetched.url != full else None,
             )
             self._fetched.append(new)
         return fetched, new
@@ -439,7 +472,7 @@ class RemoteSource(Generic[T]):
         return {
             "key": self.key,
             "name": self.name,
-            "url": latest.url if latest else None,
+            "url": (latest.final_url or latest.url) if latest else None,  # where the bytes came from
             "retrieved": entry.retrieved,
             "sha256": entry.sha256,
             "cache_path": path,
@@ -462,6 +495,103 @@ class RemoteSource(Generic[T]):
         self, previous: CacheEntry | None, old: T | None, *, force: bool, progress: ProgressCallback | None
     ) -> _Download | _Touch:
         raise NotImplementedError
+
+
+PLAUSIBLE_JUMP = Decimal(10)
+"""The largest factor by which a new fixing may differ from the currency's previous fixing.
+
+A larger jump (a rate ten times, or a tenth of, the day before) is refused as a corrupt download
+unless the update is forced; the largest one-day moves in the ECB's history are far smaller."""
+TIME_ZONE_SLACK = timedelta(hours=14)
+"""How far ahead of UTC a fixing's calendar day may be (UTC+14 is the earliest time zone)."""
+
+
+def latest_possible_fixing(now: datetime) -> date:
+    """The last day a genuine fixing can be dated at ``now``: today anywhere on Earth.
+
+    >>> latest_possible_fixing(datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
+    datetime.date(2026, 11, 25)
+    >>> latest_possible_fixing(datetime(2026, 11, 25, 10, 30, tzinfo=UTC))
+    datetime.date(2026, 11, 26)
+    """
+    return (now.astimezone(UTC) + TIME_ZONE_SLACK).date()
+
+
+def check_download(new: object, old: object, *, horizon: date, force: bool = False, where: str = "") -> tuple[str, ...]:
+    """Check a downloaded table against the cached one before it may replace it.
+
+    Always refused (:class:`~aidtrack.errors.RateDataError`, the cache untouched): a fixing
+    dated after ``horizon`` (see :func:`latest_possible_fixing`). Refused unless ``force``,
+    and returned as the list of changes when forced:
+
+    * a published past fixing changed or removed (within the download's date range);
+    * a currency of the cached data missing from the download;
+    * a new fixing more than :data:`PLAUSIBLE_JUMP` times (or less than its inverse) the
+      currency's previous fixing.
+
+    Only rate tables are checked (official averages are not). Cached fixings dated after
+    ``horizon`` (a cache damaged by an older version) are ignored.
+    """
+    if not isinstance(new, RateTable):
+        return ()
+    future = [
+        (c, new.series(c).last)
+        for c in new.currencies
+        if c != new.base and len(new.series(c)) and new.series(c).last > horizon
+    ]
+    if future:
+        shown = ", ".join(f"{c} {d.isoformat()}" for c, d in future[:5])
+        raise RateDataError(
+            f"the download has fixings dated after today ({horizon.isoformat()} in the earliest time zone): "
+            f"{shown}; a fixing cannot be published before its day, so the download is refused and the cache kept",
+            where=where,
+        )
+    problems: list[str] = []
+    cutoff = horizon.toordinal()
+    old_table = old if isinstance(old, RateTable) else None
+    new_first = new.info.first_date.toordinal()
+    for c in new.currencies:
+        if c == new.base:
+            continue
+        series = new.series(c)
+        fixings = dict(zip(series.ordinals, series.raw, strict=True))
+        old_last = -1
+        if old_table is not None and c in old_table and c != old_table.base:
+            o = old_table.series(c)
+            for ordinal, raw in zip(o.ordinals, o.raw, strict=True):
+                if ordinal > cutoff or ordinal < new_first:
+                    continue
+                old_last = max(old_last, ordinal)
+                got = fixings.get(ordinal)
+                day = date.fromordinal(ordinal).isoformat()
+                if got is None:
+                    problems.append(f"{c} {day}: the published fixing {raw} is missing from the download")
+                elif got != raw and Decimal(got) != Decimal(raw):
+                    problems.append(f"{c} {day}: the published fixing {raw} was changed to {got}")
+        if old_table is None:
+            continue
+        previous: str | None = None
+        for ordinal, raw in zip(series.ordinals, series.raw, strict=True):
+            if ordinal > old_last and previous is not None:
+                a, b = Decimal(previous), Decimal(raw)
+                if a > 0 and b > 0 and (b / a > PLAUSIBLE_JUMP or a / b > PLAUSIBLE_JUMP):
+                    problems.append(
+                        f"{c} {date.fromordinal(ordinal).isoformat()}: {raw} after {previous}, a jump beyond the "
+                        f"plausibility bound (x{PLAUSIBLE_JUMP})"
+                    )
+            previous = raw
+    if old_table is not None:
+        for c in old_table.currencies:
+            if c != old_table.base and c not in new and len(old_table.series(c)):
+                problems.append(f"{c}: in the cached data, missing from the download")
+    if problems and not force:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise RateDataError(
+            f"the download contradicts the cached data ({shown}); the cache is kept. If the service really "
+            "revised its data, update with force=True ('aidtrack rates update --force'), which reports every change",
+            where=where,
+        )
+    return tuple(problems)
 
 
 def _max_age(s: Staleness) -> str:
@@ -583,7 +713,7 @@ class EcbReferenceRates(RemoteSource[RateTable]):
             from aidtrack.rates.parsers.ecb import merge_tables, parse_eurofxref_xml
 
             update = parse_eurofxref_xml(
-                fetched.content, key=self.key, name=f"{self.name} ({step} XML)", url=record.url
+                fetched.content, key=self.key, name=f"{self.name} ({step} XML)", url=fetched.url
             )
             try:
                 merged = merge_tables(old, update)
@@ -605,7 +735,7 @@ class EcbReferenceRates(RemoteSource[RateTable]):
         if fetched.not_modified:
             return _Touch(downloads, "not_modified")
         table = parse_eurofxref_zip(
-            fetched.content, key=self.key, name=self.name, url=record.url, max_unzipped_bytes=self.max_unzipped_bytes
+            fetched.content, key=self.key, name=self.name, url=fetched.url, max_unzipped_bytes=self.max_unzipped_bytes
         )
         return _Download(
             fetched.content,
@@ -651,7 +781,17 @@ def _currency_list(currencies: Sequence[str] | str | None) -> tuple[str, ...]:
 
 
 def _key_suffix(parts: Sequence[str]) -> str:
-    return ("-" + "-".join(p.lower() for p in parts)) if parts else ""
+    """``-usd-jpy`` for a few parts; a hash of them when spelled out they would make a long key.
+
+    >>> _key_suffix(["USD", "JPY"]), _key_suffix([f"C{i:02d}" for i in range(30)])
+    ('-usd-jpy', '-hc4fcfd5f4faede95')
+    """
+    if not parts:
+        return ""
+    text = "-" + "-".join(p.lower() for p in parts)
+    if len(text) <= 48:
+        return text
+    return "-h" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _start(value: date | str, what: str) -> date:
@@ -692,7 +832,7 @@ class _SingleFile(RemoteSource[T]):
         if fetched.not_modified:
             assert previous is not None
             return _Touch(_replace_record(previous.downloads, record), "not_modified")
-        value = self._parse(fetched.content, url=record.url, retrieved=fetched.retrieved)
+        value = self._parse(fetched.content, url=fetched.url, retrieved=fetched.retrieved)
         info = value.info
         currencies = value.currencies
         return _Download(
