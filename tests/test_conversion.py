@@ -145,11 +145,13 @@ def test_before_first_fixing_and_after_snapshot() -> None:
 
 
 def test_discontinued_currencies() -> None:
-    with pytest.raises(RateNotAvailableError, match="HRK"):
-        convert(1, "HRK", to="EUR", on="2023-01-02")
+    # after the changeover a legacy euro currency is its legal parity (issue 10), not a missing fixing
+    assert convert("7.53450", "HRK", to="EUR", on="2023-01-02").result == Money("1.00", "EUR")
     assert convert(1, "BGN", to="EUR", on="2025-12-31").fixing_dates == (date(2025, 12, 31),)
-    with pytest.raises(RateNotAvailableError, match="BGN"):
-        convert(1, "BGN", to="EUR", on="2026-01-02")
+    assert convert("1.95583", "BGN", to="EUR", on="2026-01-02").result == Money("1.00", "EUR")
+    # a discontinued currency that is no euro legacy currency still stops with its last fixing
+    with pytest.raises(RateNotAvailableError, match="TRL"):
+        convert(1, "TRL", to="EUR", on="2010-01-04")
 
 
 def test_isk_gap_is_an_error_not_a_guess() -> None:
@@ -166,7 +168,10 @@ def test_isk_gap_is_an_error_not_a_guess() -> None:
 
 def test_unknown_currency_errors() -> None:
     with pytest.raises(UnknownCurrencyError, match="ARS"):
-        convert(1, "ARS", to="EUR", on="2025-01-09")
+        convert(1, "ARS", to="EUR", on="2025-01-09", source="bundled")
+    # the default source also asks the IMF table, which has ARS, but annual averages only (to 2024)
+    with pytest.raises(RateNotAvailableError, match="ARS.*annual averages only"):
+        convert(1, "ARS", to="EUR", on="2024-01-09")
     with pytest.raises(InvalidRecordError, match="QQQ"):
         convert(1, "QQQ", to="EUR", on="2025-01-09")
     with pytest.raises(UnknownCurrencyError, match="QQQ"):

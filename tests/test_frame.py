@@ -52,7 +52,11 @@ def check_rows(out: pd.DataFrame, rows: list[tuple[Any, str, Any]], to: str, pol
         assert row["converted"] == expected.result.amount, (amount, currency, on, to, policy)
         assert row["rate"] == pytest.approx(float(expected.rate), rel=1e-13)
         dates = expected.fixing_dates
-        if mean:
+        periods = {leg.period for leg in expected.legs if leg.period is not None}
+        if periods:  # a published period rate (IMF annual table): the period, one published value
+            (period,) = periods
+            assert (row["fixing_first"].date(), row["fixing_last"].date(), row["fixing_count"]) == (*period, 1)
+        elif mean:
             assert row["fixing_count"] == len(dates)
             if dates:
                 assert row["fixing_first"].date() == dates[0]
@@ -63,7 +67,7 @@ def check_rows(out: pd.DataFrame, rows: list[tuple[Any, str, Any]], to: str, pol
             assert row["fixing_date"].date() == dates[0]
         else:
             assert pd.isna(row["fixing_date"])
-        assert (row["rate_source"] == "ecb-bundled") if expected.source else pd.isna(row["rate_source"])
+        assert (row["rate_source"] == expected.source.key) if expected.source else pd.isna(row["rate_source"])
 
 
 amount_kinds = st.sampled_from(["int", "float", "decimal", "str"])
@@ -154,9 +158,9 @@ def test_huge_amounts_fall_back_to_decimal() -> None:
 
 
 def test_missing_rates_raise_listing_every_row() -> None:
-    days = ["2025-01-09", "1990-01-01", "2020-01-02", "2026-11-05"]
+    days = ["2025-01-09", "1990-01-01", "2023-01-02", "2026-11-05"]
     frame = pd.DataFrame(
-        {"amount": [1, 2, 3, 4], "currency": ["USD", "USD", "CYP", "USD"], "date": days}, index=["a", "b", "c", "d"]
+        {"amount": [1, 2, 3, 4], "currency": ["USD", "USD", "RUB", "USD"], "date": days}, index=["a", "b", "c", "d"]
     )
     with pytest.raises(UnconvertibleRowsError) as info:
         convert_frame(frame, "EUR")
@@ -168,7 +172,7 @@ def test_missing_rates_raise_listing_every_row() -> None:
     assert "'b'" in str(err) and "1990-01-01" in str(err)
     report = err.report()
     assert list(report.columns) == ["index", "position", "currency", "date", "reason"]
-    assert report["reason"].iloc[1].startswith("no CYP rate for 2020-01-02")
+    assert report["reason"].iloc[1].startswith("no RUB rate for 2023-01-02")
     assert "after the end of the data" in report["reason"].iloc[2]
 
 

@@ -279,7 +279,8 @@ def test_compare_reports_flows_aidtrack_cannot_convert() -> None:
     with pytest.raises(BadRecordsError, match=r"data.flows\[0\] \(flow 900020\): .*SAR"):
         fts.compare(frame)
     df = fts.compare(frame, errors="coerce")
-    assert df["comparison"][0].startswith("not compared: currency 'SAR'") and df["aidtrack_usd"][0] is None
+    assert df["comparison"][0].startswith("not compared:") and "SAR" in df["comparison"][0]
+    assert df["aidtrack_usd"][0] is None
 
 
 def test_totals_keep_pledges_apart() -> None:

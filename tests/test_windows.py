@@ -32,11 +32,11 @@ from aidtrack.rates.bundled import bundled_table
 )
 def test_a_mean_over_a_partly_quoted_window_is_refused(currency: str, on: str, policy: str, coverage: str) -> None:
     with pytest.raises(RateNotAvailableError) as err:
-        aidtrack.convert(1, "EUR", to=currency, on=on, policy=policy)
+        aidtrack.convert(1, "EUR", to=currency, on=on, policy=policy, source="bundled")
     message = str(err.value)
     assert currency in message and coverage in message and "needs every fixing from" in message
     df = pd.DataFrame({"amount": [1], "currency": ["EUR"], "date": [on]})
-    out = convert_frame(df, currency, policy=policy, errors="coerce")
+    out = convert_frame(df, currency, policy=policy, errors="coerce", source="bundled")
     assert out.loc[0, "problem"] == message.split(": ", 1)[1] or out.loc[0, "problem"] == message
 
 

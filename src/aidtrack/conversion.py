@@ -15,6 +15,15 @@ How a conversion is computed, and where it is rounded:
 digits; ``legs`` hold the exact per-currency rates and their fixing dates.
 Converting a currency into itself is exact, with rate 1 and no fixings.
 
+With several sources (a :class:`~aidtrack.rates.sources.Composite`, and the default
+source: ECB daily, then IMF annual), the first source that can price both currencies
+for the policy and date prices the whole conversion; ``source`` and each leg say which.
+``on="latest"`` takes the last date the pricing source covers, and ``on`` records it.
+
+>>> c = convert(1_000_000_000, "UAH", to="USD", on="2024-06-30", policy="annual_mean")
+>>> c.result, c.source.key, c.source.attribution
+(Money('24905308.33', 'USD'), 'imf-bundled', 'Source: International Monetary Fund.')
+
 >>> c = convert("500000000", "USD", to="EUR", on="2025-01-09", policy="monthly_mean")
 >>> c.result
 Money('482917877.62', 'EUR')
@@ -24,6 +33,7 @@ Money('482917877.62', 'EUR')
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,10 +42,21 @@ from typing import Any
 from aidtrack._dates import parse_iso_date
 from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT, Rounding, quantize
 from aidtrack.currency import normalize_currency
-from aidtrack.errors import FieldProblem, InvalidArgumentError, InvalidRecordError
+from aidtrack.errors import AidtrackError, FieldProblem, InvalidArgumentError, InvalidRecordError, UnknownCurrencyError
 from aidtrack.money import Money
-from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, Policy, PolicyLike, RateLeg, as_policy, policy_name, quote
-from aidtrack.rates.sources import SourceLike, resolve_table
+from aidtrack.policy import (
+    DEFAULT_MAX_LOOKBACK_DAYS,
+    Policy,
+    PolicyLike,
+    RateLeg,
+    RatePolicy,
+    as_policy,
+    mean_window,
+    policy_name,
+    prices,
+    quote,
+)
+from aidtrack.rates.sources import SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable, SourceInfo
 
 __all__ = ["Conversion", "convert", "convert_money"]
@@ -80,15 +101,26 @@ class Conversion:
         CAD 440,000,000 = EUR 296,675,881.60 at 0.67426336727... EUR/CAD (daily; fixing 2025-01-09; ECB euro ...)
         """
         dates = self.fixing_dates
-        if not dates:
+        periods = sorted({leg.period for leg in self.legs if leg.period is not None})
+        parities = [
+            f"{leg.currency} {leg.parity} per EUR (legal parity)" for leg in self.legs if leg.parity is not None
+        ]
+        if periods:
+            start, end = periods[0]
+            fixings = f"published average of {start.isoformat()}..{end.isoformat()}"
+        elif not dates:
             fixings = "no fixing needed"
         elif len(dates) == 1:
             fixings = f"fixing {dates[0].isoformat()}"
         else:
             fixings = f"mean of {len(dates)} fixings {dates[0].isoformat()}..{dates[-1].isoformat()}"
         src = f"{self.source.name}, data to {self.source.last_date.isoformat()}" if self.source else "no source"
+        if parities:
+            fixings = "; ".join([*parities, fixings])
         if self.source is not None and self.source.stale:
             src += f"; STALE: {self.source.fallback}" if self.source.fallback else "; STALE"
+        if self.source is not None and self.source.attribution:
+            src += f"; {self.source.attribution}"
         return (
             f"{self.original} = {self.result} at {self.rate} {self.result.currency}/{self.original.currency} "
             f"({self.policy_name}; {fixings}; {src})"
@@ -134,8 +166,12 @@ def convert(
 ) -> Conversion:
     """Convert ``amount`` (in ``from_currency``, or a ``Money``) into ``to`` at the rate for ``on``.
 
-    ``policy`` picks the rate (see :mod:`aidtrack.policy`); ``source`` gives
-    the rates (default: the bundled ECB history).
+    ``policy`` picks the rate (see :mod:`aidtrack.policy`); ``source`` gives the rates: a
+    source, a table, a :class:`~aidtrack.rates.sources.Composite` or a name (``"ecb"``,
+    ``"imf"``, ``"nbu"``, ``"boc"``, ``"imf-bundled"``, ``"ecb+imf-bundled"``, see
+    :func:`aidtrack.rates.sources.resolve_source`); default: the bundled ECB daily rates,
+    then the bundled IMF annual averages. ``on="latest"`` is the last date the pricing
+    source covers (recorded in ``Conversion.on``).
     """
     if isinstance(amount, Money):
         if from_currency is not None and normalize_currency(from_currency) != amount.currency:
@@ -153,26 +189,93 @@ def convert(
             )
         money = Money(amount, from_currency)
     target = normalize_currency(to)
-    day = parse_iso_date(on, what="conversion date")
+    latest = isinstance(on, str) and on.strip().lower() == "latest"
     pol = as_policy(policy)
     mode = Rounding(rounding)
+    if latest:
+        tables = resolve_tables(source)
+        if money.currency == target:
+            day = tables[0].info.last_date
+            return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
+        return convert_money(money, target, None, pol, tables, rounding=mode, max_lookback_days=max_lookback_days)
+    day = parse_iso_date(on, what="conversion date")
     if money.currency == target:
         return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
-    table = resolve_table(source)
-    return convert_money(money, target, day, pol, table, rounding=mode, max_lookback_days=max_lookback_days)
+    tables = resolve_tables(source)
+    return convert_money(money, target, day, pol, tables, rounding=mode, max_lookback_days=max_lookback_days)
 
 
 def convert_money(
     money: Money,
     to: str,
-    on: date,
+    on: date | None,
     policy: Policy,
-    table: RateTable,
+    table: RateTable | Sequence[RateTable],
     *,
     rounding: Rounding = Rounding.HALF_EVEN,
     max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
 ) -> Conversion:
-    """The pure core of :func:`convert`: arguments already validated, table given."""
+    """The pure core of :func:`convert`: arguments already validated, table (or tables, in priority order) given.
+
+    With several tables the first that prices both currencies prices the conversion; when none
+    can, the error combines every table's reason (:func:`aidtrack.rates.sources.combine_reasons`).
+    ``on=None`` means each table's last date (``"latest"``).
+    """
+    if isinstance(table, RateTable):
+        return _convert_one(money, to, on, policy, table, rounding, max_lookback_days)
+    tables = list(table)
+    failures: list[tuple[RateTable, AidtrackError]] = []
+    for t in tables:
+        try:
+            return _convert_one(money, to, on, policy, t, rounding, max_lookback_days)
+        except AidtrackError as exc:
+            if not isinstance(exc, LookupError):
+                raise
+            failures.append((t, exc))
+    if len(failures) == 1:
+        raise failures[0][1]
+    raise _combined(failures, money.currency, to, policy, on) from failures[0][1]
+
+
+def _combined(
+    failures: Sequence[tuple[RateTable, AidtrackError]], cur: str, to: str, policy: Policy, on: date | None
+) -> AidtrackError:
+    from aidtrack.errors import RateNotAvailableError
+    from aidtrack.rates.sources import combine_reasons
+
+    reasons = [(t.info.name, str(exc), prices(t, cur) and prices(t, to)) for t, exc in failures]
+    straddle = False
+    if isinstance(policy, RatePolicy) and policy in (RatePolicy.MONTHLY_MEAN, RatePolicy.ANNUAL_MEAN) and on:
+        start, end = mean_window(policy, on)
+        inside = [t for (t, _), r in zip(failures, reasons, strict=True) if r[2]]
+        straddle = sum(t.coverage_start <= end and t.coverage_end >= start for t in inside) > 1
+    text = combine_reasons(reasons, straddle=straddle)
+    knowing = [exc for (t, exc), r in zip(failures, reasons, strict=True) if r[2]]
+    first = (knowing or [exc for _, exc in failures])[0]
+    if isinstance(first, RateNotAvailableError):
+        err: AidtrackError = RateNotAvailableError(
+            first.currency, first.date, available=first.available, source=first.source, reason=first.reason
+        )
+        err.args = (text,)
+        return err
+    if isinstance(first, UnknownCurrencyError):
+        err = UnknownCurrencyError(first.currency, known=first.known, where=first.where)
+        err.args = (text,)
+        return err
+    return first
+
+
+def _convert_one(
+    money: Money,
+    to: str,
+    on: date | None,
+    policy: Policy,
+    table: RateTable,
+    rounding: Rounding,
+    max_lookback_days: int,
+) -> Conversion:
+    if on is None:
+        on = table.info.last_date
     if money.currency == to:
         return Conversion(money, money.round(rounding), money.amount, Decimal(1), on, policy, (), rounding, None)
     src = quote(table, money.currency, on, policy, max_lookback_days=max_lookback_days)

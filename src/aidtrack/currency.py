@@ -9,13 +9,14 @@ history carries them). Minor units come from the same data.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
 from aidtrack.errors import UnknownCurrencyError
 
-__all__ = ["currency_name", "is_currency", "minor_units", "normalize_currency"]
+__all__ = ["currency_name", "is_currency", "legal_tender", "minor_units", "normalize_currency", "tender_currencies"]
 
 
 @cache
@@ -66,3 +67,90 @@ def currency_name(code: str, *, locale: str = "en") -> str:
     from babel.numbers import get_currency_name
 
     return str(get_currency_name(normalize_currency(code), locale=locale))
+
+
+def _territory(code: object) -> str:
+    from babel.core import get_global
+
+    if not isinstance(code, str) or not code.strip():
+        raise UnknownCurrencyError(code, where="CLDR territories (give an ISO 3166 code such as 'HR' or 'HRV')")
+    text = code.strip().upper()
+    currencies = get_global("territory_currencies")
+    if text in currencies:
+        return text
+    alias = get_global("territory_aliases").get(text)
+    if alias and len(alias) == 1 and alias[0] in currencies:
+        return str(alias[0])
+    from aidtrack.errors import InvalidArgumentError
+
+    raise InvalidArgumentError(
+        "donor",
+        code,
+        f"unknown territory {code!r}: give an ISO 3166 country code such as 'HR', 'DE' or 'UKR' "
+        "(a donor name can be resolved first with aidtrack.text.resolve_donor)",
+    )
+
+
+def tender_currencies(territory: str, on: date) -> tuple[str, ...]:
+    """The currencies that were legal tender in ``territory`` (ISO 3166 alpha-2 or alpha-3) on ``on``.
+
+    From CLDR's territory data (via babel), in CLDR's order. Several may overlap: a changeover's
+    dual-circulation weeks, or a territory with two currencies (Panama: PAB and USD).
+
+    >>> tender_currencies("HR", date(2023, 1, 5))
+    ('HRK', 'EUR')
+    """
+    from babel.core import get_global
+
+    day = (on.year, on.month, on.day)
+    rows = get_global("territory_currencies").get(_territory(territory), ())
+    return tuple(
+        c
+        for c, start, end, tender in rows
+        if tender and (start is None or start <= day) and (end is None or day <= end)
+    )
+
+
+def legal_tender(territory: str, on: date) -> str:
+    """The one legal tender of ``territory`` on ``on``, or :class:`~aidtrack.errors.InvalidArgumentError`.
+
+    During a changeover (the old currency withdrawn some time after a new one starts, as the
+    Deutsche Mark in 1999-2002 or the kuna in January 2023) the new currency is the legal tender.
+    A territory with two concurrent currencies (Panama: PAB and USD; Bhutan: BTN and INR) or none
+    on that date is refused with the candidates, never guessed.
+
+    >>> legal_tender("HR", date(2020, 6, 1)), legal_tender("HR", date(2024, 6, 1))
+    ('HRK', 'EUR')
+    >>> legal_tender("DEU", date(2000, 1, 1))
+    'EUR'
+    """
+    from babel.core import get_global
+
+    from aidtrack.errors import InvalidArgumentError
+
+    code = _territory(territory)
+    day = (on.year, on.month, on.day)
+    rows = [
+        (c, start or (1, 1, 1), end)
+        for c, start, end, tender in get_global("territory_currencies").get(code, ())
+        if tender and (start is None or start <= day) and (end is None or day <= end)
+    ]
+    # a currency being withdrawn (it has an end date) gives way to one that started after it and outlasts it
+    kept = [
+        (c, start, end)
+        for c, start, end in rows
+        if not (end is not None and any(s2 > start and (e2 is None or e2 > end) for c2, s2, e2 in rows if c2 != c))
+    ]
+    if len(kept) == 1:
+        return str(kept[0][0])
+    if not kept:
+        raise InvalidArgumentError(
+            "on", on, f"CLDR records no legal tender for {code} on {on.isoformat()}; give the currency explicitly"
+        )
+    names = ", ".join(c for c, _, _ in kept)
+    raise InvalidArgumentError(
+        "donor",
+        territory,
+        f"{code} had several legal tenders on {on.isoformat()} ({names}); the currency is ambiguous: "
+        "give it explicitly, e.g. Money(amount, 'USD')",
+    )

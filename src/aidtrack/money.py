@@ -106,6 +106,22 @@ class Money:
 
     # -- construction helpers -------------------------------------------------
     @classmethod
+    def local(cls, amount: object, *, donor: str, on: object) -> Money:
+        """``amount`` in the legal tender of ``donor`` (an ISO 3166 code) on ``on``.
+
+        The currency comes from CLDR's territory data (via babel), see
+        :func:`aidtrack.currency.legal_tender`: Croatia in 2020 is HRK, in 2024 EUR. A territory
+        with two concurrent legal tenders (Panama, Bhutan) is refused, never guessed.
+
+        >>> Money.local(100, donor="HR", on="2020-06-01"), Money.local(100, donor="HR", on="2024-06-01")
+        (Money('100', 'HRK'), Money('100', 'EUR'))
+        """
+        from aidtrack._dates import parse_iso_date
+        from aidtrack.currency import legal_tender
+
+        return cls(amount, legal_tender(donor, parse_iso_date(on, what="date")))
+
+    @classmethod
     def zero(cls, currency: str) -> Money:
         """Zero in ``currency``."""
         return cls(Decimal(0), currency)

@@ -14,6 +14,18 @@ policy             rate used for a date
                    ("in euros of 2026-10-30").
 =================  ==============================================================
 
+**Period tables.** A table of published period rates (the IMF's annual averages,
+:attr:`RateTable.is_period_table`) answers only the policy that matches what it publishes: an
+annual table of averages answers ``annual_mean`` with the published average itself (one value
+for the whole year, never re-averaged), a monthly one ``monthly_mean``, a table of end-of-period
+rates ``exact`` on the period's last day. Every other policy is refused with an error naming the
+policy the table supports: a daily rate is never read off an annual average.
+
+**Legacy euro currencies.** From its changeover date a legacy currency (``DEM``, ``FRF``, ...
+see :mod:`aidtrack.rates.legacy`) is priced as its legal parity times the table's euro rate, on
+any date and under any policy; against a euro-based table the leg is the parity itself, so
+``DEM 1,955,830`` is exactly ``EUR 1,000,000``.
+
 A policy can be given as a :class:`RatePolicy` member, its name as a string
 (``"monthly_mean"``), a :class:`FixedDate`, a ``datetime.date`` or the string
 ``"fixed:2026-10-30"``; anything else raises
@@ -43,10 +55,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 from weakref import WeakKeyDictionary
 
-from aidtrack.amounts import RATE_CONTEXT
+from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT
 from aidtrack.currency import normalize_currency
-from aidtrack.errors import InvalidArgumentError, RateNotAvailableError, UnknownPolicyError
-from aidtrack.rates.table import RateTable, Series
+from aidtrack.errors import InvalidArgumentError, RateNotAvailableError, UnknownCurrencyError, UnknownPolicyError
+from aidtrack.rates.legacy import euro_parity, legacy_currency
+from aidtrack.rates.table import RateTable, Series, period_bounds, period_label
 
 if TYPE_CHECKING:
     from aidtrack.rates.parsers.sdmx import MeanCheck, OfficialAverages
@@ -64,7 +77,9 @@ __all__ = [
     "day_span",
     "leg_arrays",
     "mean_window",
+    "period_policy",
     "policy_name",
+    "prices",
     "quote",
     "window_mean",
     "windows",
@@ -144,6 +159,9 @@ class RateLeg:
     ``published`` is that fixing or mean in the source's own quoting direction:
     the same as ``rate`` for the ECB; for a table quoted in base units (Bank of
     Canada: CAD per USD) the published quote, of which ``rate`` is the inverse.
+
+    A leg from a period table has no fixing dates: its ``period`` says which month or year
+    the published rate answers for.
     """
 
     currency: str
@@ -151,6 +169,12 @@ class RateLeg:
     rate: Decimal
     fixing_dates: tuple[date, ...]
     published: Decimal | None = None
+    source: str | None = None
+    """The key of the table that priced the leg (``ecb-bundled``, ``imf-bundled``, ...)."""
+    period: tuple[date, date] | None = None
+    """For a leg from a period table: the first and last day of the period whose published rate it is."""
+    parity: Decimal | None = None
+    """For a legacy euro currency after its changeover: its legal units per euro (the leg is parity × euro)."""
 
 
 def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
@@ -211,7 +235,12 @@ def window_mean(table: RateTable, currency: str, start: date, end: date) -> Rate
             lo, hi, rate, published = mean
             ords = table.series(currency).ordinals
             found = RateLeg(
-                currency, table.base, rate, tuple(date.fromordinal(ords[k]) for k in range(lo, hi)), published
+                currency,
+                table.base,
+                rate,
+                tuple(date.fromordinal(ords[k]) for k in range(lo, hi)),
+                published,
+                table.info.key,
             )
         memo[key] = found
     return found
@@ -274,21 +303,43 @@ def quote(
             "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
         )
     if currency == table.base:
-        return RateLeg(currency, table.base, Decimal(1), ())
-    series = table.series(currency)
+        return RateLeg(currency, table.base, Decimal(1), (), source=table.info.key)
     if isinstance(policy, FixedDate):
         on = policy.on
         policy = RatePolicy.DAILY
+    parity = euro_parity(currency, on)
+    if parity is not None:
+        eur = quote(table, "EUR", on, policy, max_lookback_days=max_lookback_days)
+        return RateLeg(
+            currency,
+            table.base,
+            EXACT_CONTEXT.multiply(parity.rate, eur.rate),
+            eur.fixing_dates,
+            None,
+            table.info.key,
+            eur.period,
+            parity.rate,
+        )
+    series = _series(table, currency, on)
     first, last = series.first, series.last
+    if table.is_period_table:
+        last = period_bounds(table.frequency, last)[1]
     source = table.info.name
 
     def fail(reason: str) -> RateNotAvailableError:
         return RateNotAvailableError(currency, on, available=(first, last), source=source, reason=reason)
 
+    if table.is_period_table and period_policy(table) is not policy:
+        return _period_quote(table, series, currency, on, policy, fail)  # refused: say which policy fits
     if on < first:
-        raise fail(f"the date is before the first {currency} fixing")
+        if currency == "EUR" and on < date(1999, 1, 1):
+            raise fail("the euro did not exist before 1999-01-01; no rate is made up for it")
+        what = "published rate" if table.is_period_table else "fixing"
+        raise fail(f"the date is before the first {currency} {what}")
     if on > table.coverage_end:
         raise fail(f"the date is after the end of the data ({table.info.last_date.isoformat()})")
+    if table.is_period_table:
+        return _period_quote(table, series, currency, on, policy, fail)
 
     if policy is RatePolicy.EXACT:
         i = series.index_of(on)
@@ -296,7 +347,7 @@ def quote(
             why = "no fixing that day" if on.weekday() < 5 else "a weekend has no fixing"
             raise fail(f"{why} (policy 'exact'; use 'daily' to take the last fixing before it)")
         value = series.rate(i)
-        return RateLeg(currency, table.base, table.per_base(value), (on,), value)
+        return RateLeg(currency, table.base, table.per_base(value), (on,), value, table.info.key)
 
     if policy is RatePolicy.DAILY:
         day = table.last_fixing_day(on)
@@ -310,13 +361,94 @@ def quote(
                 f"the source published no {currency} rate on the fixing day {day.isoformat()}{_gap(series, day)}"
             )
         value = series.rate(i)
-        return RateLeg(currency, table.base, table.per_base(value), (day,), value)
+        return RateLeg(currency, table.base, table.per_base(value), (day,), value, table.info.key)
 
     start, end = mean_window(policy, on)
     mean = window_mean(table, currency, start, end)
     if isinstance(mean, str):
         raise fail(f"policy '{policy.value}' {mean}")
     return mean
+
+
+def _series(table: RateTable, currency: str, on: date) -> Series:
+    """The currency's series; for a legacy euro currency the table lacks, an error that says why."""
+    try:
+        return table.series(currency)
+    except UnknownCurrencyError:
+        entry = legacy_currency(currency)
+        if entry is None:
+            raise
+        raise RateNotAvailableError(
+            currency,
+            on,
+            available=None,
+            source=table.info.name,
+            reason=(
+                f"{currency} is a legacy euro currency, fixed at {entry.describe()}; before "
+                f"{entry.since.isoformat()} it converts only where a source quotes it, and this one does not "
+                "(the bundled IMF table has annual averages of every legacy currency up to its changeover: "
+                "source='imf-bundled', policy='annual_mean')"
+            ),
+        ) from None
+
+
+def period_policy(table: RateTable) -> RatePolicy | None:
+    """The one policy a period table answers (``None`` for a daily table, or a period no policy fits).
+
+    >>> from aidtrack.rates.bundled import bundled_imf_table
+    >>> period_policy(bundled_imf_table())
+    <RatePolicy.ANNUAL_MEAN: 'annual_mean'>
+    """
+    if not table.is_period_table:
+        return None
+    if table.info.measure == "end_of_period":
+        return RatePolicy.EXACT
+    return {"A": RatePolicy.ANNUAL_MEAN, "M": RatePolicy.MONTHLY_MEAN}.get(table.frequency)
+
+
+def prices(table: RateTable, currency: str) -> bool:
+    """Whether ``table`` can price ``currency`` on some date: its base, one of its currencies, or a
+    legacy euro currency (through the euro) when the table has the euro."""
+    if currency == table.base or currency in table:
+        return True
+    return legacy_currency(currency) is not None and (table.base == "EUR" or "EUR" in table)
+
+
+def _period_quote(table: RateTable, series: Series, currency: str, on: date, policy: RatePolicy, fail: Any) -> RateLeg:
+    """The published period rate for ``on``, under the one policy the table supports."""
+    supported = period_policy(table)
+    kind = table.describe_kind()
+    if policy is not supported:
+        hint = (
+            f"use policy='{supported.value}' (the published rate of the period)"
+            if supported is not None
+            else "no rate policy reads this table's periods"
+        )
+        raise fail(
+            f"policy '{policy.value}' needs {_needs(policy)}, but this source publishes {kind} only (one "
+            f"published rate answers for its whole period and is never read as anything else): {hint}"
+        )
+    start, end = period_bounds(table.frequency, on)
+    if table.info.measure == "end_of_period" and on != end:
+        raise fail(
+            f"an end-of-period rate is the rate of the period's last day ({end.isoformat()}) only; "
+            f"policy 'exact' on {on.isoformat()} has no rate in {kind}"
+        )
+    i = series.index_of(start)
+    if i is None:
+        label = period_label(table.frequency, on)
+        raise fail(f"no published {currency} rate for {label}{_gap(series, start)}")
+    value = series.rate(i)
+    return RateLeg(currency, table.base, table.per_base(value), (), value, table.info.key, (start, end))
+
+
+def _needs(policy: RatePolicy) -> str:
+    return {
+        RatePolicy.DAILY: "a daily fixing",
+        RatePolicy.EXACT: "the fixing of that very day",
+        RatePolicy.MONTHLY_MEAN: "a mean over the calendar month",
+        RatePolicy.ANNUAL_MEAN: "a mean over the calendar year",
+    }.get(policy, f"a '{policy.value}' rate")
 
 
 @dataclass(frozen=True)
@@ -350,7 +482,8 @@ _DAY = 86_400
 
 
 def day_span(table: RateTable) -> tuple[int, int]:
-    """First and last day ordinal of the per-day arrays: the table's first fixing day to its coverage end."""
+    """First and last day ordinal of the per-day arrays: the table's first fixing day (first period's
+    first day) to its coverage end."""
     return int(table.calendar[0]), table.coverage_end.toordinal()
 
 
@@ -370,6 +503,98 @@ def leg_arrays(table: RateTable, currency: str, policy: RatePolicy, max_lookback
 
 
 def _leg_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: int) -> LegArrays:
+    entry = legacy_currency(currency)
+    if entry is not None and currency != table.base and (table.base == "EUR" or "EUR" in table):
+        return _legacy_arrays(table, currency, policy, lookback, entry.rate, entry.since)
+    if table.is_period_table:
+        return _period_arrays(table, currency, policy)
+    return _plain_arrays(table, currency, policy, lookback)
+
+
+def _empty_arrays(table: RateTable) -> LegArrays:
+    import numpy as np
+
+    o0, o_end = day_span(table)
+    width = o_end - o0 + 2
+    nat = np.iinfo(np.int64).min
+    return LegArrays(
+        np.full(width, np.nan),
+        np.full(width, nat, dtype=np.int64),
+        np.full(width, nat, dtype=np.int64),
+        np.zeros(width, dtype=np.int32),
+        np.zeros(width, dtype=np.int32),
+        [Decimal(0)],
+    )
+
+
+def _legacy_arrays(
+    table: RateTable, currency: str, policy: RatePolicy, lookback: int, parity: Decimal, since: date
+) -> LegArrays:
+    """A legacy euro currency: its own quotes before the changeover (where the table has them), parity × euro after."""
+    import numpy as np
+
+    if table.is_period_table:
+        native = _period_arrays(table, currency, policy) if currency in table else _empty_arrays(table)
+    else:
+        native = _plain_arrays(table, currency, policy, lookback) if currency in table else _empty_arrays(table)
+    o0, o_end = day_span(table)
+    after = np.append(np.arange(o0, o_end + 1, dtype=np.int64) >= since.toordinal(), False)
+    n_native = len(native.exact)
+    if table.base == "EUR":
+        nat = np.iinfo(np.int64).min
+        rate = np.where(after, float(parity), native.rate)
+        first = np.where(after, nat, native.first)
+        last = np.where(after, nat, native.last)
+        count = np.where(after, 0, native.count).astype(np.int32)
+        pos = np.where(after, n_native, native.pos).astype(np.int32)
+        exact: list[Decimal] = [*(Decimal(v) if isinstance(v, str) else v for v in native.exact), parity]
+        return LegArrays(rate, first, last, count, pos, exact)
+    eur = leg_arrays(table, "EUR", policy, lookback)
+    eur_exact = [EXACT_CONTEXT.multiply(parity, Decimal(v) if isinstance(v, str) else v) for v in eur.exact]
+    return LegArrays(
+        np.where(after, eur.rate * float(parity), native.rate),
+        np.where(after, eur.first, native.first),
+        np.where(after, eur.last, native.last),
+        np.where(after, eur.count, native.count).astype(np.int32),
+        np.where(after, eur.pos + n_native, native.pos).astype(np.int32),
+        [*(Decimal(v) if isinstance(v, str) else v for v in native.exact), *eur_exact],
+    )
+
+
+def _period_arrays(table: RateTable, currency: str, policy: RatePolicy) -> LegArrays:
+    """:func:`_period_quote` for every day: the published rate of the day's period, under the supported policy only."""
+    import numpy as np
+
+    o0, o_end = day_span(table)
+    days = np.arange(o0, o_end + 1, dtype=np.int64)
+    series = table.series(currency)
+    ords, _ = series.as_numpy()
+    ends = np.array([period_bounds(table.frequency, date.fromordinal(int(o)))[1].toordinal() for o in ords])
+    k = np.searchsorted(ords, days, side="right") - 1
+    kk = np.maximum(k, 0)
+    ok = (k >= 0) & (days <= ends[kk])
+    if period_policy(table) is not policy:
+        ok[:] = False
+    elif table.info.measure == "end_of_period":
+        ok &= days == ends[kk]
+    exact = [table.per_base(Decimal(v)) for v in series.raw]
+    rates = np.array([float(v) for v in exact], dtype=np.float64)
+    nat = np.iinfo(np.int64).min
+
+    def secs(day: Any) -> Any:
+        return np.append(np.where(ok, (day - _EPOCH) * _DAY, nat), nat).astype(np.int64)
+
+    return LegArrays(
+        np.append(np.where(ok, rates[kk], np.nan), np.nan),
+        secs(ords[kk]),
+        secs(ends[kk]),
+        np.append(np.where(ok, 1, 0), 0).astype(np.int32),
+        np.append(kk, 0).astype(np.int32),
+        exact,
+    )
+
+
+def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: int) -> LegArrays:
     import numpy as np
 
     nat = np.iinfo(np.int64).min

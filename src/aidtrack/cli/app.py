@@ -62,11 +62,8 @@ def _convert_parser(sub: Any) -> None:
 
 def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.conversion import convert
-    from aidtrack.rates.sources import resolve_table
 
-    on = args.on
-    if on == "latest":
-        on = resolve_table(None).info.last_date
+    on = args.on  # 'latest': the last date the pricing source covers (convert() resolves it)
     conv = convert(args.amount, args.currency, to=args.to, on=on, policy=args.policy, rounding=args.rounding)
     if args.json:
         json.dump(conv.to_dict(), out, indent=2)

@@ -24,12 +24,14 @@ from aidtrack.errors import AidtrackError, InvalidArgumentError
 
 __all__ = ["NETWORK_SOURCES", "add_source_arguments", "rates_parser", "source_context", "source_from_spec"]
 
-NETWORK_SOURCES = ("ecb", "ecb-sdmx", "boc", "frankfurter")
+NETWORK_SOURCES = ("ecb", "ecb-sdmx", "boc", "frankfurter", "imf", "nbu")
 UPDATABLE = (*NETWORK_SOURCES, "ecb-sdmx-monthly", "ecb-sdmx-annual")
 SOURCE_HELP = (
-    "where the rates come from: bundled (the ECB snapshot shipped with aidtrack, default), "
+    "where the rates come from: default (the ECB snapshot shipped with aidtrack, then its IMF annual table), "
+    "bundled (the ECB snapshot only), imf-bundled, "
     + ", ".join(NETWORK_SOURCES)
-    + " (cached downloads; see 'aidtrack rates'), or a CSV file of date,currency,rate (give --rates-base)"
+    + " (cached downloads; see 'aidtrack rates'), A+B (A, then B), or a CSV file of date,currency,rate "
+    "(give --rates-base)"
 )
 
 
@@ -47,6 +49,10 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
 def source_from_spec(spec: str, *, rates_base: str | None = None, offline: bool | None = None) -> Any:
     """The source named by ``--source``: a name, or the path of a rates CSV."""
     name = spec.strip()
+    if "+" in name or name.lower() in ("default", "imf-bundled", "ecb-bundled"):
+        from aidtrack.rates.sources import resolve_source
+
+        return resolve_source(name, offline=offline, rates_base=rates_base)
     if name.lower() == "bundled":
         from aidtrack.rates.bundled import BundledECB
 
@@ -64,7 +70,10 @@ def source_from_spec(spec: str, *, rates_base: str | None = None, offline: bool 
 
         return read_rate_table_csv(name, base=rates_base)
     raise InvalidArgumentError(
-        "--source", spec, f"unknown rate source {spec!r}: expected bundled, {', '.join(NETWORK_SOURCES)} or a CSV path"
+        "--source",
+        spec,
+        f"unknown rate source {spec!r}: expected bundled, imf-bundled, default, "
+        f"{', '.join(NETWORK_SOURCES)}, A+B or a CSV path",
     )
 
 

@@ -100,8 +100,9 @@ from aidtrack.policy import (
     day_span,
     leg_arrays,
     policy_name,
+    prices,
 )
-from aidtrack.rates.sources import SourceLike, resolve_table
+from aidtrack.rates.sources import SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable
 
 if TYPE_CHECKING:
@@ -322,7 +323,7 @@ def _read_currencies(
             names.append(None)
             reasons[k] = str(exc)
             continue
-        if name not in (to, table.base) and name not in table:
+        if name not in (to, table.base) and not prices(table, name):
             try:
                 table.series(name)
             except UnknownCurrencyError as exc:
@@ -461,7 +462,175 @@ def convert_frame(
             "overwrite; drop or rename them first (or name the result with into=)",
             columns=clash,
         )
-    table = resolve_table(source)
+    tables = resolve_tables(source)
+    out, bad_reason, recomputed, differed = _convert_table(
+        frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean
+    )
+    n = len(frame)
+    used: list[int] = [0] if len(bad_reason) < n else []
+    if len(tables) > 1 and bad_reason:
+        out, bad_reason, more, more_differed, used = _fill_from_others(
+            frame,
+            out,
+            bad_reason,
+            tables,
+            target,
+            pol,
+            mode,
+            max_lookback_days,
+            amount,
+            currency,
+            date,
+            into,
+            dtype,
+            mean,
+            fixing_cols,
+        )
+        recomputed += more
+        differed += more_differed
+    problems = _problems(frame, currency, date, bad_reason)
+    if problems and errors == "raise":
+        raise UnconvertibleRowsError(problems, rows=n)
+    if errors == "coerce":
+        # a categorical column: one small code per row, each distinct reason stored once
+        reasons = sorted({p.reason for p in problems})
+        code_of = {r: k for k, r in enumerate(reasons)}
+        problem_codes = np.full(n, -1, dtype=np.int32)
+        for p in problems:
+            problem_codes[p.position] = code_of[p.reason]
+        _put(out, "problem", pd.Categorical.from_codes(problem_codes, dtype=pd.CategoricalDtype(reasons)))
+    primary = tables[min(used)] if used else tables[0]
+    out.attrs[META_KEY] = {
+        "to": target,
+        "policy": policy_name(pol),
+        "rounding": mode.value,
+        "source": primary.info,
+        "sources": tuple(tables[k].info for k in sorted(used)) if used else (primary.info,),
+        "amount": amount,
+        "currency": currency,
+        "date": date,
+        "converted": into,
+        "problems": len(problems),
+        "recomputed": recomputed,
+        "float_differed": differed,
+    }
+    if constant:
+        assert base_year is not None
+        out = constant_prices(
+            out,
+            META_KEY,
+            base_year=base_year,
+            deflator=deflator,
+            donor=donor,
+            allow_estimates=allow_estimates,
+            errors=errors,
+        )
+    return out
+
+
+def _fill_from_others(
+    frame: pd.DataFrame,
+    out: pd.DataFrame,
+    bad_reason: dict[int, str],
+    tables: Sequence[RateTable],
+    target: str,
+    pol: Policy,
+    mode: Rounding,
+    lookback: int,
+    amount: str,
+    currency: str,
+    date: str,
+    into: str,
+    dtype: OutputDtype,
+    mean: bool,
+    fixing_cols: list[str],
+) -> tuple[pd.DataFrame, dict[int, str], int, int, list[int]]:
+    """A composite source: rows the first table cannot price go to the next, and so on (row by row).
+
+    Each row is priced wholly by one table, exactly as :func:`aidtrack.conversion.convert_money` does with
+    several tables; a row no table prices gets the scalar path's combined reason.
+    """
+    codes = out["rate_source"].cat.codes.to_numpy().astype(np.int64)  # -1: no rate needed (same currency) or none
+    remaining = sorted(bad_reason)
+    seen: dict[int, list[str]] = {i: [bad_reason[i]] for i in remaining}
+    columns = {c: out[c].to_numpy(copy=True) for c in [into, "rate", *fixing_cols]}
+    recomputed = differed = 0
+    for k, table in enumerate(tables[1:], start=1):
+        if not remaining:
+            break
+        sub = frame.iloc[remaining]
+        o2, b2, r2, d2 = _convert_table(
+            sub, table, target, pol, mode, lookback, amount, currency, date, into, dtype, mean
+        )
+        recomputed += r2
+        differed += d2
+        ok_local = np.array([j for j in range(len(remaining)) if j not in b2], dtype=np.int64)
+        if len(ok_local):
+            pos = np.asarray(remaining, dtype=np.int64)[ok_local]
+            for c, values in columns.items():
+                values[pos] = o2[c].to_numpy()[ok_local]
+            codes[pos] = k
+        for j, why in b2.items():
+            seen[remaining[j]].append(why)
+        remaining = [remaining[j] for j in sorted(b2)]
+    for c, values in columns.items():
+        out[c] = pd.Series(values, index=out.index, dtype=out[c].dtype)
+    keys = list(dict.fromkeys(t.info.key for t in tables))
+    key_codes = np.array([keys.index(t.info.key) for t in tables] + [-1], dtype=np.int64)
+    out["rate_source"] = pd.Categorical.from_codes(key_codes[codes], dtype=pd.CategoricalDtype(keys))
+    final: dict[int, str] = {}
+    cache: dict[tuple[object, object], str] = {}
+    for i in remaining:
+        if len(set(seen[i])) == 1:
+            final[i] = seen[i][0]
+            continue
+        key = (_plain(frame[currency].iloc[i]), _plain(frame[date].iloc[i]))
+        reason = cache.get(key)
+        if reason is None:
+            reason = cache[key] = _composite_reason(key[0], key[1], target, pol, tables, mode, lookback)
+        final[i] = reason
+    used = [int(c) for c in np.unique(codes) if c >= 0]
+    return out, final, recomputed, differed, used
+
+
+def _composite_reason(
+    cur: object, day: object, target: str, pol: Policy, tables: Sequence[RateTable], mode: Rounding, lookback: int
+) -> str:
+    """The scalar error of a row no table prices (the text :func:`aidtrack.convert` gives)."""
+    from aidtrack._dates import parse_iso_date
+    from aidtrack.conversion import convert_money
+    from aidtrack.money import Money
+
+    try:
+        convert_money(
+            Money(1, normalize_currency(cur)),
+            target,
+            parse_iso_date(day, what="conversion date"),
+            pol,
+            tables,
+            rounding=mode,
+            max_lookback_days=lookback,
+        )
+    except (AidtrackError, ValueError) as exc:
+        return str(exc)
+    raise AssertionError(f"the vectorised path found no rate where convert() has one: {cur} {day}")  # pragma: no cover
+
+
+def _convert_table(
+    frame: pd.DataFrame,
+    table: RateTable,
+    target: str,
+    pol: Policy,
+    mode: Rounding,
+    max_lookback_days: int,
+    amount: str,
+    currency: str,
+    date: str,
+    into: str,
+    dtype: OutputDtype,
+    mean: bool,
+) -> tuple[pd.DataFrame, dict[int, str], int, int]:
+    """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
     n = len(frame)
     amounts = _read_amounts(frame[amount])
     codes, names, cur_reasons = _read_currencies(frame[currency], table, target)
@@ -496,6 +665,8 @@ def convert_frame(
         valid[np.fromiter(bad_reason, dtype=np.int64)] = False
 
     kind = policy_name(pol) if isinstance(pol, RatePolicy) else "daily"
+    if isinstance(pol, FixedDate) and table.is_period_table:
+        kind = "daily"  # a fixed date is read as its daily rate: refused by a period table, row by row
     stack = _stack(table, leg_names, kind, max_lookback_days)
     needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
     # a target the table lacks fails every row that needs a rate: say so once, as convert() would
@@ -597,7 +768,8 @@ def convert_frame(
     def fixing(name: str) -> np.ndarray[Any, Any]:
         values = stack[name].take(flat)
         if dst_leg is not None:
-            from_dst = src_row == base_row
+            # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
+            from_dst = (src_row == base_row) | (stack["first"].take(flat) == _NAT)
             if from_dst.any():
                 values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
         if any_same or not all_valid:
@@ -616,42 +788,7 @@ def convert_frame(
     src_name = table.info.key
     source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
     _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
-    problems = _problems(frame, currency, date, bad_reason)
-    if problems and errors == "raise":
-        raise UnconvertibleRowsError(problems, rows=n)
-    if errors == "coerce":
-        # a categorical column: one small code per row, each distinct reason stored once
-        reasons = sorted({p.reason for p in problems})
-        code_of = {r: k for k, r in enumerate(reasons)}
-        problem_codes = np.full(n, -1, dtype=np.int32)
-        for p in problems:
-            problem_codes[p.position] = code_of[p.reason]
-        _put(out, "problem", pd.Categorical.from_codes(problem_codes, dtype=pd.CategoricalDtype(reasons)))
-    out.attrs[META_KEY] = {
-        "to": target,
-        "policy": policy_name(pol),
-        "rounding": mode.value,
-        "source": table.info,
-        "amount": amount,
-        "currency": currency,
-        "date": date,
-        "converted": into,
-        "problems": len(problems),
-        "recomputed": len(exact_rows),
-        "float_differed": differed,
-    }
-    if constant:
-        assert base_year is not None
-        out = constant_prices(
-            out,
-            META_KEY,
-            base_year=base_year,
-            deflator=deflator,
-            donor=donor,
-            allow_estimates=allow_estimates,
-            errors=errors,
-        )
-    return out
+    return out, bad_reason, len(exact_rows), differed
 
 
 def _put(frame: pd.DataFrame, name: str, values: Any) -> None:
@@ -695,14 +832,16 @@ def _union_fixings(
     target: str,
 ) -> None:
     """A cross rate averages each currency over its own fixings: report the union of both (in place)."""
-    cross = np.flatnonzero(ok & (src_row != base_row))
+    if table.is_period_table:
+        return  # both legs answer for the same period: first, last and count are already right
+    cross = np.flatnonzero(ok & (src_row != base_row) & (first != _NAT))
     if not len(cross):
         return
     d_first = dst_leg.first.take(day_idx[cross])
     d_last = dst_leg.last.take(day_idx[cross])
     combos = pd.DataFrame({"k": src_row[cross], "f": first[cross], "l": last[cross], "df": d_first, "dl": d_last})
     codes, uniq = pd.factorize(pd.MultiIndex.from_frame(combos))
-    dst_ords = table.series(target).as_numpy()[0]
+    dst_ords = _fixing_ordinals(table, target)
     u_first = np.empty(len(uniq), dtype=np.int64)
     u_last = np.empty(len(uniq), dtype=np.int64)
     u_count = np.empty(len(uniq), dtype=np.int32)
@@ -711,7 +850,7 @@ def _union_fixings(
         return secs // _DAY + _EPOCH
 
     for j, (k, f, lst, df_, dl) in enumerate(uniq):
-        src_ords = table.series(leg_names[k]).as_numpy()[0]
+        src_ords = _fixing_ordinals(table, leg_names[k])
         a = src_ords[np.searchsorted(src_ords, day(f)) : np.searchsorted(src_ords, day(lst), side="right")]
         b = dst_ords[np.searchsorted(dst_ords, day(df_)) : np.searchsorted(dst_ords, day(dl), side="right")]
         union = np.union1d(a, b)
@@ -719,6 +858,15 @@ def _union_fixings(
     first[cross] = u_first[codes]
     last[cross] = u_last[codes]
     count[cross] = u_count[codes]
+
+
+def _fixing_ordinals(table: RateTable, currency: str) -> np.ndarray[Any, Any]:
+    """The fixing days a leg's mean can draw on: its own, and the euro's for a legacy euro currency."""
+    own = table.series(currency).as_numpy()[0] if currency in table and currency != table.base else None
+    if prices(table, currency) and currency not in table and table.base != "EUR":
+        eur = table.series("EUR").as_numpy()[0]
+        return eur if own is None else np.union1d(own, eur)
+    return own if own is not None else np.zeros(0, dtype=np.int64)
 
 
 def _recompute(

@@ -133,7 +133,14 @@ def annual_rate(
         return FxStep(from_currency, to_currency, year, Decimal(1), "same currency", amount, amount)
     if fx == "ecb":
         try:
-            c = convert(amount, from_currency, to=to_currency, on=date(year, 1, 1), policy="annual_mean", source=rates)
+            c = convert(
+                amount,
+                from_currency,
+                to=to_currency,
+                on=date(year, 1, 1),
+                policy="annual_mean",
+                source=rates if rates is not None else "bundled",  # the ECB's mean, as the step says
+            )
         except (RateNotAvailableError, UnknownCurrencyError) as exc:
             raise NotConvertibleError(
                 from_currency,

@@ -28,7 +28,48 @@ from aidtrack.errors import InvalidArgumentError, RateDataError, UnknownCurrency
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["RateTable", "Series", "SourceInfo"]
+__all__ = ["FREQUENCIES", "MEASURES", "RateTable", "Series", "SourceInfo", "period_bounds", "period_label"]
+
+FREQUENCIES = {"D": "daily", "M": "monthly", "Q": "quarterly", "A": "annual"}
+"""Table frequencies: ``D`` daily fixings; ``M``/``Q``/``A`` one published rate per month, quarter or year."""
+MEASURES = {"fixing": "daily fixing", "average": "average of period", "end_of_period": "end of period"}
+"""What a table's values are: daily fixings, or (period tables) the average of the period or its last value."""
+
+
+def period_bounds(frequency: str, day: date) -> tuple[date, date]:
+    """The first and last day of the ``frequency`` period (``M``, ``Q``, ``A``) holding ``day``.
+
+    >>> period_bounds("A", date(2024, 6, 30)), period_bounds("Q", date(2024, 5, 2))[0]
+    ((datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)), datetime.date(2024, 4, 1))
+    """
+    if frequency == "A":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if frequency == "Q":
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        start = date(day.year, first_month, 1)
+        nxt = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+        return start, nxt - timedelta(days=1)
+    if frequency == "M":
+        nxt = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+        return date(day.year, day.month, 1), nxt - timedelta(days=1)
+    if frequency == "D":
+        return day, day
+    raise InvalidArgumentError("frequency", frequency, f"frequency must be one of {', '.join(FREQUENCIES)}")
+
+
+def period_label(frequency: str, day: date) -> str:
+    """``"2024"``, ``"2024-Q2"``, ``"2024-06"`` or ``"2024-06-30"`` for the period holding ``day``.
+
+    >>> period_label("A", date(2024, 6, 30)), period_label("Q", date(2024, 6, 30))
+    ('2024', '2024-Q2')
+    """
+    if frequency == "A":
+        return str(day.year)
+    if frequency == "Q":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if frequency == "M":
+        return f"{day.year}-{day.month:02d}"
+    return day.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +95,14 @@ class SourceInfo:
     stale: bool = False
     fallback: str | None = None
     cache_path: str | None = None
+    frequency: str = "D"
+    """``D`` (daily fixings) or, for a period table, ``M``, ``Q`` or ``A`` (see :data:`FREQUENCIES`)."""
+    measure: str = "fixing"
+    """``fixing``, or for a period table ``average`` (of period) or ``end_of_period`` (see :data:`MEASURES`)."""
+    vintage: str | None = None
+    """Which release of the data this is (e.g. the date the publisher's file was taken), when known."""
+    attribution: str | None = None
+    """The credit line the data's licence requires (e.g. ``"Source: International Monetary Fund."``)."""
 
     def age_days(self, today: date | None = None) -> int:
         """Days between the last fixing in the data and ``today``."""
@@ -191,9 +240,18 @@ class RateTable:
         retrieved: datetime | None = None,
         sha256: str | None = None,
         quoted_in_base: bool = False,
+        frequency: str = "D",
+        measure: str | None = None,
+        vintage: str | None = None,
+        attribution: str | None = None,
     ) -> RateTable:
         """Build a table from ``(date, currency, rate)`` rows, rate = currency units per ``base``
         (or, with ``quoted_in_base=True``, units of ``base`` per unit of the currency).
+
+        With ``frequency`` ``"M"``, ``"Q"`` or ``"A"`` the table is a *period table*: each row's
+        date may be any day of its period (publishers often date a year ``YYYY-12-31``), and the
+        rate answers for the whole period (``measure`` ``"average"``, the default, or
+        ``"end_of_period"``). Two rows for one currency and period with different rates are an error.
 
         Raises :class:`~aidtrack.errors.RateDataError` for a non-positive or
         non-numeric rate, a duplicate (date, currency) with different rates,
@@ -203,6 +261,15 @@ class RateTable:
         from aidtrack.amounts import to_decimal
 
         base = normalize_currency(base)
+        if frequency not in FREQUENCIES:
+            raise InvalidArgumentError("frequency", frequency, f"frequency must be one of {', '.join(FREQUENCIES)}")
+        measure = measure or ("fixing" if frequency == "D" else "average")
+        if measure not in MEASURES or (measure == "fixing") != (frequency == "D"):
+            raise InvalidArgumentError(
+                "measure",
+                measure,
+                "measure is 'fixing' for a daily table, 'average' or 'end_of_period' for a period one",
+            )
         by_currency: dict[str, dict[int, str]] = {}
         for n, (day, currency, rate) in enumerate(rows, start=1):
             try:
@@ -218,7 +285,7 @@ class RateTable:
                     raise RateDataError(f"the base currency {base} must have rate 1, got {rate!r}", where=name, line=n)
                 continue
             col = by_currency.setdefault(cur, {})
-            o = d.toordinal()
+            o = period_bounds(frequency, d)[0].toordinal() if frequency != "D" else d.toordinal()
             text = str(dec)
             if o in col and Decimal(col[o]) != dec:
                 raise RateDataError(
@@ -232,19 +299,41 @@ class RateTable:
             ords = sorted(col)
             columns[cur] = Series(cur, array("l", ords), [col[o] for o in ords])
         calendar = sorted({o for col in by_currency.values() for o in col})
+        last = date.fromordinal(calendar[-1])
         info = SourceInfo(
             key=key,
             name=name,
             base=base,
             first_date=date.fromordinal(calendar[0]),
-            last_date=date.fromordinal(calendar[-1]),
+            last_date=period_bounds(frequency, last)[1] if frequency != "D" else last,
             url=url,
             retrieved=retrieved,
             sha256=sha256,
+            frequency=frequency,
+            measure=measure,
+            vintage=vintage,
+            attribution=attribution,
         )
         return cls(base=base, calendar=array("l", calendar), columns=columns, info=info, quoted_in_base=quoted_in_base)
 
     # -- queries --------------------------------------------------------------
+    @property
+    def frequency(self) -> str:
+        """``"D"`` for daily fixings; ``"M"``, ``"Q"`` or ``"A"`` for a period table."""
+        return self.info.frequency
+
+    @property
+    def is_period_table(self) -> bool:
+        """Whether one published rate answers for a whole month, quarter or year."""
+        return self.info.frequency != "D"
+
+    def describe_kind(self) -> str:
+        """``"daily fixings"`` or e.g. ``"annual averages"`` / ``"monthly end-of-period rates"``."""
+        if not self.is_period_table:
+            return "daily fixings"
+        what = "averages" if self.info.measure == "average" else "end-of-period rates"
+        return f"{FREQUENCIES[self.info.frequency]} {what}"
+
     def per_base(self, value: Decimal) -> Decimal:
         """A fixing or mean of this table as units of the currency per one unit of the base.
 
@@ -297,8 +386,11 @@ class RateTable:
 
         The ECB never fixes on a weekend or on 1 January (a TARGET holiday), so data starting on
         Monday 4 January 1999 covers 1 to 3 January too; any other earlier day is unknown.
+        A period table covers from the first day of its first period.
         """
         start = self.info.first_date
+        if self.is_period_table:
+            return start
         while True:
             before = start - timedelta(days=1)
             if before.weekday() >= 5 or (before.month, before.day) == (1, 1):
@@ -311,15 +403,19 @@ class RateTable:
         """The last day the data speaks for: the last fixing day plus any weekend after it.
 
         The ECB never fixes on Saturdays or Sundays, so a snapshot ending on a
-        Friday covers the weekend too; the next Monday is unknown.
+        Friday covers the weekend too; the next Monday is unknown. A period table covers to the
+        last day of its last period.
         """
         end = self.info.last_date
+        if self.is_period_table:
+            return end
         while (end + timedelta(days=1)).weekday() >= 5:
             end += timedelta(days=1)
         return end
 
     def __repr__(self) -> str:
+        kind = "" if not self.is_period_table else f" ({self.describe_kind()})"
         return (
-            f"<RateTable {self.info.key!r}: {len(self._currencies)} currencies per {self.base}, "
+            f"<RateTable {self.info.key!r}{kind}: {len(self._currencies)} currencies per {self.base}, "
             f"{self.info.first_date} to {self.info.last_date}>"
         )

@@ -12,6 +12,8 @@ class                     key                   service
 ``Frankfurter``           ``frankfurter``       Frankfurter v1 (the ECB's rates, republished)
 ``EcbOfficialAverages``   ``ecb-sdmx-monthly``  the ECB's published monthly / annual averages
                           ``ecb-sdmx-annual``   (``load()`` returns ``OfficialAverages``)
+``ImfExchangeRates``      ``imf``               IMF SDMX 3.0, ``IMF.STA:ER`` (annual/monthly, USD)
+``NbuRates``              ``nbu``               National Bank of Ukraine, official UAH rates
 ========================  ====================  ==================================================
 
 ``load()`` answers from the first of these that works, in this order:
@@ -41,6 +43,8 @@ variable                     default
 ``AIDTRACK_ECB_SDMX_URL``    ``https://data-api.ecb.europa.eu/service/``
 ``AIDTRACK_BOC_VALET_URL``   ``https://www.bankofcanada.ca/valet/``
 ``AIDTRACK_FRANKFURTER_URL`` ``https://api.frankfurter.dev/v1/``
+``AIDTRACK_IMF_URL``         ``https://api.imf.org/external/sdmx/3.0/``
+``AIDTRACK_NBU_URL``         ``https://bank.gov.ua/``
 ===========================  =================================================
 
 >>> src = EcbReferenceRates(offline=True, bundled_fallback=False, cache_dir="/nonexistent/aidtrack-doctest")
@@ -94,6 +98,8 @@ __all__ = [
     "EcbOfficialAverages",
     "EcbReferenceRates",
     "Frankfurter",
+    "ImfExchangeRates",
+    "NbuRates",
     "RemoteSource",
     "UpdateResult",
     "check_download",
@@ -1046,12 +1052,166 @@ class Frankfurter(_SingleFile[RateTable]):
         return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
 
 
+class ImfExchangeRates(_SingleFile[RateTable]):
+    """The IMF's exchange rates (``IMF.STA:ER``) from its SDMX 3.0 API: a period table, national currency per USD.
+
+    ``freq`` ``"A"`` (annual, default) or ``"M"`` (monthly); ``measure`` ``"average"`` (``PA_RT``,
+    default) or ``"end_of_period"`` (``EOP_RT``); ``currencies`` (default: every country) are asked
+    for by their issuer's ``COUNTRY`` code (:func:`~aidtrack.rates.parsers.imf.imf_country`); ``start``
+    is the first period. The request is ``GET {base}data/dataflow/IMF.STA/ER/+/{COUNTRY}.XDC_USD.
+    {PA_RT|EOP_RT}.{A|M}?c[TIME_PERIOD]=ge:{start}``; the answer (SDMX-JSON or SDMX-CSV) is parsed
+    by :mod:`aidtrack.rates.parsers.imf`. No bundled fallback by default (``source="imf+imf-bundled"``
+    falls back to the bundled annual table explicitly). Source: International Monetary Fund.
+
+    >>> ImfExchangeRates(["UAH", "EUR"], offline=True).key
+    'imf-a-pa_rt-eur-uah'
+    """
+
+    name = "IMF exchange rates (SDMX 3.0, IMF.STA:ER)"
+    env_var = "AIDTRACK_IMF_URL"
+    default_base_url = "https://api.imf.org/external/sdmx/3.0/"
+    default_staleness = Staleness(timedelta(days=7))
+    suffix = "json"
+
+    def __init__(
+        self,
+        currencies: Sequence[str] | str | None = None,
+        *,
+        freq: Literal["A", "M"] = "A",
+        measure: Literal["average", "end_of_period"] = "average",
+        start: str = "1950",
+        **options: Any,
+    ) -> None:
+        if freq not in ("A", "M"):
+            raise InvalidArgumentError("freq", freq, f"freq must be 'A' (annual) or 'M' (monthly), got {freq!r}")
+        if measure not in ("average", "end_of_period"):
+            raise InvalidArgumentError("measure", measure, "measure must be 'average' or 'end_of_period'")
+        super().__init__(**options)
+        self.currencies = _currency_list(currencies)
+        self.freq = freq
+        self.measure = measure
+        self.start = str(start)
+        self.transformation = "PA_RT" if measure == "average" else "EOP_RT"
+        self.key = f"imf-{freq.lower()}-{self.transformation.lower()}" + _key_suffix(self.currencies)
+
+    def _request(self) -> tuple[str, dict[str, str]]:
+        from aidtrack.rates.parsers.imf import imf_country
+
+        countries = "+".join(imf_country(c) for c in self.currencies) if self.currencies else "*"
+        url = f"{self.base_url}data/dataflow/IMF.STA/ER/+/{countries}.XDC_USD.{self.transformation}.{self.freq}"
+        return url, {"c[TIME_PERIOD]": f"ge:{self.start}"}
+
+    def _parse(self, data: bytes, *, url: str | None, retrieved: datetime | None) -> RateTable:
+        from aidtrack.rates.parsers.imf import parse_imf_sdmx_csv, parse_imf_sdmx_json
+
+        parse = parse_imf_sdmx_json if data.lstrip()[:1] == b"{" else parse_imf_sdmx_csv
+        table = parse(data, key=self.key, name=self.name, url=url, retrieved=retrieved)
+        if table.frequency != self.freq or table.info.measure != self.measure:
+            raise RateDataError(
+                f"asked for {self.freq} {self.measure}, the response holds {table.frequency} {table.info.measure}",
+                where=self.name,
+            )
+        return table
+
+    def _meta(self) -> dict[str, str]:
+        return {"start": self.start}
+
+    def _usable(self, entry: CacheEntry) -> bool:
+        return entry.meta.get("start", "9999") <= self.start
+
+
+class NbuRates(RemoteSource[RateTable]):
+    """The National Bank of Ukraine's official daily hryvnia rates (base UAH), from its public JSON API.
+
+    ``currencies`` (default USD and EUR) are fetched from ``start`` (default 2014-01-01) to today, one
+    request per currency: ``GET {base}NBU_Exchange/exchange_site?start=YYYYMMDD&end=YYYYMMDD&
+    valcode=usd&sort=exchangedate&order=asc&json``; the cache holds the combined JSON array (the
+    same wire format, parsed by :func:`~aidtrack.rates.parsers.nbu.parse_nbu_json`). No bundled
+    fallback: the ECB's rates are not the NBU's official ones.
+
+    >>> NbuRates(offline=True).key
+    'nbu-eur-usd'
+    """
+
+    name = "National Bank of Ukraine official rates"
+    env_var = "AIDTRACK_NBU_URL"
+    default_base_url = "https://bank.gov.ua/"
+    default_staleness = Staleness(timedelta(hours=12))
+
+    def __init__(
+        self,
+        currencies: Sequence[str] | str | None = ("USD", "EUR"),
+        *,
+        start: date | str = "2014-01-01",
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.currencies = _currency_list(currencies) or ("EUR", "USD")
+        self.start = _start(start, "start")
+        self.key = "nbu" + _key_suffix(self.currencies)
+
+    def _parse(self, data: bytes, *, url: str | None, retrieved: datetime | None) -> RateTable:
+        from aidtrack.rates.parsers.nbu import parse_nbu_json
+
+        return parse_nbu_json(data, key=self.key, name=self.name, url=url, retrieved=retrieved)
+
+    def _from_cache(self, cb: CachedBytes) -> RateTable:
+        value = self._parse(cb.data, url=None, retrieved=cb.entry.retrieved)
+        return self._mark(value, **{k: v for k, v in self._info(cb.entry, str(cb.path)).items() if k != "name"})
+
+    def _fetch(
+        self, previous: CacheEntry | None, old: RateTable | None, *, force: bool, progress: ProgressCallback | None
+    ) -> _Download | _Touch:
+        import json
+        from decimal import Decimal
+
+        end = self.now().date()
+        items: list[Any] = []
+        records = []
+        for cur in self.currencies:
+            params = {
+                "start": self.start.strftime("%Y%m%d"),
+                "end": end.strftime("%Y%m%d"),
+                "valcode": cur.lower(),
+                "sort": "exchangedate",
+                "order": "asc",
+                "json": "",
+            }
+            fetched, record = self._get(
+                f"{self.base_url}NBU_Exchange/exchange_site", None, params=params, conditional=False, progress=progress
+            )
+            self._parse(fetched.content, url=record.url, retrieved=fetched.retrieved)  # validate each answer
+            items.extend(json.loads(fetched.content, parse_float=Decimal, parse_int=Decimal))
+            records.append(record)
+        data = json.dumps(items, default=str, ensure_ascii=False).encode()
+        value = self._parse(data, url=records[-1].url, retrieved=self.now())
+        missing = [c for c in self.currencies if c not in value.currencies]
+        if missing:
+            raise RateDataError(f"the NBU sent no rates for {', '.join(missing)}", where=self.name)
+        info = value.info
+        return _Download(
+            data,
+            "json",
+            value,
+            info.first_date,
+            info.last_date,
+            tuple(c for c in value.currencies if c != info.base),
+            tuple(records),
+            {"start": self.start.isoformat()},
+        )
+
+    def _usable(self, entry: CacheEntry) -> bool:
+        return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
+
+
 # -- by name -------------------------------------------------------------------------------------
 SOURCE_CLASSES: dict[str, type[RemoteSource[Any]]] = {
     "ecb": EcbReferenceRates,
     "ecb-sdmx": EcbDataPortal,
     "boc": BankOfCanadaValet,
     "frankfurter": Frankfurter,
+    "imf": ImfExchangeRates,
+    "nbu": NbuRates,
 }
 """The network rate sources by name (``aidtrack ... --source NAME``)."""
 
