@@ -194,7 +194,7 @@ def default_source() -> Any:
     """
     scoped = _SCOPED.get()
     if scoped is not _UNSET:
-        return scoped  # type: ignore[return-value]
+        return scoped
     if _OPEN_SCOPES:
         _warn_unseen_scope()
     src = _PROCESS
