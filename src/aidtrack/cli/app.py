@@ -147,7 +147,12 @@ def _read(path: str, **options: Any) -> Pledges:
         stream = io.StringIO(read_input_text("-"), newline="")
         stream.name = "<stdin>"
         return read_pledges(stream, **options)
-    return read_pledges(path, **options)
+    from pathlib import Path
+
+    from aidtrack.files.formats import FORMATS
+
+    known = Path(path).suffix.lower() in FORMATS
+    return read_pledges(path, None if known else "csv", **options)  # another suffix (.txt) is read as CSV
 
 
 def _run_totals(args: argparse.Namespace, out: TextIO) -> int:

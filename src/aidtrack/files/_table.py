@@ -76,6 +76,7 @@ class Prepared:
     decimal: str | None
     decimal_note: str
     keep: list[tuple[int, str]]  # (header position, canonical name) of each column read
+    amount_problems: dict[int, str] = field(default_factory=dict)  # position -> why the amount cannot be read
 
 
 def prepare(
@@ -115,6 +116,7 @@ def prepare(
             note = ""
     rows: list[dict[str, str | None] | None] = []
     problems: dict[int, str] = {}
+    amount_problems: dict[int, str] = {}
     dates = [n for n in names if n in DATE_COLUMNS]
     for pos, cells in enumerate(table.rows):
         if pos in table.row_errors:
@@ -133,7 +135,8 @@ def prepare(
                 try:
                     row["amount"] = amount_text(value, decimal)
                 except ValueError as exc:
-                    raise ValueError(f"{exc}{note}") from None
+                    amount_problems[pos] = f"{exc}{note}"
+                    row["amount"] = "1"  # a stand-in, so that the row's other problems are found too
             for name in dates:
                 value = row[name]
                 if value is not None and value.strip():
@@ -143,7 +146,7 @@ def prepare(
             rows.append(None)
             continue
         rows.append(row)
-    return Prepared(table, names, rows, problems, decimal, note, keep)
+    return Prepared(table, names, rows, problems, decimal, note, keep, amount_problems)
 
 
 def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowProblem]]:
@@ -166,7 +169,11 @@ def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowPr
                     "drop the id column to accept edited rows"
                 )
         except (AidtrackError, ValueError) as exc:
-            problems[pos] = str(exc)
+            amount = prep.amount_problems.get(pos)
+            problems[pos] = f"{amount}; {exc}" if amount else str(exc)
+            continue
+        if pos in prep.amount_problems:
+            problems[pos] = prep.amount_problems[pos]
             continue
         pledges.append(pledge)
     report = [table.problem(pos, problems[pos]) for pos in sorted(problems)]
@@ -213,7 +220,12 @@ def to_frame(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
         text = row["amount"]
         amounts[pos] = text
         reason: str | None = None
-        if is_blank(text):
+        if pos in prep.amount_problems:
+            j = next(j for j, name in prep.keep if name == "amount")
+            cells = table.rows[pos]
+            amounts[pos] = data["amount"][pos] = cells[j] if j < len(cells) else None
+            reason = prep.amount_problems[pos]
+        elif is_blank(text):
             reason = "empty required field: amount"
         else:
             assert text is not None

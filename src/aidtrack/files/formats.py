@@ -318,7 +318,9 @@ def frame_table(frame: pd.DataFrame, where: str) -> RawTable:
             columns.append(texts.tolist())
             continue
         cells: list[str | None] = []
-        for i, value in enumerate(series.tolist()):
+        narrow = isinstance(series.dtype, np.dtype) and series.dtype.kind == "f" and series.dtype.itemsize < 8
+        cells_in: list[Any] = list(series.to_numpy()) if narrow else series.tolist()  # a float32 keeps its own repr
+        for i, value in enumerate(cells_in):
             if isinstance(value, str):
                 cells.append(value)
                 continue
@@ -348,8 +350,10 @@ def _cell(value: Any, column: str) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         raise ValueError(f"{column}: expected text, a number or a date, got a boolean")
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        return None if np.isnan(value) else str(value)  # a float32 through its own shortest repr
     if hasattr(value, "item") and not isinstance(value, Decimal | date):  # numpy scalars
         value = value.item()
     if isinstance(value, Decimal):
