@@ -379,7 +379,7 @@ def test_cli_reference_shows_the_current_help() -> None:
 
     def replace(match: re.Match[str]) -> str:
         body = match["body"]
-        usage = re.match(r"usage: aidtrack((?: [a-z]+)*)", body)
+        usage = re.match(r"usage: aidtrack((?: [a-z][a-z-]*)*)", body)
         assert usage is not None
         command = usage[1].strip()
         current = cli_help(command)

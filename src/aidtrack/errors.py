@@ -70,6 +70,7 @@ __all__ = [
     "EstimateNotAllowedError",
     "FieldProblem",
     "HTTPStatusError",
+    "HeaderProblem",
     "IncompletePledgeError",
     "InvalidArgumentError",
     "InvalidFrameError",
@@ -226,10 +227,24 @@ class RowProblem:
         return f"line {self.line}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class HeaderProblem(RowProblem):
+    """What is wrong with a file's header row (unknown, missing or repeated columns): one problem, not one per row.
+
+    ``location`` says where the header is (``line 1``, ``sheet 'Pledges', row 1``, ``columns``).
+    """
+
+    location: str = "line 1"
+
+    def __str__(self) -> str:
+        return f"{self.location} (header): {self.reason}"
+
+
 class PledgeFileError(AidtrackError, ValueError):
     """A pledge file has bad rows or a bad header; nothing was loaded from it.
 
-    ``problems`` holds every bad row (line number and reason), not only the first.
+    ``problems`` holds every bad row (line number and reason), not only the first; a bad
+    header is one :class:`HeaderProblem`.
     """
 
     def __init__(self, path: str, problems: Sequence[RowProblem]) -> None:
@@ -239,7 +254,11 @@ class PledgeFileError(AidtrackError, ValueError):
         more = len(self.problems) - 20
         tail = f"\n  ... and {more} more" if more > 0 else ""
         count = len(self.problems)
-        super().__init__(f"{path}: {count} bad row{'s' if count != 1 else ''}, nothing loaded:\n  {shown}{tail}")
+        if any(isinstance(p, HeaderProblem) for p in self.problems):
+            what = "bad header"
+        else:
+            what = f"{count} bad row{'s' if count != 1 else ''}"
+        super().__init__(f"{path}: {what}, nothing loaded:\n  {shown}{tail}")
 
 
 class DataFormatError(AidtrackError, ValueError):

@@ -250,7 +250,13 @@ def _cases() -> list[Case]:
     cases += [Case("Money amount", v, _money) for v in nums]
     cases += [Case("convert amount", v, _convert_amount) for v in nums]
     cases += [Case("JSON amount", v, _money_json) for v in nums if isinstance(v, str) and v.strip()]
-    cases += [Case("CSV amount", v, _csv_field("amount")) for v in nums if isinstance(v, str) and v.strip()]
+    # the CSV reader reads a decimal comma and grouped thousands (issue 14: "1,5" is 1.5, "1 000" is 1000)
+    readable = ("1,5", "1 000")
+    cases += [
+        Case("CSV amount", v, _csv_field("amount"))
+        for v in nums
+        if isinstance(v, str) and v.strip() and v not in readable
+    ]
     curs = _currencies()
     cases += [Case("Money currency", v, _money_currency) for v in curs]
     cases += [Case("convert from", v, _convert_currency) for v in curs]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -18,9 +17,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from aidtrack._version import __version__
 from aidtrack.cli.extract import extract_parser
+from aidtrack.cli.files import add_read_arguments, files_parser, read_options, report_problems
 from aidtrack.cli.iati import iati_parser
 from aidtrack.cli.rates import add_source_arguments, rates_parser, source_context
-from aidtrack.cli.render import render_table
+from aidtrack.cli.render import dump_json, render_table, safe_text, write_csv
 from aidtrack.errors import AidtrackError
 from aidtrack.files.examples import example_path
 from aidtrack.policy import RatePolicy
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from aidtrack.conversion import Conversion
+    from aidtrack.frames.collection import Pledges
     from aidtrack.pledge import Pledge
 
 __all__ = ["SUBCOMMANDS", "main"]
@@ -66,10 +67,9 @@ def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     on = args.on  # 'latest': the last date the pricing source covers (convert() resolves it)
     conv = convert(args.amount, args.currency, to=args.to, on=on, policy=args.policy, rounding=args.rounding)
     if args.json:
-        json.dump(conv.to_dict(), out, indent=2)
-        out.write("\n")
+        dump_json(conv.to_dict(), out)
     else:
-        out.write(conv.explain() + "\n")
+        out.write(safe_text(conv.explain()) + "\n")
     return 0
 
 
@@ -77,10 +77,14 @@ def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
 def _totals_parser(sub: Any) -> None:
     p = sub.add_parser(
         "totals",
-        help="convert a pledge CSV and total it by donor, category, measure or period",
-        description="Convert the pledges of a CSV file and total them.",
+        help="convert a pledge file and total it by donor, category, measure or period",
+        description="Convert the pledges of a file (CSV, Excel, JSON or Parquet) and total them.",
     )
-    p.add_argument("file", help="pledge CSV (columns donor, date, amount, currency, ...); '-' reads stdin")
+    p.add_argument(
+        "file",
+        help="pledge file: .csv, .xlsx, .json or .parquet (columns donor, date, amount, currency, ...); "
+        "'-' reads CSV from stdin",
+    )
     p.add_argument("--to", default="EUR", help="target currency (default EUR)")
     p.add_argument(
         "--by",
@@ -106,6 +110,7 @@ def _totals_parser(sub: Any) -> None:
     real.add_argument("--per-capita", action="store_true", help="add each donor's total per inhabitant")
     real.add_argument("--allow-estimates", action="store_true", help="accept IMF estimates for years without data")
     _add_common(p)
+    add_read_arguments(p)
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON output")
     fmt.add_argument("--csv", action="store_true", help="CSV output")
@@ -128,8 +133,8 @@ def _by(text: str) -> list[str]:
     return [k.strip() for k in text.split(",") if k.strip()]
 
 
-def _read(path: str) -> list[Pledge]:
-    from aidtrack.files.csvfile import read_pledges_csv
+def _read(path: str, **options: Any) -> Pledges:
+    from aidtrack.files.formats import read_pledges
 
     if path == "-":
         import io
@@ -138,37 +143,60 @@ def _read(path: str) -> list[Pledge]:
 
         stream = io.StringIO(read_input_text("-"), newline="")
         stream.name = "<stdin>"
-        return read_pledges_csv(stream)
-    return read_pledges_csv(path)
+        return read_pledges(stream, **options)
+    from pathlib import Path
+
+    from aidtrack.files.formats import FORMATS
+
+    known = Path(path).suffix.lower() in FORMATS
+    return read_pledges(path, None if known else "csv", **options)  # another suffix (.txt) is read as CSV
 
 
 def _run_totals(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.frames.aggregate import totals
+    from aidtrack.frames.convert import UnconvertibleRowsError
 
-    pledges = _read(args.file)
-    frame = totals(
-        pledges,
-        to=args.to,
-        by=_by(args.by),
-        policy=args.policy,
-        rounding=args.rounding,
-        sort=args.sort,
-        prices=args.prices,
-        base_year=args.base_year,
-        deflator=args.deflator,
-        share_of=args.share_of,
-        denominator_year=args.denominator_year,
-        per_capita=args.per_capita,
-        allow_estimates=args.allow_estimates,
-    )
+    pledges = _read(args.file, **read_options(args))
+    problems: list[str] = [str(p) for p in pledges.problems]
+    total = len(pledges) + len(pledges.problems)
+    kept: Sequence[Pledge] = pledges
+
+    def run() -> pd.DataFrame:
+        return totals(
+            kept,
+            to=args.to,
+            by=_by(args.by),
+            policy=args.policy,
+            rounding=args.rounding,
+            sort=args.sort,
+            prices=args.prices,
+            base_year=args.base_year,
+            deflator=args.deflator,
+            share_of=args.share_of,
+            denominator_year=args.denominator_year,
+            per_capita=args.per_capita,
+            allow_estimates=args.allow_estimates,
+        )
+
+    try:
+        frame = run()
+    except UnconvertibleRowsError as exc:
+        if args.errors != "coerce":
+            raise
+        bad = {p.position for p in exc.problems}
+        problems += [
+            f"pledge {p.position + 1} ({kept[p.position].donor.name}, {p.currency}, {p.date}): {p.reason}"
+            for p in exc.problems
+        ]
+        kept = [p for i, p in enumerate(kept) if i not in bad]
+        frame = run()
     if args.json:
-        json.dump(totals_json(frame), out, indent=2)
-        out.write("\n")
+        dump_json(totals_json(frame), out)
     elif args.csv:
-        frame.to_csv(out, index=False, lineterminator="\n")
+        write_csv(out, list(frame.columns), frame.itertuples(index=False, name=None))
     else:
         out.write(render_totals(frame) + "\n")
-    return 0
+    return report_problems("totals", problems, total, args)
 
 
 def totals_json(frame: pd.DataFrame) -> dict[str, Any]:
@@ -265,7 +293,7 @@ def _demo_parser(sub: Any) -> None:
         description="The main job on the bundled data: convert example pledges, show the rates used, total by donor.",
     )
     p.add_argument("--to", default="EUR", help="target currency (default EUR)")
-    p.add_argument("--file", help="a pledge CSV to use instead of the bundled example")
+    p.add_argument("--file", help="a pledge file (.csv, .xlsx, .json, .parquet) to use instead of the bundled example")
     _add_common(p)
     p.set_defaults(run=_run_demo)
 
@@ -307,7 +335,7 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     policy = as_policy(args.policy)
     conversions = convert_pledges(pledges, args.to, policy=policy, rounding=args.rounding)
     frame = totals(pledges, to=args.to, by="donor", policy=policy, rounding=args.rounding, sort="total")
-    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if not args.file else path
+    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if not args.file else safe_text(path)
     out.write(f"aidtrack demo: {title}\n")
     out.write(f"Converted to {frame.attrs['currency']} under policy '{policy_name(policy)}'.\n\n")
     out.write(render_conversions(pledges, conversions) + "\n\n")
@@ -336,6 +364,7 @@ SUBCOMMANDS: list[Callable[[Any], None]] = [
     rates_parser,
     extract_parser,
     iati_parser,
+    files_parser,
 ]
 """Functions that each add one subcommand to the parser (``sub.add_parser(...)``,
 with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
@@ -363,9 +392,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         with source_context(args):  # --source as the default source; aidtrack warnings as plain lines
             code: int = args.run(args, stream)
     except AidtrackError as exc:
-        print(f"aidtrack: error: {exc}", file=sys.stderr)
+        print(f"aidtrack: error: {safe_text(str(exc), lines=True)}", file=sys.stderr)
         for note in getattr(exc, "__notes__", []):
-            print(f"  {note}", file=sys.stderr)
+            print(f"  {safe_text(str(note), lines=True)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `aidtrack totals ... | head`: stop quietly
         import os

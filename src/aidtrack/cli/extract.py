@@ -18,7 +18,6 @@ whose readings include CODE.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -101,8 +100,9 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
             "complete": sum(c.complete for c in candidates),
             "candidates": [c.to_dict() for c in candidates],
         }
-        json.dump(data, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        from aidtrack.cli.render import dump_json
+
+        dump_json(data, out)
         return 0
     if args.csv:
         return _run_csv(candidates, currency, args, out)
@@ -111,6 +111,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_csv(candidates: list[PledgeCandidate], currency: str | None, args: argparse.Namespace, out: TextIO) -> int:
+    from aidtrack.cli.render import safe_text
     from aidtrack.files.csvfile import write_pledges_csv
 
     pledges: list[Pledge] = []
@@ -126,7 +127,7 @@ def _run_csv(candidates: list[PledgeCandidate], currency: str | None, args: argp
             pledges.append(pledge)
     for c, reason in skipped:
         print(
-            f"aidtrack extract: not exported ({reason}): {c.amount.text!r} in {c.sentence!r}",
+            safe_text(f"aidtrack extract: not exported ({reason}): {c.amount.text!r} in {c.sentence!r}"),
             file=sys.stderr,
         )
     if skipped and args.strict:
@@ -135,7 +136,13 @@ def _run_csv(candidates: list[PledgeCandidate], currency: str | None, args: argp
             file=sys.stderr,
         )
         return 1
-    write_pledges_csv(pledges, out)
+    import io
+
+    from aidtrack.cli.render import safe_csv
+
+    buffer = io.StringIO()
+    write_pledges_csv(pledges, buffer)  # formula-guarded; control characters removed below
+    out.write(safe_csv(buffer.getvalue()))
     if skipped:
         print(
             f"aidtrack extract: wrote {len(pledges)} pledge(s); {len(skipped)} candidate(s) not exported "

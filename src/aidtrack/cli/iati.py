@@ -14,7 +14,6 @@ problems reported on stderr (exit status 0, or 1 with ``--strict``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["iati_parser", "run_iati"]
-
-_CONTROL = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])  # C0, DEL and C1 controls: removed from the text table
 
 
 def iati_parser(sub: Any) -> None:
@@ -86,15 +83,18 @@ def run_iati(args: argparse.Namespace, out: TextIO) -> int:
         rounding=args.rounding,
     )
     if args.json:
-        json.dump(_json(frame), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        from aidtrack.cli.render import dump_json
+
+        dump_json(_json(frame), out)
     elif args.csv:
         _csv(frame, out)
     else:
         out.write(render(frame) + "\n")
     report = problems(frame)
+    from aidtrack.cli.render import safe_text
+
     for row in report.itertuples(index=False):
-        print(f"aidtrack iati: problem: {row.path} ({row.activity}): {row.reason}", file=sys.stderr)
+        print(safe_text(f"aidtrack iati: problem: {row.path} ({row.activity}): {row.reason}"), file=sys.stderr)
     if len(report):
         print(
             f"aidtrack iati: {len(report)} of {len(frame)} value(s) not converted (listed above)",
@@ -122,7 +122,9 @@ def _plain(value: Any) -> str:
 
 
 def _safe(text: str) -> str:
-    return text.translate(_CONTROL)
+    from aidtrack.cli.render import safe_text
+
+    return safe_text(text)
 
 
 def render(frame: pd.DataFrame) -> str:
@@ -190,11 +192,10 @@ def _flag(value: Any) -> bool | None:
 
 
 def _csv(frame: pd.DataFrame, out: TextIO) -> None:
-    import csv
+    from aidtrack.cli.render import write_csv
 
-    from aidtrack.formula import guard_text
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(frame.columns))
-    for rec in frame.itertuples(index=False, name=None):
-        writer.writerow([_plain(v) if isinstance(v, Decimal | int | float) else guard_text(_plain(v)) for v in rec])
+    rows = (
+        [v if isinstance(v, Decimal | int | float) else _plain(v) for v in rec]
+        for rec in frame.itertuples(index=False, name=None)
+    )
+    write_csv(out, list(frame.columns), rows)

@@ -1,4 +1,4 @@
-"""Reading and writing pledge CSV files (UTF-8, comma-separated, header row).
+"""Reading and writing pledge CSV files (UTF-8, header row; aidtrack writes commas, and reads any delimiter).
 
 Columns (only the first four are required; the order is free)::
 
@@ -22,6 +22,13 @@ whitespace included (donor and recipient names are then normalised by
 :class:`~aidtrack.pledge.Pledge`); the other fields are stripped. A row holding a
 lone carriage return is written with every field quoted.
 
+Reading detects the delimiter (``,``, ``;``, tab or ``|``: the one that splits the
+header and the first lines into equal numbers of columns; ``delimiter=`` forces one)
+and says which one it used when the header does not fit. Headers, amounts with a
+decimal comma and dates in other formats are read by the rules of
+:mod:`aidtrack.tabular` (``columns=``, ``decimal=``, ``date_format=``; see
+:func:`aidtrack.files.read_pledges`).
+
 Reading checks every row and, if any is bad, raises
 :class:`~aidtrack.errors.PledgeFileError` listing each bad row's line number
 and reason: a file loads completely or not at all. Writing goes to a
@@ -34,24 +41,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from aidtrack._atomic import atomic_write_text
-from aidtrack.errors import AidtrackError, InvalidArgumentError, PledgeFileError, RowProblem
+from aidtrack.errors import InvalidArgumentError, PledgeFileError, RowProblem
+from aidtrack.files._table import RawTable, prepare, to_pledges
 from aidtrack.pledge import Pledge
-from aidtrack.tabular import (
-    COLUMNS,
-    GUARDED_COLUMNS,
-    REQUIRED_COLUMNS,
-    header_problems,
-    is_blank,
-    pledge_from_row,
-    pledge_to_row,
-)
+from aidtrack.tabular import COLUMNS, GUARDED_COLUMNS, REQUIRED_COLUMNS, pledge_to_row
 
-__all__ = ["read_pledges_csv", "write_pledges_csv"]
+__all__ = ["DELIMITERS", "detect_delimiter", "read_csv_table", "read_pledges_csv", "write_pledges_csv"]
 
 
 FIELD_LIMIT = 64 * 1024 * 1024
@@ -64,47 +64,153 @@ def _raise_field_limit() -> None:
         csv.field_size_limit(FIELD_LIMIT)
 
 
-def _rows(fh: IO[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
-    _raise_field_limit()
-    reader = csv.DictReader(fh, restkey="\0extra")
+DELIMITERS = (",", ";", "\t", "|")
+"""The field delimiters the reader detects, in order of preference."""
+_SAMPLE = 1 << 16
+
+
+def _name(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
+def detect_delimiter(sample: str) -> str | None:
+    """The delimiter of a CSV text from its first lines: the one of :data:`DELIMITERS` that splits
+    the header into the most columns, every other line into as many; ``None`` if none splits it.
+
+    >>> detect_delimiter("Geber;Datum;Betrag\\nKanada;2025-01-09;440000000,50\\n")
+    ';'
+    >>> detect_delimiter("donor\\nCanada\\n") is None
+    True
+    """
+    lines = sample.splitlines()
+    if len(sample) >= _SAMPLE and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut off
+    lines = [line for line in lines[:100] if line.strip()]
+    best: tuple[int, int, int] | None = None
+    choice = None
+    for rank, delimiter in enumerate(DELIMITERS):
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        agree = sum(c == counts[0] for c in counts[1:])
+        score = (int(agree == len(counts) - 1), counts[0], -rank)
+        if best is None or score > best:
+            best, choice = score, delimiter
+    return choice
+
+
+def read_csv_table(
+    source: str | os.PathLike[str] | IO[str], *, delimiter: str | None = None, where: str | None = None
+) -> RawTable:
+    """The cells of a CSV file (path or open text file) as a :class:`RawTable`, delimiter detected unless given."""
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
+        raise InvalidArgumentError(
+            "delimiter",
+            delimiter,
+            f"delimiter must be one character other than a quote or line break, got {delimiter!r}",
+        )
+    if isinstance(source, str | os.PathLike):
+        name = where or os.fspath(source)
+        try:
+            with open(source, encoding="utf-8-sig", newline="") as fh:
+                return _table(fh, name, delimiter)
+        except UnicodeDecodeError as exc:
+            raise PledgeFileError(name, [RowProblem(1, _not_utf8(source, exc))]) from None
+    name = where or str(getattr(source, "name", "<stream>"))
     try:
-        yield from _checked_rows(reader, where)
+        seekable = source.seekable()
+    except (AttributeError, ValueError, OSError):
+        seekable = False
+    if not seekable:
+        text = source.read()
+        source = io.StringIO(text.removeprefix("\ufeff"))
+    return _table(source, name, delimiter)
+
+
+def _table(fh: IO[str], where: str, delimiter: str | None) -> RawTable:
+    start = fh.tell()
+    sample = fh.read(_SAMPLE)
+    fh.seek(start)
+    if sample.startswith("\ufeff"):
+        fh.read(1)
+        sample = sample[1:]
+    if delimiter is not None:
+        used, context = delimiter, f" (read with the delimiter {_name(delimiter)} you gave)"
+    else:
+        found = detect_delimiter(sample)
+        if found is None:
+            used = ","
+            tried = ", ".join(_name(d) for d in DELIMITERS)
+            context = (
+                f" (no delimiter detected: none of {tried} splits the header into columns, so it was read as "
+                "one column; pass delimiter= if the file uses another)"
+            )
+        else:
+            used, context = found, f" (read with the detected delimiter {_name(found)}; force another with delimiter=)"
+    _raise_field_limit()
+    reader = csv.reader(fh, delimiter=used)
+    try:
+        return _read_rows(reader, where, context, used)
     except csv.Error as exc:
         raise PledgeFileError(where, [RowProblem(reader.line_num or 1, f"not readable as CSV ({exc})")]) from None
 
 
-def _checked_rows(reader: csv.DictReader[str], where: str) -> Iterator[tuple[int, dict[str, str | None]]]:
-    header = reader.fieldnames
-    if not header:
-        raise PledgeFileError(where, [RowProblem(1, "the file is empty; expected a header row")])
-    names = [h.strip() if h else h for h in header]
-    problems = header_problems(names, COLUMNS)
-    if problems:
-        raise PledgeFileError(where, [RowProblem(1, reason) for reason in problems])
-    reader.fieldnames = names
+def _read_rows(reader: Any, where: str, context: str, used: str) -> RawTable:
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise PledgeFileError(where, [RowProblem(1, "the file is empty; expected a header row")]) from None
+    header = [h.strip() for h in header]
+    width = len(header)
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    row_errors: dict[int, str] = {}
     line = reader.line_num
-    for row in reader:
-        start = line + 1
+    for record in reader:
+        lines.append(line + 1)
         line = reader.line_num
-        yield start, row
+        if len(record) > width and any(v.strip() for v in record[width:]):
+            row_errors[len(rows)] = f"more fields than the {width} columns of the header"
+        rows.append(record)
+    return RawTable(
+        where,
+        header,
+        rows,
+        lines,
+        context=context,
+        row_errors=row_errors,
+        unguard=True,
+        strip=True,
+        ambiguous=used == ";",
+    )
 
 
-def read_pledges_csv(source: str | os.PathLike[str] | IO[str]) -> list[Pledge]:
-    """Read every pledge of a CSV file (a path or an open text file).
+def read_pledges_csv(
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
+) -> list[Pledge]:
+    """Read every pledge of a CSV file (a path or an open text file); see :func:`aidtrack.files.read_pledges`
+    for ``columns``, ``delimiter``, ``decimal`` and ``date_format``.
 
     >>> import io
     >>> text = "donor,date,amount,currency,category\\nCanada,2025-01-09,440000000,CAD,military\\n"
     >>> [p.amount for p in read_pledges_csv(io.StringIO(text))]
     [Money('440000000', 'CAD')]
+    >>> text = "Geber;Datum;Betrag;Währung\\nKanada;09.01.2025;440.000.000,50;CAD\\n"
+    >>> german = {"Geber": "donor", "Datum": "date", "Betrag": "amount", "Währung": "currency"}
+    >>> [p.amount for p in read_pledges_csv(io.StringIO(text), columns=german, date_format="%d.%m.%Y")]
+    [Money('440000000.50', 'CAD')]
     """
-    if isinstance(source, str | os.PathLike):
-        where = os.fspath(source)
-        try:
-            with open(source, encoding="utf-8-sig", newline="") as fh:
-                return _read(fh, where)
-        except UnicodeDecodeError as exc:
-            raise PledgeFileError(where, [RowProblem(1, _not_utf8(source, exc))]) from None
-    return _read(source, getattr(source, "name", "<stream>"))
+    table = read_csv_table(source, delimiter=delimiter)
+    prep = prepare(table, columns=columns, decimal=decimal, date_format=date_format)
+    return to_pledges(prep, "raise")[0]
 
 
 def _not_utf8(path: str | os.PathLike[str], exc: UnicodeDecodeError) -> str:
@@ -121,25 +227,6 @@ def _not_utf8(path: str | os.PathLike[str], exc: UnicodeDecodeError) -> str:
         byte = None
     shown = f"byte 0x{byte:02x}" if byte is not None else "a byte"
     return f"not UTF-8 text: {shown} at offset {exc.start} cannot be decoded ({exc.reason}); save the file as UTF-8"
-
-
-def _read(fh: IO[str], where: str) -> list[Pledge]:
-    pledges: list[Pledge] = []
-    problems: list[RowProblem] = []
-    for line, row in _rows(fh, where):
-        if row.get("\0extra"):
-            problems.append(RowProblem(line, f"more fields than the {len(row) - 1} columns of the header"))
-            continue
-        if all(is_blank(v) for v in row.values()):
-            problems.append(RowProblem(line, "empty row (every field blank)"))
-            continue
-        try:
-            pledges.append(pledge_from_row(row, unguard=True))
-        except (AidtrackError, ValueError) as exc:
-            problems.append(RowProblem(line, str(exc)))
-    if problems:
-        raise PledgeFileError(where, problems)
-    return pledges
 
 
 def write_pledges_csv(

@@ -40,30 +40,40 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from aidtrack._atomic import atomic_path, atomic_write_text
 from aidtrack._extras import require
 from aidtrack.errors import AidtrackError, DataFormatError, InvalidArgumentError, PledgeFileError, RowProblem
-from aidtrack.files.csvfile import read_pledges_csv, write_pledges_csv
+from aidtrack.files._table import Errors, Prepared, RawTable, check_errors, prepare, to_pledges
+from aidtrack.files.csvfile import read_csv_table, write_pledges_csv
 from aidtrack.formula import guard_text, needs_guard
 from aidtrack.frames.collection import Pledges
-from aidtrack.frames.rows import FRAME_COLUMNS, LocatedRowProblem, frame_to_pledges
-from aidtrack.tabular import COLUMNS, header_problems, pledge_to_row
+from aidtrack.frames.rows import FRAME_COLUMNS, LocatedRowProblem
+from aidtrack.tabular import COLUMNS, pledge_to_row
 
 if TYPE_CHECKING:
+    from aidtrack.amounts import Rounding
     from aidtrack.pledge import Pledge
+    from aidtrack.policy import PolicyLike
+    from aidtrack.rates.sources import SourceLike
+    from aidtrack.rates.table import SourceInfo
 
 __all__ = [
+    "CONVERSION_COLUMNS",
     "FORMATS",
+    "FileConversion",
     "Format",
     "check_sheet_name",
+    "convert_file",
     "detect_format",
     "read_pledges",
     "write_frame",
@@ -104,26 +114,102 @@ def detect_format(path: str | os.PathLike[str], format: Format | None = None) ->
 # Reading
 
 
-def read_pledges(path: str | os.PathLike[str], format: Format | None = None, *, sheet: str | None = None) -> Pledges:
-    """Read every pledge of a CSV, JSON, Parquet or Excel file (format from the suffix).
+def read_pledges(
+    path: str | os.PathLike[str] | IO[str],
+    format: Format | None = None,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
+    errors: Errors = "raise",
+) -> Pledges:
+    """Read every pledge of a CSV, JSON, Parquet or Excel file (format from the suffix), whatever its headers.
 
-    ``sheet`` picks the Excel sheet (default: ``Pledges`` if there is one,
-    else the first).
+    * ``columns`` maps the file's headers to aidtrack's columns, e.g.
+      ``{"Geber": "donor", "Datum": "date", "Betrag": "amount", "Währung": "currency"}``
+      (a header mapped to ``None`` is ignored). Headers match case- and space-insensitively,
+      so ``Donor`` or ``PERIOD START`` need no mapping.
+    * ``delimiter`` (CSV): detected from the first lines (``,``, ``;``, tab, ``|``) unless given.
+    * ``decimal`` (``","`` or ``"."``): detected from the amounts unless given; once it is
+      known, the other character (and spaces) may group thousands (``1.250.000,50``).
+      Amounts are read digit for digit into ``Decimal``, never through a float.
+    * ``date_format``: a ``strptime`` format such as ``"%d.%m.%Y"``; without it, dates
+      must be ``YYYY-MM-DD`` (date cells of Excel and Parquet need neither).
+    * ``sheet`` picks the Excel sheet (default: ``Pledges`` if there is one, else the first).
+    * ``path`` may also be an open text file, read as CSV (``format`` must then be
+      ``"csv"`` or omitted).
+
+    The columns :func:`convert_file` adds (:data:`CONVERSION_COLUMNS`) are ignored, so its
+    output reads back as pledges. Every row is checked. A wrong header (unknown, missing or
+    repeated columns, with the delimiter the reader used) is one problem and nothing loads. With
+    ``errors="raise"`` (the default) any bad row raises
+    :class:`~aidtrack.errors.PledgeFileError` listing every bad row with its location
+    and reason, and nothing loads. With ``errors="coerce"`` the good rows load and the
+    bad ones are listed in the result's ``problems`` (never dropped silently):
+
+    >>> import pathlib, tempfile
+    >>> text = "Geber;Datum;Betrag;Währung\\nKanada;09.01.2025;440.000.000,50;CAD\\nNorwegen;09.01.2025;viel;NOK\\n"
+    >>> german = {"Geber": "donor", "Datum": "date", "Betrag": "amount", "Währung": "currency"}
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d, "zusagen.csv")
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     ps = read_pledges(path, columns=german, date_format="%d.%m.%Y", errors="coerce")
+    >>> ps, ps[0].amount
+    (<Pledges: 1 pledge, 1 bad row not loaded>, Money('440000000.50', 'CAD'))
+    >>> print(ps.problems[0])  # doctest: +ELLIPSIS
+    line 3: amount 'viel' is not a plain decimal number ...
     """
-    fmt = detect_format(path, format)
-    where = os.fspath(path)
-    if fmt == "csv":
-        return Pledges(read_pledges_csv(path))
-    if fmt == "json":
-        return Pledges(_read_json(Path(path).read_bytes(), where))
-    if fmt == "parquet":
-        return Pledges(_read_parquet(path, where))
-    return Pledges(_read_excel(path, where, sheet))
+    check_errors(errors)
+    prep = _prepared(path, format, columns, sheet, delimiter, decimal, date_format, passthrough=CONVERSION_COLUMNS)
+    if prep is None:  # aidtrack's own JSON: pledge objects
+        assert isinstance(path, str | os.PathLike)
+        pledges, problems = _read_json_pledges(Path(path).read_bytes(), os.fspath(path), errors)
+        return Pledges(pledges, problems=problems)
+    pledges, problems = to_pledges(prep, errors)
+    return Pledges(pledges, problems=problems)
 
 
-def _read_json(data: bytes, where: str) -> list[Pledge]:
+def _prepared(
+    path: str | os.PathLike[str] | IO[str],
+    format: Format | None,
+    columns: Mapping[str, str | None] | None,
+    sheet: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    date_format: str | None,
+    passthrough: Sequence[str] = (),
+) -> Prepared | None:
+    """The checked rows of any supported file, or ``None`` for a JSON file of aidtrack pledge objects."""
+    if not isinstance(path, str | os.PathLike):
+        if format not in (None, "csv"):
+            raise InvalidArgumentError("format", format, "an open file is read as CSV; pass a path for other formats")
+        table = read_csv_table(path, delimiter=delimiter)
+    else:
+        fmt = detect_format(path, format)
+        where = os.fspath(path)
+        if delimiter is not None and fmt != "csv":
+            raise InvalidArgumentError("delimiter", delimiter, f"delimiter= applies to CSV files, not {fmt}")
+        if sheet is not None and fmt != "excel":
+            raise InvalidArgumentError("sheet", sheet, f"sheet= applies to Excel files, not {fmt}")
+        if fmt == "csv":
+            table = read_csv_table(path, delimiter=delimiter)
+        elif fmt == "json":
+            json_table = _json_table(Path(path).read_bytes(), where, pledges_ok=columns is None)
+            if json_table is None:
+                return None
+            table = json_table
+        elif fmt == "parquet":
+            table = _parquet_table(path, where, skip=passthrough)
+        else:
+            table = _excel_table(path, where, sheet)
+    return prepare(table, columns=columns, decimal=decimal, date_format=date_format, passthrough=passthrough)
+
+
+def _json_table(data: bytes, where: str, *, pledges_ok: bool) -> RawTable | None:
+    """A JSON list of flat records as a table; ``None`` if it holds aidtrack's pledge objects."""
     from aidtrack._record import loads_exact
-    from aidtrack.pledge import Pledge
 
     try:
         doc = loads_exact(data, where=where)  # numbers as their exact text, not through a float
@@ -135,8 +221,50 @@ def _read_json(data: bytes, where: str) -> list[Pledge]:
         raise PledgeFileError(where, [RowProblem(exc.line or 1, message)]) from None
     if isinstance(doc, dict) and isinstance(doc.get("pledges"), list):
         doc = doc["pledges"]
+    if isinstance(doc, dict) and isinstance(doc.get("rows"), list):
+        doc = doc["rows"]
     if not isinstance(doc, list):
-        raise PledgeFileError(where, [RowProblem(1, "expected a JSON list of pledge objects")])
+        raise PledgeFileError(where, [RowProblem(1, "expected a JSON list of pledge objects or records")])
+    if not doc or (pledges_ok and any(isinstance(item, dict) and "announced" in item for item in doc)):
+        return None
+    header: list[str] = []
+    for item in doc:
+        if isinstance(item, dict):
+            header.extend(k for k in item if k not in header)
+    rows: list[list[str | None]] = []
+    row_errors: dict[int, str] = {}
+    for n, item in enumerate(doc):
+        if not isinstance(item, dict):
+            row_errors[n] = f"expected an object of column: value, got {type(item).__name__}"
+            rows.append([])
+            continue
+        cells: list[str | None] = []
+        for name in header:
+            try:
+                cells.append(_cell(item.get(name), name))
+            except ValueError as exc:
+                row_errors.setdefault(n, str(exc))
+                cells.append(None)
+        rows.append(cells)
+    return RawTable(
+        where,
+        header,
+        rows,
+        list(range(1, len(rows) + 1)),
+        unit="record",
+        header_location="the records' keys",
+        row_errors=row_errors,
+        strip=False,
+    )
+
+
+def _read_json_pledges(data: bytes, where: str, errors: Errors) -> tuple[list[Pledge], list[RowProblem]]:
+    from aidtrack._record import loads_exact
+    from aidtrack.pledge import Pledge
+
+    doc = loads_exact(data, where=where)  # checked by _json_table before
+    if isinstance(doc, dict):
+        doc = doc["pledges"]
     pledges: list[Pledge] = []
     problems: list[RowProblem] = []
     for n, item in enumerate(doc, start=1):
@@ -146,64 +274,135 @@ def _read_json(data: bytes, where: str) -> list[Pledge]:
             pledges.append(Pledge.model_validate(item))
         except (AidtrackError, ValueError) as exc:
             problems.append(LocatedRowProblem(n, str(exc), f"pledge {n}"))
-    if problems:
+    if problems and errors == "raise":
         raise PledgeFileError(where, problems)
-    return pledges
+    return pledges, problems
 
 
-def _read_parquet(path: str | os.PathLike[str], where: str) -> list[Pledge]:
+def _parquet_table(path: str | os.PathLike[str], where: str, *, skip: Sequence[str] = ()) -> RawTable:
+    """A Parquet file's cells as text; columns named in ``skip`` (those :func:`convert_file` adds) are not read."""
+    from aidtrack.tabular import header_key
+
     pq = require("pyarrow.parquet", "parquet", "reading Parquet files")
     pa = require("pyarrow", "parquet", "reading Parquet files")
     try:
-        table = pq.read_table(path)
+        schema = pq.read_schema(path)
+        wanted = [name for name in schema.names if header_key(name) not in set(skip)]
+        table = pq.read_table(path, columns=wanted)
         frame = table.to_pandas()
     except FileNotFoundError:
         raise
     except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid for bytes that are not Parquet
         raise PledgeFileError(where, [RowProblem(1, f"not a readable Parquet file ({exc})")]) from exc
-    return frame_to_pledges(frame, where=where)
+    return frame_table(frame, where)
+
+
+def frame_table(frame: pd.DataFrame, where: str) -> RawTable:
+    """A frame's cells as text, column by column (vectorised for text and date columns)."""
+    import numpy as np
+
+    n = len(frame)
+    columns: list[list[str | None]] = []
+    row_errors: dict[int, str] = {}
+    for name in frame.columns:
+        series = frame[name]
+        label = str(name)
+        if pd.api.types.is_datetime64_any_dtype(series.dtype) and not isinstance(series.dtype, pd.DatetimeTZDtype):
+            values = series.to_numpy().astype("M8[s]")
+            days = values.astype("M8[D]")
+            timed = (values != days.astype("M8[s]")) & ~np.isnat(values)
+            texts = np.datetime_as_string(days, unit="D").astype(object)
+            texts[np.isnat(values)] = None
+            for i in np.flatnonzero(timed).tolist():
+                row_errors.setdefault(i, f"{label} must be a calendar date, got a date-time {str(values[i])!r}")
+            columns.append(texts.tolist())
+            continue
+        cells: list[str | None] = []
+        narrow = isinstance(series.dtype, np.dtype) and series.dtype.kind == "f" and series.dtype.itemsize < 8
+        cells_in: list[Any] = list(series.to_numpy()) if narrow else series.tolist()  # a float32 keeps its own repr
+        for i, value in enumerate(cells_in):
+            if isinstance(value, str):
+                cells.append(value)
+                continue
+            try:
+                cells.append(_cell(value, label))
+            except ValueError as exc:
+                row_errors.setdefault(i, str(exc))
+                cells.append(None)
+        columns.append(cells)
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else [[] for _ in range(n)]
+    return RawTable(
+        where,
+        [str(c) for c in frame.columns],
+        rows,
+        list(range(1, n + 1)),
+        unit="row",
+        header_location="columns",
+        row_errors=row_errors,
+        strip=False,
+        empty_rows="problem",
+    )
+
+
+def _cell(value: Any, column: str) -> str | None:
+    """One typed cell (JSON, Parquet, Excel) as the text a pledge CSV would hold; ``None`` when empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{column}: expected text, a number or a date, got a boolean")
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        return None if np.isnan(value) else str(value)  # a float32 through its own shortest repr
+    if hasattr(value, "item") and not isinstance(value, Decimal | date):  # numpy scalars
+        value = value.item()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None or (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0):
+            raise ValueError(f"{column} must be a calendar date, got a date-time {value.isoformat()!r}")
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise ValueError(f"{column}: cannot read a {type(value).__name__} value ({value!r})")
 
 
 def _excel_cell(value: Any, data_type: str, column: str) -> str | None:
     if data_type == "f":
         raise ValueError(f"{column}: the cell holds a formula ({value!r}); aidtrack reads values only")
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"{column}: expected text, a number or a date, got a boolean")
-    if isinstance(value, datetime):
-        if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0):
-            raise ValueError(f"{column} must be a calendar date, got a date-time {value.isoformat()!r}")
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return _decode_cr(str(value))
+    if isinstance(value, str):
+        return _decode_cr(value)
+    return _cell(value, column)
 
 
-# An .xlsx file is XML, whose parsers turn a carriage return into a line feed; Excel writes it
-# as "_x000D_" (and a literal "_x000D_" as "_x005F_x000D_"), and so does aidtrack, both ways.
-_CR_TOKENS = re.compile(r"_x005F_x000D_|_x000D_")
+# An .xlsx file is XML, which cannot hold most C0 control characters, and whose parsers turn a
+# carriage return into a line feed. Excel (and aidtrack, both ways) writes such a character as
+# "_xHHHH_" ("_x000D_" for a carriage return, "_x001B_" for ESC), and a literal "_xHHHH_" in the
+# text as "_x005F_xHHHH_".
+_XML_UNSAFE = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+_XML_TOKENS = re.compile(r"_x005F(_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
 
 
 def _encode_cr(text: str) -> str:
-    if "\r" not in text and "_x000D_" not in text:
+    if "_x" not in text and not any(c < " " for c in text):
         return text
-    return re.sub(r"_x000D_|\r", lambda m: "_x005F_x000D_" if m.group(0) == "_x000D_" else "_x000D_", text)
+    return _XML_UNSAFE.sub(lambda m: "_x005F" + m[0] if m[0].startswith("_x") else f"_x{ord(m[0]):04X}_", text)
 
 
 def _decode_cr(text: str) -> str:
-    if "_x000D_" not in text:
+    if "_x" not in text:
         return text
-    return _CR_TOKENS.sub(lambda m: "_x000D_" if m.group(0).startswith("_x005F") else "\r", text)
+    return _XML_TOKENS.sub(lambda m: m[1] if m[1] else chr(int(m[2], 16)), text)
 
 
-def _read_excel(path: str | os.PathLike[str], where: str, sheet: str | None) -> list[Pledge]:
+def _excel_table(path: str | os.PathLike[str], where: str, sheet: str | None) -> RawTable:
     openpyxl = require("openpyxl", "excel", "reading Excel files")
-    from aidtrack.tabular import pledge_from_row
 
     try:
         wb = openpyxl.load_workbook(path, data_only=False)
@@ -215,9 +414,9 @@ def _read_excel(path: str | os.PathLike[str], where: str, sheet: str | None) -> 
         raise PledgeFileError(where, [RowProblem(1, f"no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}")])
     ws = wb[sheet]
     place = f"{where}, sheet {sheet!r}"
-    rows = ws.iter_rows()
+    rows_iter = ws.iter_rows()
     try:
-        header_cells = next(rows)
+        header_cells = next(rows_iter)
     except StopIteration:
         raise PledgeFileError(
             place, [LocatedRowProblem(1, "the sheet is empty; expected a header row", "row 1")]
@@ -225,34 +424,37 @@ def _read_excel(path: str | os.PathLike[str], where: str, sheet: str | None) -> 
     header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     while header and not header[-1]:
         header.pop()
-    problems: list[RowProblem] = [
-        LocatedRowProblem(1, reason, "row 1") for reason in header_problems(header, FRAME_COLUMNS)
-    ]
-    if problems:
-        raise PledgeFileError(place, problems)
-    pledges: list[Pledge] = []
-    for cells in rows:
-        row_no = cells[0].row if cells else 0
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    row_errors: dict[int, str] = {}
+    for cells in rows_iter:
         values = cells[: len(header)]
         extra = [c for c in cells[len(header) :] if c.value is not None]
         if all(c.value is None for c in values) and not extra:
             continue  # an empty row holds no pledge (spreadsheets keep many)
-        location = f"row {row_no}"
-        try:
-            if extra:
-                raise ValueError(f"a value beyond the {len(header)} columns of the header (cell {extra[0].coordinate})")
-            row = {h: _excel_cell(c.value, c.data_type, h) for h, c in zip(header, values, strict=False)}
-            given_id = row.pop("id", None)
-            pledge = pledge_from_row(row, strip=False)
-            if given_id and given_id != pledge.id:
-                raise ValueError(f"id {given_id!r} does not match the row's content (its id is {pledge.id!r})")
-        except (AidtrackError, ValueError) as exc:
-            problems.append(LocatedRowProblem(row_no, str(exc), location))
-            continue
-        pledges.append(pledge)
-    if problems:
-        raise PledgeFileError(place, problems)
-    return pledges
+        pos = len(rows)
+        lines.append(cells[0].row if cells else 0)
+        texts: list[str | None] = []
+        for h, c in zip(header, values, strict=False):
+            try:
+                texts.append(_excel_cell(c.value, c.data_type, h))
+            except ValueError as exc:
+                row_errors.setdefault(pos, str(exc))
+                texts.append(None)
+        if extra:
+            row_errors[pos] = f"a value beyond the {len(header)} columns of the header (cell {extra[0].coordinate})"
+        rows.append(texts)
+    return RawTable(
+        place,
+        header,
+        rows,
+        lines,
+        unit="row",
+        header_location="row 1",
+        row_errors=row_errors,
+        strip=False,
+        empty_rows="skip",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -440,8 +642,14 @@ def write_frame(
     for col in flat.columns:
         series = flat[col]
         if series.dtype == object or isinstance(series.dtype, pd.PeriodDtype) or pd.api.types.is_string_dtype(series):
-            flat[col] = series.map(lambda v: None if _missing(v) else _text(v, fmt == "csv"), na_action=None).astype(
-                object
+            guarded = fmt == "csv"
+            flat[col] = pd.Series(
+                [
+                    (guard_text(v) if guarded else v) if type(v) is str else None if _missing(v) else _text(v, guarded)
+                    for v in series.tolist()
+                ],
+                index=series.index,
+                dtype=object,
             )
     if fmt == "csv":
         # text fields quoted: a lone carriage return in a note must not read back as a line break
@@ -466,3 +674,139 @@ def _missing(value: Any) -> bool:
 def _text(value: Any, guarded: bool) -> str:
     text = format(value, "f") if isinstance(value, Decimal) else str(value)
     return guard_text(text) if guarded and not isinstance(value, Decimal) else text
+
+
+# ---------------------------------------------------------------------------
+# Converting whole files
+
+CONVERSION_COLUMNS = (
+    "converted",
+    "converted_currency",
+    "rate",
+    "fixing_date",
+    "fixing_first",
+    "fixing_last",
+    "fixing_count",
+    "policy",
+    "rate_source",
+    "problem",
+)
+"""The columns :func:`convert_file` adds to every row (``fixing_date`` for a daily, exact or
+fixed-date policy, ``fixing_first``/``fixing_last``/``fixing_count`` for a mean; ``problem``
+only with ``errors="coerce"``). An input that has them (the output of an earlier
+conversion) is converted afresh: they are replaced."""
+
+
+@dataclass(frozen=True)
+class FileConversion:
+    """What :func:`convert_file` wrote: the frame, the rows with problems, and the rate provenance."""
+
+    frame: pd.DataFrame
+    """Every row of the input, with the columns of :data:`CONVERSION_COLUMNS`."""
+    problems: tuple[RowProblem, ...]
+    """Each row without a conversion, with its location in the input and the reason."""
+    source: SourceInfo | None
+    """The rate source (name, date range, URL, SHA-256) of every rate used."""
+
+    @property
+    def converted(self) -> int:
+        """How many rows have a converted amount."""
+        return len(self.frame) - len(self.problems)
+
+
+def convert_file(
+    path: str | os.PathLike[str] | IO[str],
+    output: str | os.PathLike[str] | None,
+    to: str,
+    *,
+    policy: PolicyLike = "daily",
+    source: SourceLike | None = None,
+    rounding: Rounding | str = "half_even",
+    format: Format | None = None,
+    output_format: Format | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
+    errors: Errors = "raise",
+) -> FileConversion:
+    """Convert every row of a pledge file into ``to`` and write the rows with their provenance.
+
+    The input is read like :func:`read_pledges` reads it (any of its formats; ``columns``,
+    ``sheet``, ``delimiter``, ``decimal``, ``date_format`` mean the same) and every row is
+    checked by the same rules. The output (format from ``output``'s suffix, or
+    ``output_format``; ``None`` writes nothing) holds each row's columns under aidtrack's
+    names, the amount as exact decimal text (a decimal comma becomes a point), and the
+    columns of :data:`CONVERSION_COLUMNS`: the converted amount (exact, rounded once to the
+    target's minor unit), the rate (target units per unit, as a float: the converted amount
+    is computed exactly from the fixings, see :func:`aidtrack.frames.convert.convert_frame`),
+    the fixing date(s), the policy and the rate source's key. Written text is guarded
+    against formula injection (CSV, Excel).
+
+    With ``errors="raise"`` a bad row or a row without a rate raises
+    :class:`~aidtrack.errors.PledgeFileError` listing every one with its location, and
+    nothing is written. With ``errors="coerce"`` every row is still written, the bad ones
+    with their cells as read, no conversion and a ``problem`` column saying why; the
+    result's ``problems`` lists them. Rows are converted in one vectorised pass
+    (``benchmarks/convert_file_1m.py``).
+    """
+    from aidtrack.files._columns import spread
+    from aidtrack.files._table import to_frame
+    from aidtrack.frames.convert import convert_frame
+    from aidtrack.policy import as_policy, policy_name
+
+    check_errors(errors)
+    prep = _prepared(path, format, columns, sheet, delimiter, decimal, date_format, passthrough=CONVERSION_COLUMNS)
+    located: Callable[[int, str], RowProblem]
+    if prep is None:  # aidtrack's own JSON pledge objects
+        from aidtrack.frames.rows import pledges_to_frame
+
+        assert isinstance(path, str | os.PathLike)
+        where = os.fspath(path)
+        pledges, read_problems = _read_json_pledges(Path(path).read_bytes(), where, errors)
+        frame = pledges_to_frame(pledges)
+        frame["date"] = [d.date().isoformat() for d in frame["date"]]
+        bad: dict[int, str] = {}
+        loaded = len(pledges)
+        extra_problems: list[RowProblem] = list(read_problems)
+
+        def located(pos: int, reason: str) -> RowProblem:
+            return LocatedRowProblem(pos + 1, reason, f"pledge {pos + 1} of the loaded ones")
+
+    else:
+        where = prep.table.where
+        frame, bad = to_frame(prep)
+        frame = frame.drop(columns=[c for c in CONVERSION_COLUMNS if c in frame.columns])
+        loaded = len(frame)
+        extra_problems = []
+        located = prep.table.problem
+    pol = as_policy(policy)
+    good = np.array([i for i in range(loaded) if i not in bad], dtype=np.int64)
+    sub = frame.iloc[good][["amount", "currency", "date"]].reset_index(drop=True)
+    conv = convert_frame(sub, to, policy=pol, source=source, rounding=rounding, errors="coerce", dtype="decimal")
+    meta = conv.attrs.get("aidtrack", {})
+    for k, reason in zip(good.tolist(), conv["problem"].tolist(), strict=True):
+        if isinstance(reason, str):
+            bad[k] = reason
+    problems = extra_problems + [located(pos, bad[pos]) for pos in sorted(bad)]
+    if problems and errors == "raise":
+        raise PledgeFileError(where, problems)
+    order = [c for c in FRAME_COLUMNS if c in frame.columns]
+    out = frame[order].copy()
+    for name in ("converted", "rate", "fixing_date", "fixing_first", "fixing_last", "fixing_count", "rate_source"):
+        if name not in conv.columns:
+            continue
+        column = conv[name].copy()
+        if name == "converted":
+            out[name] = spread(column, good, out.index)
+            out["converted_currency"] = [meta.get("to") if ok else None for ok in out[name].notna().tolist()]
+        else:
+            out[name] = spread(column, good, out.index)
+    out["policy"] = [policy_name(pol) if ok else None for ok in out["converted"].notna().tolist()]
+    if errors == "coerce":
+        out["problem"] = [bad.get(i) for i in range(len(out))]
+    out.attrs["aidtrack"] = {**meta, "file": where}
+    if output is not None:
+        write_frame(out, output, output_format, sheet="Converted")
+    return FileConversion(out, tuple(problems), meta.get("source"))

@@ -21,6 +21,7 @@ from aidtrack.pledge import Pledge
 
 if TYPE_CHECKING:
     from aidtrack.amounts import Rounding
+    from aidtrack.errors import RowProblem
     from aidtrack.policy import PolicyLike
     from aidtrack.rates.sources import SourceLike
 
@@ -32,16 +33,21 @@ class Pledges(Sequence[Pledge]):
 
     Anything that takes an iterable of pledges takes a ``Pledges``; it adds
     :meth:`to_frame`, :meth:`totals` and an HTML view (``_repr_html_``).
+
+    ``problems`` holds the rows a reader could not load when it was asked to go on
+    (:func:`aidtrack.files.read_pledges` with ``errors="coerce"``): each a
+    :class:`~aidtrack.errors.RowProblem` with its location and reason; empty otherwise.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "problems")
 
-    def __init__(self, pledges: Iterable[Pledge] = ()) -> None:
+    def __init__(self, pledges: Iterable[Pledge] = (), *, problems: Iterable[RowProblem] = ()) -> None:
         items = tuple(pledges)
         for p in items:
             if not isinstance(p, Pledge):
                 raise TypeError(f"Pledges holds Pledge objects, not {type(p).__name__}")
         self._items = items
+        self.problems: tuple[RowProblem, ...] = tuple(problems)
 
     @overload
     def __getitem__(self, index: int) -> Pledge: ...
@@ -67,7 +73,12 @@ class Pledges(Sequence[Pledge]):
         return hash(self._items)
 
     def __repr__(self) -> str:
-        return f"<Pledges: {len(self)} pledge{'s' if len(self) != 1 else ''}>"
+        bad = (
+            f", {len(self.problems)} bad row{'s' if len(self.problems) != 1 else ''} not loaded"
+            if self.problems
+            else ""
+        )
+        return f"<Pledges: {len(self)} pledge{'s' if len(self) != 1 else ''}{bad}>"
 
     def _repr_html_(self) -> str:
         from aidtrack.display import pledges_html
