@@ -35,11 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from aidtrack._dates import parse_iso_date
+from aidtrack._dates import parse_conversion_date
 from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT, Rounding, quantize
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import AidtrackError, FieldProblem, InvalidArgumentError, InvalidRecordError, UnknownCurrencyError
@@ -59,7 +59,7 @@ from aidtrack.policy import (
 from aidtrack.rates.sources import SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable, SourceInfo
 
-__all__ = ["Conversion", "convert", "convert_money"]
+__all__ = ["DEFAULT_TARGET", "Conversion", "convert", "convert_money", "target_currency"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ class Conversion:
         """One line saying how the figure was produced.
 
         >>> print(convert(440_000_000, "CAD", to="EUR", on="2025-01-09").explain())
-        CAD 440,000,000 = EUR 296,675,881.60 at 0.67426336727... EUR/CAD (daily; fixing 2025-01-09; ECB euro ...)
+        CAD 440,000,000.00 = EUR 296,675,881.60 at 0.67426336727... EUR/CAD (daily; fixing 2025-01-09; ECB euro ...)
         """
         dates = self.fixing_dates
         periods = sorted({leg.period for leg in self.legs if leg.period is not None})
@@ -153,31 +153,125 @@ class Conversion:
         return str(conversion_html([self]))
 
 
+DEFAULT_TARGET = "EUR"
+"""The target currency when none is given: EUR (the ECB's base) in :func:`convert`,
+:meth:`Pledge.convert <aidtrack.pledge.Pledge.convert>`, :func:`~aidtrack.pledge.convert_pledges`,
+:func:`~aidtrack.frames.convert.convert_frame`, :func:`~aidtrack.frames.aggregate.totals` and every command."""
+
+
+def target_currency(to_currency: object, to: object, *, default: str | None = DEFAULT_TARGET) -> str:
+    """The target currency given positionally (``to_currency``) or as ``to=``; both must agree.
+
+    >>> target_currency("usd", None), target_currency(None, "USD"), target_currency(None, None)
+    ('USD', 'USD', 'EUR')
+    """
+    if to_currency is not None and to is not None:
+        first, second = normalize_currency(to_currency), normalize_currency(to)
+        if first != second:
+            raise InvalidArgumentError(
+                "to",
+                to,
+                f"the target currency is given twice and the two disagree: {to_currency!r} as the third "
+                f"argument and to={to!r}; give it once, e.g. convert(100, 'USD', 'EUR', on=...) or to='EUR'",
+            )
+        return first
+    given = to_currency if to_currency is not None else to
+    if given is None:
+        if default is None:
+            raise InvalidArgumentError(
+                "to", None, "no target currency: give it as the third argument or as to=, e.g. to='EUR'"
+            )
+        return default
+    return normalize_currency(given)
+
+
 def convert(
     amount: Money | Decimal | int | float | str,
     from_currency: str | None = None,
+    to_currency: str | None = None,
     *,
-    to: str,
-    on: date | str,
+    to: str | None = None,
+    on: date | datetime | str,
     policy: PolicyLike = "daily",
     source: SourceLike | None = None,
     rounding: Rounding | str = Rounding.HALF_EVEN,
     max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
 ) -> Conversion:
-    """Convert ``amount`` (in ``from_currency``, or a ``Money``) into ``to`` at the rate for ``on``.
+    """Convert an amount into another currency at the rate for a date, with its provenance.
 
-    ``policy`` picks the rate (see :mod:`aidtrack.policy`); ``source`` gives the rates: a
-    source, a table, a :class:`~aidtrack.rates.sources.Composite` or a name (``"ecb"``,
-    ``"imf"``, ``"nbu"``, ``"boc"``, ``"imf-bundled"``, ``"ecb+imf-bundled"``, see
-    :func:`aidtrack.rates.sources.resolve_source`); default: the bundled ECB daily rates,
-    then the bundled IMF annual averages. ``on="latest"`` is the last date the pricing
-    source covers (recorded in ``Conversion.on``).
+    ``convert(amount, from_currency, to_currency, *, on, policy, source)``:
+    the calling convention of :meth:`Pledge.convert <aidtrack.pledge.Pledge.convert>`,
+    :func:`~aidtrack.pledge.convert_pledges`, :func:`~aidtrack.frames.convert.convert_frame`,
+    :func:`~aidtrack.frames.aggregate.totals` and ``aidtrack convert AMOUNT FROM TO``.
+
+    Parameters:
+        amount: The amount: a ``Money`` (then ``from_currency`` may be left out),
+            or a number (``Decimal``, ``int``, a ``float`` read through ``str()``,
+            or exact decimal text such as ``"440000000"`` or ``"2e9"``).
+        from_currency: ISO 4217 code of ``amount``, e.g. ``"CAD"`` (any case).
+        to_currency: ISO 4217 code of the result. May be given as the third
+            argument or as ``to=`` (the same; giving both with different codes is
+            an error). Default: ``"EUR"``, as everywhere in aidtrack.
+        to: Keyword form of ``to_currency``.
+        on: The date whose rate is used (the pledge's date, not a fixing date):
+            a ``datetime.date``; a ``YYYY-MM-DD`` string; or a ``datetime``,
+            ``pandas.Timestamp``, ``numpy.datetime64`` or ISO date-time string,
+            whose **time of day is dropped** (``2025-01-09 23:59`` is 2025-01-09).
+            A timezone-aware value counts by **its own calendar date**, not UTC's.
+            ``None``, ``NaT`` and NaN are refused. ``"latest"`` is the last date the
+            pricing source covers (recorded in ``Conversion.on``).
+        policy: Which rate for that date (:mod:`aidtrack.policy`): ``"daily"``
+            (default: that day's fixing, or the last one before it, at most
+            ``max_lookback_days`` back), ``"exact"``, ``"monthly_mean"``,
+            ``"annual_mean"``, or a date / :class:`~aidtrack.policy.FixedDate`
+            (every amount at that one date's rate).
+        source: Where the rates come from: a source, a table, a
+            :class:`~aidtrack.rates.sources.Composite` or a name (``"ecb"``, ``"imf"``,
+            ``"nbu"``, ``"boc"``, ``"imf-bundled"``, ``"ecb+imf-bundled"``, see
+            :func:`aidtrack.rates.sources.resolve_source`); default: the bundled ECB
+            daily rates, then the bundled IMF annual averages.
+        rounding: ``"half_even"`` (default) or ``"half_up"``: how the result is
+            rounded, once, to the target currency's minor unit.
+        max_lookback_days: How far ``"daily"`` looks back for a fixing (default 7).
+
+    Returns:
+        A :class:`Conversion`: ``result`` (a rounded ``Money``), ``rate``,
+        ``fixing_dates``, ``source``, ``policy`` and :meth:`Conversion.explain`.
+
+    Raises:
+        UnknownCurrencyError: A code is not ISO 4217 (with a suggestion for
+            ``US$``, ``€``, ``dollars`` ...).
+        InvalidArgumentError: ``on`` is missing or not a date; the target is
+            given twice with different codes.
+        RateNotAvailableError: No rate for that date under that policy (the
+            message gives the available range and what to do).
+
+    The target currency positionally or as ``to=``, and the accepted date forms:
+
+    >>> convert(100, "USD", "EUR", on="2025-01-09").result
+    Money('97.04', 'EUR')
+    >>> convert(100, "USD", to="EUR", on="2025-01-09").result
+    Money('97.04', 'EUR')
+    >>> from datetime import date, datetime
+    >>> convert(100, "USD", on=date(2025, 1, 9)).result == convert(100, "USD", on=datetime(2025, 1, 9, 18, 5)).result
+    True
+    >>> print(convert(Money("2e9", "NOK"), to="EUR", on="2025-01-09", policy="monthly_mean").explain())
+    NOK 2,000,000,000.00 = EUR 170,276,924.46 at 0.08513846... EUR/NOK (monthly_mean; mean of 22 fixings ...)
     """
     if isinstance(amount, Money):
         if from_currency is not None and normalize_currency(from_currency) != amount.currency:
+            hint = (
+                f"; to give the target currency, write convert(money, to={from_currency!r}, on=...)"
+                if to_currency is None and to is None
+                else ""
+            )
             raise InvalidRecordError(
                 "conversion",
-                [FieldProblem("from_currency", from_currency, f"contradicts the Money's currency {amount.currency}")],
+                [
+                    FieldProblem(
+                        "from_currency", from_currency, f"contradicts the Money's currency {amount.currency}{hint}"
+                    )
+                ],
             )
         money = amount
     else:
@@ -185,10 +279,11 @@ def convert(
             raise InvalidArgumentError(
                 "from_currency",
                 None,
-                f"convert() needs from_currency when amount is not a Money (got amount {amount!r}, from_currency None)",
+                f"convert() needs the currency of {amount!r}: convert({amount!r}, 'USD', 'EUR', on=...), "
+                "or pass a Money",
             )
         money = Money(amount, from_currency)
-    target = normalize_currency(to)
+    target = target_currency(to_currency, to)
     latest = isinstance(on, str) and on.strip().lower() == "latest"
     pol = as_policy(policy)
     mode = Rounding(rounding)
@@ -198,7 +293,7 @@ def convert(
             day = tables[0].info.last_date
             return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
         return convert_money(money, target, None, pol, tables, rounding=mode, max_lookback_days=max_lookback_days)
-    day = parse_iso_date(on, what="conversion date")
+    day = parse_conversion_date(on)
     if money.currency == target:
         return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
     tables = resolve_tables(source)

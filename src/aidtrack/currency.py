@@ -16,7 +16,15 @@ from babel.numbers import get_currency_precision, list_currencies
 
 from aidtrack.errors import UnknownCurrencyError
 
-__all__ = ["currency_name", "is_currency", "legal_tender", "minor_units", "normalize_currency", "tender_currencies"]
+__all__ = [
+    "currency_name",
+    "is_currency",
+    "legal_tender",
+    "minor_units",
+    "normalize_currency",
+    "suggest_currency",
+    "tender_currencies",
+]
 
 
 @cache
@@ -38,14 +46,123 @@ def normalize_currency(code: object) -> str:
 
     >>> normalize_currency(" cad ")
     'CAD'
+
+    A symbol or a name is not a code; the error suggests the code it stands for:
+
+    >>> normalize_currency("US$")
+    Traceback (most recent call last):
+    ...
+    aidtrack.errors.UnknownCurrencyError: unknown currency code 'US$': ... (did you mean 'USD'?)
     """
     if not isinstance(code, str):
         raise UnknownCurrencyError(code)
     norm = code.strip().upper()
     if norm not in _known():
-        hints = difflib.get_close_matches(norm, sorted(_known()), n=3, cutoff=0.6)
-        raise UnknownCurrencyError(code, known=hints)
+        hints, note = suggest_currency(code)
+        raise UnknownCurrencyError(code, known=hints, note=note)
     return norm
+
+
+# Symbols and prefixes that stand for one currency (the suggestion is a hint in an error, never applied silently).
+_SYMBOLS = {
+    "US$": "USD",
+    "U.S.$": "USD",
+    "USD$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "CAN$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₴": "UAH",
+    "₪": "ILS",
+    "ZŁ": "PLN",
+    "CHF.": "CHF",
+    "FR.": "CHF",
+    "R$": "BRL",
+}
+# Symbols and names shared by several currencies: every reading is suggested, with a note.
+_SHARED = {
+    "¥": (("JPY", "CNY"), "'¥' is the yen (JPY) and also the Chinese yuan (CNY)"),
+    "￥": (("JPY", "CNY"), "'¥' is the yen (JPY) and also the Chinese yuan (CNY)"),
+    "$": (("USD", "CAD", "AUD"), "'$' is the sign of many dollars (and pesos)"),
+    "KR": (("SEK", "NOK", "DKK", "ISK"), "'kr' is the krona/krone of Sweden, Norway, Denmark and Iceland"),
+    "KR.": (("DKK", "ISK"), "'kr.' is the Danish or Icelandic krone/króna"),
+    "DOLLAR": (("USD", "CAD", "AUD"), "'dollar' is the currency of many countries"),
+    "DOLLARS": (("USD", "CAD", "AUD"), "'dollars' is the currency of many countries"),
+    "POUND": (("GBP",), "'pound' is the pound sterling (GBP) in most texts, but also EGP, LBP, ..."),
+    "POUNDS": (("GBP",), "'pounds' is the pound sterling (GBP) in most texts, but also EGP, LBP, ..."),
+    "YEN": (("JPY",), ""),
+    "YUAN": (("CNY",), ""),
+    "RENMINBI": (("CNY",), ""),
+    "KRONE": (("NOK", "DKK"), "'krone' is the Norwegian (NOK) or Danish (DKK) krone"),
+    "KRONER": (("NOK", "DKK"), "'kroner' is the Norwegian (NOK) or Danish (DKK) krone"),
+    "KRONA": (("SEK", "ISK"), "'krona' is the Swedish krona (SEK) or Icelandic króna (ISK)"),
+    "KRONOR": (("SEK",), ""),
+    "FRANC": (("CHF",), "'franc' is the Swiss franc (CHF) in most texts, but also XOF, XAF, ..."),
+    "FRANKEN": (("CHF",), ""),
+}
+_TEXT_HINT = (
+    "to read amounts written with symbols or names (e.g. '440 million dollars' from a Canadian text), use "
+    "aidtrack.parse_money(text, locale='en_CA'), whose locale settles what 'dollars' means"
+)
+
+
+@cache
+def _names() -> dict[str, str]:
+    """English and German currency names (singular and plural, any case) -> code, for suggestions only."""
+    from babel.numbers import get_currency_name
+
+    names: dict[str, str] = {}
+    for locale in ("de", "en"):
+        for code in sorted(_known()):
+            for count in (None, 1, 2):
+                try:
+                    name = get_currency_name(code, count=count, locale=locale)
+                except Exception:  # pragma: no cover - babel data gaps
+                    continue
+                key = str(name).strip().upper()
+                if key and key != code:
+                    names.setdefault(key, code)
+    return names
+
+
+def suggest_currency(text: object) -> tuple[tuple[str, ...], str]:
+    """Codes a mistyped, symbol or name currency probably means, and a note: for error messages only.
+
+    >>> suggest_currency("C$"), suggest_currency("€")
+    ((('CAD',), ''), (('EUR',), ''))
+    >>> suggest_currency("¥")
+    (('JPY', 'CNY'), "'¥' is the yen (JPY) and also the Chinese yuan (CNY)")
+    >>> suggest_currency("canadian dollars")[0]
+    ('CAD',)
+    """
+    if not isinstance(text, str):
+        return (), ""
+    norm = " ".join(text.strip().upper().split())
+    if norm in _SYMBOLS:
+        return (_SYMBOLS[norm],), ""
+    if norm in _SHARED:
+        codes, note = _SHARED[norm]
+        if norm in ("$", "DOLLAR", "DOLLARS", "KR", "KR."):
+            note = f"{note}; {_TEXT_HINT}"
+        return codes, note
+    if norm in _names():
+        return (_names()[norm],), ""
+    # a symbol with the code around it ("USD$", "EUR €") or letters glued to a symbol
+    letters = "".join(ch for ch in norm if ch.isalpha() and ch.isascii())
+    if len(letters) == 3 and letters in _known() and letters != norm:
+        return (letters,), ""
+    hints = difflib.get_close_matches(norm, sorted(_known()), n=3, cutoff=0.6)
+    return tuple(hints), ""
 
 
 @cache

@@ -141,7 +141,7 @@ class InvalidArgumentError(AidtrackError, ValueError):
 class UnknownCurrencyError(AidtrackError, ValueError, LookupError):
     """A currency code is not an ISO 4217 code, or a rate table does not carry it."""
 
-    def __init__(self, currency: object, *, known: Sequence[str] = (), where: str = "") -> None:
+    def __init__(self, currency: object, *, known: Sequence[str] = (), where: str = "", note: str = "") -> None:
         self.currency = currency
         self.known = tuple(known)
         self.where = where
@@ -153,6 +153,8 @@ class UnknownCurrencyError(AidtrackError, ValueError, LookupError):
             msg = f"unknown currency code {currency!r}: expected an ISO 4217 code such as 'EUR', 'USD' or 'CAD'"
             if self.known:
                 msg += f" (did you mean {' or '.join(repr(k) for k in self.known)}?)"
+            if note:
+                msg += f"; {note}"
         super().__init__(msg)
 
 
@@ -192,15 +194,18 @@ class RateNotAvailableError(AidtrackError, LookupError):
         available: tuple[date, date] | None,
         source: str,
         reason: str,
+        hint: str = "",
     ) -> None:
         self.currency = currency
         self.date = on
         self.available = available
         self.source = source
         self.reason = reason
+        self.hint = hint
         span = f"{available[0].isoformat()} to {available[1].isoformat()}" if available else "no dates"
         super().__init__(
             f"no {currency} rate for {on.isoformat()} in {source}: {reason} (available for {currency}: {span})"
+            + (f"; {hint}" if hint else "")
         )
 
 

@@ -29,7 +29,7 @@ from decimal import (
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self
 
 from aidtrack.amounts import MONEY_CONTEXT, Rounding, quantize, to_decimal
-from aidtrack.currency import normalize_currency
+from aidtrack.currency import minor_units, normalize_currency
 from aidtrack.errors import (
     CurrencyMismatchError,
     FieldProblem,
@@ -42,9 +42,36 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
     from pydantic_core import CoreSchema
 
-__all__ = ["Money", "Rounding", "to_decimal"]
+__all__ = ["Money", "Rounding", "plain_amount", "to_decimal"]
 
 # Rounding and to_decimal are re-exported: they are part of the Money API (Money.round, Money(...)).
+
+
+def plain_amount(amount: Decimal, currency: str) -> str:
+    """The canonical text of an amount: plain digits, grouped by thousands, never an exponent.
+
+    The amount shows the currency's minor-unit decimals (2 for EUR, 0 for JPY),
+    or more when it has more non-zero decimals; nothing is rounded away. This
+    is the text of ``str(Money)``, of :meth:`Conversion.explain
+    <aidtrack.conversion.Conversion.explain>` and of the command line.
+
+    >>> plain_amount(Decimal("2E+9"), "EUR"), plain_amount(Decimal("0.125"), "EUR")
+    ('2,000,000,000.00', '0.125')
+    >>> plain_amount(Decimal("1500.50"), "JPY"), plain_amount(Decimal("-7.0000"), "USD")
+    ('1,500.5', '-7.00')
+    """
+    places = minor_units(currency)
+    exact = MONEY_CONTEXT.copy()
+    exact.traps[Inexact] = True
+    try:
+        shown = exact.quantize(amount, Decimal(1).scaleb(-places))
+    except ArithmeticError:  # more decimals than the minor unit (or too many digits to pad): drop trailing zeros
+        shown = amount.normalize(MONEY_CONTEXT) if amount else Decimal(0)
+        if shown.as_tuple().exponent > -places:  # type: ignore[operator]
+            shown = amount
+    if shown == 0:
+        shown = abs(shown)  # no "-0.00"
+    return format(shown, ",f")
 
 
 def _exact(operation: str, a: Decimal, b: Decimal) -> Decimal:
@@ -221,7 +248,12 @@ class Money:
         return f"Money({str(self.amount)!r}, {self.currency!r})"
 
     def __str__(self) -> str:
-        return f"{self.currency} {self.amount:,}"
+        """``'EUR 2,000,000,000.00'``: the code and :func:`plain_amount` (the canonical text form).
+
+        >>> str(Money("2e9", "EUR")), str(Money(2e9, "EUR")), str(Money("0.125", "EUR"))
+        ('EUR 2,000,000,000.00', 'EUR 2,000,000,000.00', 'EUR 0.125')
+        """
+        return f"{self.currency} {plain_amount(self.amount, self.currency)}"
 
     def __format__(self, spec: str) -> str:
         return f"{self.currency} {self.amount:{spec}}" if spec else str(self)

@@ -28,7 +28,6 @@ from pydantic import computed_field, field_validator, model_validator
 from aidtrack._dates import parse_iso_date
 from aidtrack._record import Record
 from aidtrack.amounts import MONEY_CONTEXT, Rounding
-from aidtrack.currency import normalize_currency
 from aidtrack.errors import AidtrackError, FieldProblem, InvalidRecordError
 from aidtrack.money import Money
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, as_policy
@@ -304,17 +303,23 @@ class Pledge(Record):
 
     def convert(
         self,
-        to: str,
+        to: str | None = None,
         *,
+        on: date | str | None = None,
         policy: PolicyLike = "daily",
         source: SourceLike | None = None,
-        on: date | None = None,
         rounding: Rounding | str = "half_even",
-        max_lookback_days: int = 7,
+        max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
     ) -> Conversion:
-        """Convert the pledged amount into ``to`` at the rate for its announcement date.
+        """Convert the pledged amount at the rate for its announcement date.
 
-        ``on`` overrides the date used to pick the rate (e.g. an IATI value-date).
+        The arguments are those of :func:`aidtrack.convert` (the target as the
+        first argument or ``to=``; default EUR); ``on`` overrides the date used
+        to pick the rate (e.g. an IATI value-date) and takes the same forms.
+
+        >>> p = Pledge(donor="Canada", announced="2025-01-09", amount=Money("440000000", "CAD"))
+        >>> p.convert("EUR").result == p.convert(to="EUR").result == p.convert().result
+        True
         """
         from aidtrack.conversion import convert
 
@@ -331,7 +336,7 @@ class Pledge(Record):
 
 def convert_pledges(
     pledges: Iterable[Pledge],
-    to: str = "EUR",
+    to: str | None = None,
     *,
     policy: PolicyLike = "daily",
     source: SourceLike | None = None,
@@ -340,13 +345,14 @@ def convert_pledges(
 ) -> list[Conversion]:
     """Convert every pledge (in order) at the rate for its announcement date.
 
-    The rate table is loaded once; the first pledge with no rate raises
+    The arguments are those of :func:`aidtrack.convert`: the target as the
+    second argument or ``to=`` (default EUR). The rate table is loaded once; the first pledge with no rate raises
     :class:`~aidtrack.errors.RateNotAvailableError` naming it.
     """
-    from aidtrack.conversion import convert_money
+    from aidtrack.conversion import convert_money, target_currency
     from aidtrack.rates.sources import resolve_table
 
-    target = normalize_currency(to)
+    target = target_currency(None, to)
     pol = as_policy(policy)
     mode = Rounding(rounding)
     table = resolve_table(source)

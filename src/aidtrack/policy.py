@@ -283,6 +283,10 @@ def _compute_window(table: RateTable, currency: str, start: date, end: date) -> 
     return lo, hi, table.per_base(mean), mean
 
 
+NEWER_RATES_HINT = 'run `aidtrack rates update` or pass source="ecb" for newer rates'
+"""What a "date after the end of the data" error says to do."""
+
+
 def quote(
     table: RateTable,
     currency: str,
@@ -326,8 +330,8 @@ def quote(
         last = period_bounds(table.frequency, last)[1]
     source = table.info.name
 
-    def fail(reason: str) -> RateNotAvailableError:
-        return RateNotAvailableError(currency, on, available=(first, last), source=source, reason=reason)
+    def fail(reason: str, hint: str = "") -> RateNotAvailableError:
+        return RateNotAvailableError(currency, on, available=(first, last), source=source, reason=reason, hint=hint)
 
     if table.is_period_table and period_policy(table) is not policy:
         return _period_quote(table, series, currency, on, policy, fail)  # refused: say which policy fits
@@ -337,7 +341,10 @@ def quote(
         what = "published rate" if table.is_period_table else "fixing"
         raise fail(f"the date is before the first {currency} {what}")
     if on > table.coverage_end:
-        raise fail(f"the date is after the end of the data ({table.info.last_date.isoformat()})")
+        raise fail(
+            f"the date is after the end of the data ({table.info.last_date.isoformat()})",
+            NEWER_RATES_HINT,
+        )
     if table.is_period_table:
         return _period_quote(table, series, currency, on, policy, fail)
 

@@ -1,9 +1,13 @@
 """The ``aidtrack`` command line (also ``python -m aidtrack``).
 
 Subcommands: ``convert``, ``totals``, ``demo`` (and those added by other
-modules through :data:`SUBCOMMANDS`). Errors are printed to stderr as one
-``aidtrack: error: ...`` message with exit status 1 (2 for usage errors),
-never as a traceback. ``--json`` output carries amounts and rates as strings.
+modules through :data:`SUBCOMMANDS`). Every error is printed to stderr as
+**one line**, ``aidtrack: error: ...`` (``aidtrack CMD: error: ...`` for a
+usage error), with exit status 1 (2 for usage errors), never as a traceback;
+an unexpected exception says it is a bug (``AIDTRACK_DEBUG=1`` shows its
+traceback). ``--json`` output carries amounts and rates as strings. The target
+currency is ``--to`` (``convert`` also takes it as a third argument) and
+defaults to EUR in every subcommand.
 """
 
 from __future__ import annotations
@@ -13,15 +17,15 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from aidtrack._version import __version__
 from aidtrack.cli.extract import extract_parser
 from aidtrack.cli.files import add_read_arguments, files_parser, read_options, report_problems
 from aidtrack.cli.iati import iati_parser
-from aidtrack.cli.rates import add_source_arguments, rates_parser, source_context
+from aidtrack.cli.rates import add_source_arguments, one_line, rates_parser, source_context
 from aidtrack.cli.render import dump_json, render_table, safe_text, write_csv
-from aidtrack.errors import AidtrackError
+from aidtrack.errors import AidtrackError, InvalidArgumentError
 from aidtrack.files.examples import example_path
 from aidtrack.policy import RatePolicy
 
@@ -41,6 +45,13 @@ POLICY_HELP = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors: ``aidtrack convert: error: ... (see 'aidtrack convert --help')``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", default="daily", help=POLICY_HELP)
     p.add_argument(
@@ -51,10 +62,15 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 # -- convert ------------------------------------------------------------------
 def _convert_parser(sub: Any) -> None:
-    p = sub.add_parser("convert", help="convert one amount at a historical rate", description="Convert one amount.")
-    p.add_argument("amount", help="amount, a plain decimal number such as 440000000 or 1250.50")
-    p.add_argument("currency", help="ISO 4217 code of the amount, e.g. CAD")
-    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p = sub.add_parser(
+        "convert",
+        help="convert one amount at a historical rate",
+        description="Convert one amount: aidtrack convert AMOUNT FROM [TO] --on DATE (TO, or --to, default EUR).",
+    )
+    p.add_argument("amount", help="amount, a plain decimal number such as 440000000, 1250.50 or 2e9")
+    p.add_argument("currency", metavar="FROM", help="ISO 4217 code of the amount, e.g. CAD")
+    p.add_argument("target", metavar="TO", nargs="?", default=None, help="target currency (or --to; default EUR)")
+    p.add_argument("--to", default=None, help="target currency (default EUR)")
     p.add_argument("--on", required=True, help="date of the amount, YYYY-MM-DD ('latest': the last date with data)")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -65,7 +81,9 @@ def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.conversion import convert
 
     on = args.on  # 'latest': the last date the pricing source covers (convert() resolves it)
-    conv = convert(args.amount, args.currency, to=args.to, on=on, policy=args.policy, rounding=args.rounding)
+    conv = convert(
+        args.amount, args.currency, args.target, to=args.to, on=on, policy=args.policy, rounding=args.rounding
+    )
     if args.json:
         dump_json(conv.to_dict(), out)
     else:
@@ -85,7 +103,7 @@ def _totals_parser(sub: Any) -> None:
         help="pledge file: .csv, .xlsx, .json or .parquet (columns donor, date, amount, currency, ...); "
         "'-' reads CSV from stdin",
     )
-    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p.add_argument("--to", default=None, help="target currency (default EUR)")
     p.add_argument(
         "--by",
         default="donor",
@@ -113,7 +131,12 @@ def _totals_parser(sub: Any) -> None:
     add_read_arguments(p)
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    fmt.add_argument("--csv", action="store_true", help="CSV output")
+    fmt.add_argument(
+        "--csv",
+        action="store_true",
+        help="CSV output; the columns policy, rate_source, rates_first, rates_last and rates_sha256 keep the "
+        "provenance",
+    )
     p.set_defaults(run=_run_totals)
 
 
@@ -141,7 +164,15 @@ def _read(path: str, **options: Any) -> Pledges:
 
         from aidtrack.cli.inputs import read_input_text
 
-        stream = io.StringIO(read_input_text("-"), newline="")
+        text = read_input_text("-")
+        if not text.strip():
+            raise InvalidArgumentError(
+                "file",
+                "-",
+                "nothing on stdin: pipe a pledge CSV into it (e.g. aidtrack extract ARTICLE --lang en --date "
+                "2025-01-09 --csv | aidtrack totals -) or give a file name",
+            )
+        stream = io.StringIO(text, newline="")
         stream.name = "<stdin>"
         return read_pledges(stream, **options)
     from pathlib import Path
@@ -193,7 +224,8 @@ def _run_totals(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         dump_json(totals_json(frame), out)
     elif args.csv:
-        write_csv(out, list(frame.columns), frame.itertuples(index=False, name=None))
+        table = totals_csv(frame)
+        write_csv(out, list(table.columns), table.itertuples(index=False, name=None))
     else:
         out.write(render_totals(frame) + "\n")
     return report_problems("totals", problems, total, args)
@@ -232,6 +264,23 @@ def _provenance(value: Any) -> Any:
     return str(value)
 
 
+def totals_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """A totals table for ``--csv``: amounts as plain decimal text, plus the provenance as columns.
+
+    ``policy``, ``rate_source`` (the source's name), ``rates_first`` and ``rates_last`` (its data range)
+    and ``rates_sha256`` (of the rate file) repeat on every row, so each row of the file says how it was
+    produced; ``--json`` gives the same once.
+    """
+    out = frame.copy()
+    source = frame.attrs.get("source")
+    out["policy"] = frame.attrs.get("policy")
+    out["rate_source"] = source.name if source is not None else ""
+    out["rates_first"] = source.first_date.isoformat() if source is not None else ""
+    out["rates_last"] = source.last_date.isoformat() if source is not None else ""
+    out["rates_sha256"] = (source.sha256 or "") if source is not None else ""
+    return out
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -242,8 +291,14 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _fmt_amount(value: Decimal) -> str:
-    return f"{value:,}"
+def _fmt_amount(value: Decimal, currency: str) -> str:
+    from aidtrack.money import plain_amount
+
+    return plain_amount(value, currency)
+
+
+def _pledges(n: int) -> str:
+    return f"{n} pledge" if n == 1 else f"{n} pledges"
 
 
 def render_totals(frame: pd.DataFrame) -> str:
@@ -258,8 +313,8 @@ def render_totals(frame: pd.DataFrame) -> str:
     rows = [
         [
             *(str(row[k]) for k in keys),
-            _fmt_amount(row["total"]),
-            *(_fmt_amount(row[c]) if c == "per_capita" else str(row[c]) for c in shown),
+            _fmt_amount(row["total"], currency),
+            *(_fmt_amount(row[c], currency) if c == "per_capita" else str(row[c]) for c in shown),
             str(row["count"]),
             str(row["bound_count"]),
         ]
@@ -269,7 +324,7 @@ def render_totals(frame: pd.DataFrame) -> str:
     text = render_table(headers, rows, right)
     grand = frame.attrs.get("grand_total")
     if grand is not None:
-        text += f"\n\nGrand total: {grand.currency} {_fmt_amount(grand.amount)} ({frame.attrs.get('count')} pledges"
+        text += f"\n\nGrand total: {grand} ({_pledges(frame.attrs.get('count', 0))}"
         bounds = frame.attrs.get("bound_count", 0)
         text += f"; {bounds} only a floor or ceiling, so the total is not exact)" if bounds else ")"
     source = frame.attrs.get("source")
@@ -292,7 +347,7 @@ def _demo_parser(sub: Any) -> None:
         help="convert the bundled Ramstein 2025-01-09 example pledges to EUR and total them",
         description="The main job on the bundled data: convert example pledges, show the rates used, total by donor.",
     )
-    p.add_argument("--to", default="EUR", help="target currency (default EUR)")
+    p.add_argument("--to", default=None, help="target currency (default EUR)")
     p.add_argument("--file", help="a pledge file (.csv, .xlsx, .json, .parquet) to use instead of the bundled example")
     _add_common(p)
     p.set_defaults(run=_run_demo)
@@ -313,11 +368,11 @@ def render_conversions(pledges: Sequence[Pledge], conversions: Sequence[Conversi
             [
                 p.donor.name,
                 p.announced.isoformat(),
-                f"{p.amount.currency} {_fmt_amount(p.amount.amount)}",
+                str(p.amount),
                 p.qualifier.value.replace("_", " "),
                 f"{c.rate:.6f}",
                 fixing,
-                _fmt_amount(c.result.amount),
+                _fmt_amount(c.result.amount, c.result.currency),
             ]
         )
     target = conversions[0].result.currency if conversions else ""
@@ -333,6 +388,8 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     path = args.file or example_path()
     pledges = _read(path)
     policy = as_policy(args.policy)
+    if not pledges:
+        raise InvalidArgumentError("--file", path, f"{path} holds no pledges: nothing to convert")
     conversions = convert_pledges(pledges, args.to, policy=policy, rounding=args.rounding)
     frame = totals(pledges, to=args.to, by="donor", policy=policy, rounding=args.rounding, sort="total")
     title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if not args.file else safe_text(path)
@@ -347,12 +404,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
         label = (
             "the Kiel tracker's monthly mean of ECB fixings" if other is RatePolicy.MONTHLY_MEAN else "daily fixings"
         )
-        out.write(
-            f"\nUnder {label} ('{other.value}') the grand total would be {alt.currency} {_fmt_amount(alt.amount)}.\n"
-        )
+        out.write(f"\nUnder {label} ('{other.value}') the grand total would be {alt}.\n")
     except AidtrackError as exc:
-        out.write(f"\n(policy '{other.value}' is not available for these dates: {exc})\n")
-    out.write("Try: aidtrack convert 440000000 CAD --to EUR --on 2025-01-09 --policy monthly_mean\n")
+        out.write(f"\n(policy '{other.value}' is not available for these dates: {one_line(str(exc))})\n")
+    first = next((p for p in pledges if p.amount.currency != frame.attrs["currency"]), pledges[0])
+    out.write(
+        f"Try: aidtrack convert {format(first.amount.amount, 'f')} {first.amount.currency} "
+        f"{frame.attrs['currency']} --on {first.announced.isoformat()} --policy {other.value}\n"
+    )
     return 0
 
 
@@ -371,7 +430,7 @@ with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="aidtrack",
         description="Normalise aid pledges across currencies at historical ECB rates, with provenance.",
     )
@@ -384,17 +443,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 1 error, 2 usage)."""
+    """Run the CLI; returns the exit status (0 ok, 1 error, 2 usage). Every error is one line on stderr."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed, one line)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     stream = out if out is not None else sys.stdout
     try:
         with source_context(args):  # --source as the default source; aidtrack warnings as plain lines
             code: int = args.run(args, stream)
     except AidtrackError as exc:
-        print(f"aidtrack: error: {safe_text(str(exc), lines=True)}", file=sys.stderr)
-        for note in getattr(exc, "__notes__", []):
-            print(f"  {safe_text(str(note), lines=True)}", file=sys.stderr)
+        notes = [one_line(safe_text(str(n), lines=True)) for n in getattr(exc, "__notes__", [])]
+        print(f"aidtrack: error: {'; '.join([one_line(safe_text(str(exc), lines=True)), *notes])}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `aidtrack totals ... | head`: stop quietly
         import os
@@ -406,11 +467,22 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         print(f"aidtrack: error: no such file: {exc.filename}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"aidtrack: error: {exc}", file=sys.stderr)
+        print(f"aidtrack: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("aidtrack: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one line, unless AIDTRACK_DEBUG asks for the traceback
+        import os
+
+        if os.environ.get("AIDTRACK_DEBUG"):
+            raise
+        print(
+            f"aidtrack: error: unexpected {type(exc).__name__}: {one_line(str(exc))} (this is a bug in aidtrack; "
+            "please report it, with the traceback that AIDTRACK_DEBUG=1 shows)",
+            file=sys.stderr,
+        )
+        return 1
     return code
 
 

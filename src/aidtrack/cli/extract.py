@@ -68,7 +68,14 @@ def extract_parser(sub: Any) -> None:
 def _read(path: str) -> str:
     from aidtrack.cli.inputs import read_input_text
 
-    return read_input_text(path)
+    text = read_input_text(path)
+    if path == "-" and not text.strip():
+        from aidtrack.errors import InvalidArgumentError
+
+        raise InvalidArgumentError(
+            "file", "-", "nothing on stdin: pipe a news text into 'aidtrack extract -' or give a file name"
+        )
+    return text
 
 
 def _export(candidate: PledgeCandidate, currency: str | None, url: str | None) -> tuple[Pledge | None, str | None]:
@@ -152,6 +159,12 @@ def _run_csv(candidates: list[PledgeCandidate], currency: str | None, args: argp
     return 0
 
 
+def _amount(value: Any, currency: str | None) -> str:
+    from aidtrack.money import plain_amount
+
+    return plain_amount(value, currency) if currency else format(value, ",f")
+
+
 def render_candidates(candidates: list[PledgeCandidate]) -> str:
     """A plain-text table of candidates and their issues."""
     from aidtrack.cli.render import render_table
@@ -161,16 +174,16 @@ def render_candidates(candidates: list[PledgeCandidate]) -> str:
     rows = []
     for c in candidates:
         m = c.amount
-        amount = f"{m.currency or '/'.join(m.candidates[:3]) + '?'} {m.amount:,}"
+        amount = f"{m.currency or '/'.join(m.candidates[:3]) + '?'} {_amount(m.amount, m.currency)}"
         if m.upper is not None:
-            amount += f" to {m.upper:,}"
+            amount += f" to {_amount(m.upper, m.currency)}"
         rows.append(
             [
                 c.donor or "-",
                 c.country or "",
                 amount,
                 c.qualifier.value.replace("_", " "),
-                c.category.value if c.category else "",
+                c.category.value if c.category else "other",  # what the CSV (a Pledge) says too
                 c.announced.isoformat(),
                 f"{c.confidence:.2f}",
                 ", ".join(c.issues) or "ok",

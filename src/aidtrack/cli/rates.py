@@ -22,7 +22,14 @@ from typing import Any, TextIO
 
 from aidtrack.errors import AidtrackError, InvalidArgumentError
 
-__all__ = ["NETWORK_SOURCES", "add_source_arguments", "rates_parser", "source_context", "source_from_spec"]
+__all__ = [
+    "NETWORK_SOURCES",
+    "add_source_arguments",
+    "one_line",
+    "rates_parser",
+    "source_context",
+    "source_from_spec",
+]
 
 NETWORK_SOURCES = ("ecb", "ecb-sdmx", "boc", "frankfurter", "imf", "nbu")
 UPDATABLE = (*NETWORK_SOURCES, "ecb-sdmx-monthly", "ecb-sdmx-annual")
@@ -49,6 +56,14 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
 def source_from_spec(spec: str, *, rates_base: str | None = None, offline: bool | None = None) -> Any:
     """The source named by ``--source``: a name, or the path of a rates CSV."""
     name = spec.strip()
+    if name.lower() in ("ecb-sdmx-monthly", "ecb-sdmx-annual"):
+        raise InvalidArgumentError(
+            "--source",
+            spec,
+            f"--source {name} is the ECB's published (rounded) averages, kept for comparison "
+            "('aidtrack rates update --source " + name + "'), not a rate source for conversions: "
+            "use --source ecb-sdmx (or ecb) with --policy " + ("monthly_mean" if "monthly" in name else "annual_mean"),
+        )
     if "+" in name or name.lower() in ("default", "imf-bundled", "ecb-bundled"):
         from aidtrack.rates.sources import resolve_source
 
@@ -125,6 +140,7 @@ def rates_parser(sub: Any) -> None:
     u = rsub.add_parser("update", help="download the latest rates into the cache", description=_UPDATE_DOC)
     u.add_argument(
         "--source",
+        dest="update_sources",  # not "source": that one is the conversions' --source (source_context)
         action="append",
         default=None,
         choices=[*UPDATABLE, "all"],
@@ -170,7 +186,9 @@ class _Progress:
 def _run_update(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.rates.remote.services import source_from_name
 
-    names = args.source or ["ecb"]
+    from aidtrack.errors import OfflineError
+
+    names = args.update_sources or ["ecb"]
     if "all" in names:
         names = list(NETWORK_SOURCES)
     failed = 0
@@ -179,17 +197,33 @@ def _run_update(args: argparse.Namespace, out: TextIO) -> int:
         bar = _Progress(name)
         try:
             result = src.update(force=args.force, progress=bar)
+        except OfflineError:
+            failed += 1
+            bar.close()
+            print(
+                f"aidtrack: error: {name}: offline mode is on (AIDTRACK_OFFLINE), and 'rates update' "
+                "needs the network: unset AIDTRACK_OFFLINE to download; the cache is unchanged",
+                file=sys.stderr,
+            )
+            continue
         except AidtrackError as exc:
             failed += 1
             bar.close()
             kept = _kept(src)
-            print(f"aidtrack: error: {name}: {exc}\n  {kept}", file=sys.stderr)
+            print(f"aidtrack: error: {name}: {one_line(str(exc))}; {kept}", file=sys.stderr)
             continue
         bar.close()
         out.write(result.describe() + "\n")
     if not failed:
         out.write(f"cache: {_cache_path(args.cache_dir)}\n")
     return 1 if failed else 0
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: its lines joined with "; " (CLI errors are one line on stderr)."""
+    parts = [" ".join(line.split()) for line in text.splitlines()]
+    joined = "; ".join(p.lstrip("- ") for p in parts if p.strip())
+    return joined.replace(":;", ":")
 
 
 def _kept(src: Any) -> str:

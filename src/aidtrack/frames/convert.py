@@ -62,6 +62,12 @@ rounding would have given another cent on about one in ten of those (one row in
   (``0.1`` is ``Decimal("0.1")``); a float cannot hold more than about 15
   significant digits, so use ``Decimal`` or strings for larger exact figures.
 
+**Dates** follow the rule of :func:`aidtrack.convert`: ``datetime.date``
+objects, ``YYYY-MM-DD`` strings, and date-times (a ``datetime64`` column as
+``pd.read_excel`` gives, ``Timestamp`` objects, ISO date-time strings) whose
+time of day is dropped; a timezone-aware column counts each value by its own
+calendar date, not UTC's. A missing date (``NaT``, ``None``) is a problem row.
+
 **Rows with no result** (no rate for that currency and date, an unknown
 currency, a bad date or amount) are never dropped: with ``errors="raise"`` (the
 default) :class:`UnconvertibleRowsError` lists every one (index, currency,
@@ -86,6 +92,7 @@ import numpy as np
 import pandas as pd
 
 from aidtrack.amounts import AMOUNT_LIMIT, MONEY_CONTEXT, Rounding, to_decimal
+from aidtrack.conversion import target_currency
 from aidtrack.currency import minor_units, normalize_currency
 from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, UnknownCurrencyError
 from aidtrack.frames.real import Prices, check_prices, constant_prices
@@ -335,16 +342,19 @@ def _read_currencies(
 
 
 def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
-    """Day ordinals (0 where bad) and reasons per bad position."""
-    from aidtrack._dates import parse_iso_date
+    """Day ordinals (0 where bad) and reasons per bad position.
+
+    The rule of :func:`aidtrack.convert`: a time of day is dropped, a timezone-aware value keeps its own
+    calendar date (its wall clock), a missing value is a problem.
+    """
+    from aidtrack._dates import parse_conversion_date
 
     n = len(col)
     bad: dict[int, str] = {}
     dtype = col.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
-        return np.zeros(n, dtype=np.int64), dict.fromkeys(
-            range(n), "conversion date must be a calendar date, got a time-zone-aware date-time"
-        )
+        col = col.dt.tz_localize(None)  # each value's wall-clock time in its own zone
+        dtype = col.dtype
     if pd.api.types.is_datetime64_dtype(dtype):
         values = col.to_numpy()
         unit, step = np.datetime_data(values.dtype)
@@ -353,18 +363,13 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
             values = values.astype("M8[s]")
             unit = "s"
         ticks = values.view(np.int64)
-        days = ticks // per_day[unit]  # floor division: also right before 1970
+        days = ticks // per_day[unit]  # floor division: the calendar day, also before 1970
         ords = days + _EPOCH
         nat = np.isnat(values)
-        timed = days * per_day[unit] != ticks
-        if nat.any() or timed.any():
-            timed &= ~nat
+        if nat.any():
             for i in np.flatnonzero(nat).tolist():
                 bad[i] = "missing date"
-            for i in np.flatnonzero(timed).tolist():
-                stamp = pd.Timestamp(values[i]).isoformat()
-                bad[i] = f"conversion date must be a calendar date, got a date-time {stamp!r}"
-            ords[nat | timed] = 0
+            ords[nat] = 0
         return ords, bad
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     table = np.zeros(len(uniques) + 1, dtype=np.int64)  # last slot: NA
@@ -372,7 +377,7 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
     for k, raw in enumerate(uniques):
         value = raw.to_pydatetime() if isinstance(raw, pd.Timestamp) else raw
         try:
-            table[k] = parse_iso_date(value, what="conversion date").toordinal()
+            table[k] = parse_conversion_date(value).toordinal()
         except ValueError as exc:
             reasons[k] = str(exc)
     codes = np.asarray(codes, dtype=np.int64)
@@ -393,7 +398,7 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
 
 def convert_frame(
     frame: pd.DataFrame,
-    to: str,
+    to: str | None = None,
     *,
     policy: PolicyLike = "daily",
     source: SourceLike | None = None,
@@ -418,7 +423,8 @@ def convert_frame(
     named by the ``donor`` column), ``deflator`` and ``deflation_estimate``; see
     :mod:`aidtrack.frames.real` and :func:`aidtrack.macro.deflate`.
 
-    The arguments mean what they mean for :func:`aidtrack.convert`;
+    The arguments mean what they mean for :func:`aidtrack.convert` (``to``
+    positionally or by name, default EUR);
     ``amount``, ``currency`` and ``date`` name the input columns, ``into`` the
     result column. Raises :class:`UnconvertibleRowsError` listing every row
     without a result unless ``errors="coerce"``, and
@@ -442,7 +448,7 @@ def convert_frame(
         )
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
-    target = normalize_currency(to)
+    target = target_currency(None, to)
     pol = as_policy(policy)
     mode = Rounding(rounding)
     missing = [c for c in (amount, currency, date) if c not in frame.columns]

@@ -36,6 +36,7 @@ import contextlib
 import logging
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -494,9 +495,30 @@ class _Watchdog:
         self._timer.cancel()
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 200 else text[:200] + "..."
+_CAUSE = re.compile(r"\[Errno -?\d+\] [^'\")\]]+|Name or service not known|Temporary failure in name resolution|"
+                    r"timed out|Connection refused|Connection reset by peer|certificate verify failed[^'\")]*")
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    """A network error in a few words: urllib3's innermost cause when there is one, else cut at a word.
+
+    >>> _short(OSError("HTTPSConnectionPool(host='x.invalid', port=443): Max retries exceeded with url: / "
+    ...                "(Caused by NameResolutionError(<urllib3.connection.HTTPSConnection object at 0x7f>: "
+    ...                "Failed to resolve 'x.invalid' ([Errno -2] Name or service not known)))"))
+    '[Errno -2] Name or service not known'
+    >>> _short(OSError("word " * 60), limit=22)
+    'word word word word...'
+    """
+    text = " ".join(str(exc).split())
+    causes = _CAUSE.findall(text)
+    if causes:
+        return str(causes[-1]).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:(") + "..."
 
 
 def _retry_after(value: str | None, *, now: datetime) -> float | None:
