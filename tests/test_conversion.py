@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,7 @@ from aidtrack import (
     bundled_table,
     convert,
 )
-from aidtrack.errors import UnknownPolicyError
+from aidtrack.errors import InvalidArgumentError, UnknownPolicyError
 from aidtrack.policy import as_policy, quote
 
 
@@ -181,12 +181,111 @@ def test_unknown_currency_errors() -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="not an ISO date"):
         convert(1, "USD", to="EUR", on="09/01/2025")
-    with pytest.raises(aidtrack.InvalidArgumentError, match="from_currency"):
+    with pytest.raises(InvalidArgumentError, match="needs the currency of 1"):
         convert(1, to="EUR", on="2025-01-09")
     with pytest.raises(InvalidRecordError, match="contradicts"):
         convert(Money(1, "USD"), "CAD", to="EUR", on="2025-01-09")
     with pytest.raises(ValueError, match="max_lookback_days"):
         convert(1, "USD", to="EUR", on="2025-01-09", max_lookback_days=-1)
+
+
+# -- issue 15: one calling convention ------------------------------------------------------------
+def test_target_positionally_or_by_name() -> None:
+    positional = convert(100, "USD", "EUR", on="2025-01-09")
+    keyword = convert(100, "USD", to="EUR", on="2025-01-09")
+    assert positional == keyword and positional.result == Money("97.04", "EUR")
+    assert convert(100, "USD", "eur", to="EUR", on="2025-01-09") == keyword  # both, agreeing
+    assert convert(100, "USD", on="2025-01-09") == keyword  # the default target is EUR, as everywhere
+    with pytest.raises(InvalidArgumentError, match="given twice and the two disagree"):
+        convert(100, "USD", "EUR", to="CAD", on="2025-01-09")
+    assert convert(Money(100, "USD"), None, "EUR", on="2025-01-09") == keyword
+    with pytest.raises(InvalidRecordError, match=r"to='EUR'"):  # convert(money, "EUR"): the hint says to use to=
+        convert(Money(100, "USD"), "EUR", on="2025-01-09")
+
+
+def test_to_defaults_to_eur_everywhere() -> None:
+    import pandas as pd
+
+    from aidtrack import Pledge, convert_frame, convert_pledges, totals
+
+    p = Pledge(donor="Canada", announced="2025-01-09", amount=Money(440_000_000, "CAD"))
+    expected = convert(440_000_000, "CAD", "EUR", on="2025-01-09").result
+    assert p.convert().result == p.convert("EUR").result == p.convert(to="EUR").result == expected
+    assert convert_pledges([p])[0].result == convert_pledges([p], "EUR")[0].result == expected
+    assert convert_pledges([p], to="EUR")[0].result == expected
+    frame = pd.DataFrame({"amount": [440_000_000], "currency": ["CAD"], "date": ["2025-01-09"]})
+    assert convert_frame(frame, dtype="decimal")["converted"][0] == expected.amount
+    assert convert_frame(frame, to="EUR", dtype="decimal")["converted"][0] == expected.amount
+    assert totals([p]).attrs["grand_total"] == totals([p], "EUR").attrs["grand_total"] == expected
+
+
+@pytest.mark.parametrize(
+    "on",
+    [
+        "2025-01-09",
+        date(2025, 1, 9),
+        datetime(2025, 1, 9),
+        datetime(2025, 1, 9, 23, 59, 59),
+        "2025-01-09T18:00:00",
+        "2025-01-09 18:00",
+        "2025-01-09T23:30:00-08:00",  # still the 9th where it was stamped (the 10th in UTC)
+        datetime(2025, 1, 9, 0, 15, tzinfo=timezone(timedelta(hours=2))),  # the 8th in UTC
+    ],
+)
+def test_on_accepts_dates_and_date_times(on: object) -> None:
+    c = convert(100, "USD", "EUR", on=on)  # type: ignore[arg-type]
+    assert c.on == date(2025, 1, 9) and c.fixing_dates == (date(2025, 1, 9),)
+
+
+def test_on_accepts_pandas_and_numpy_values() -> None:
+    import numpy as np
+    import pandas as pd
+
+    for on in (pd.Timestamp("2025-01-09 14:15"), pd.Timestamp("2025-01-09 23:00", tz="Europe/Kyiv"),
+               np.datetime64("2025-01-09T10:00")):
+        assert convert(100, "USD", "EUR", on=on).on == date(2025, 1, 9)
+
+
+@pytest.mark.parametrize("on", [None, float("nan"), "NaT", "", "09/01/2025", "2025-13-01", 20250109])
+def test_on_missing_or_bad_is_a_clear_error(on: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="conversion date") as info:
+        convert(100, "USD", "EUR", on=on)  # type: ignore[arg-type]
+    text = str(info.value)
+    assert "YYYY-MM-DD" in text or "2025-01-09" in text or "not a valid calendar date" in text
+
+
+def test_on_nat_is_a_clear_error() -> None:
+    import numpy as np
+    import pandas as pd
+
+    for nat in (pd.NaT, np.datetime64("NaT")):
+        with pytest.raises(InvalidArgumentError, match="conversion date is missing"):
+            convert(100, "USD", "EUR", on=nat)
+
+
+def test_after_the_data_says_how_to_get_newer_rates() -> None:
+    with pytest.raises(RateNotAvailableError) as info:
+        convert(100, "USD", "EUR", on="2026-11-20")
+    assert 'run `aidtrack rates update` or pass source="ecb" for newer rates' in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("US$", "'USD'"), ("C$", "'CAD'"), ("A$", "'AUD'"), ("€", "'EUR'"), ("£", "'GBP'"), ("¥", "'JPY' or 'CNY'"),
+     ("dollars", "'USD' or 'CAD' or 'AUD'"), ("Canadian dollars", "'CAD'"), ("euros", "'EUR'"),
+     ("Norwegische Kronen", "'NOK'"), ("EUR€", "'EUR'"), ("USDD", "'USD' or 'SDD'")],
+)
+def test_currency_symbols_and_names_get_a_fitting_suggestion(typed: str, suggested: str) -> None:
+    with pytest.raises((UnknownCurrencyError, InvalidRecordError)) as info:  # the amount's currency: a Money field
+        convert(100, typed, "EUR", on="2025-01-09")
+    with pytest.raises(UnknownCurrencyError) as target_info:
+        convert(100, "EUR", typed, on="2025-01-09")
+    assert str(target_info.value) in str(info.value)
+    assert f"(did you mean {suggested}?)" in str(info.value)
+    if typed == "¥":
+        assert "Chinese yuan (CNY)" in str(info.value)
+    if typed == "dollars":
+        assert "locale=" in str(info.value)  # how to read "dollars" in a text: parse_money with a locale
 
 
 # -- provenance and cross rates ---------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_coerce_gives_missing_values_and_a_report() -> None:
         ({"date": ["09/01/2025"]}, "date", "is not an ISO date"),
         ({"date": ["2025-02-30"]}, "date", "is not a valid calendar date"),
         ({"date": [pd.NaT]}, "date", "missing date"),
-        ({"date": [datetime(2025, 1, 9, 12, 30)]}, "date", "got a date-time"),
+        ({"date": [None]}, "date", "missing date"),
     ],
 )
 def test_bad_values_are_reported(values: dict[str, list[Any]], column: str, reason: str) -> None:
@@ -228,9 +228,32 @@ def test_date_column_types() -> None:
         out = convert_frame(pd.DataFrame({"amount": [1, 1], "currency": "USD", "date": variant}), "EUR")
         assert out["converted"].tolist() == expected["converted"].tolist()
         assert out["fixing_date"].tolist() == expected["fixing_date"].tolist()
-    aware = pd.DataFrame({"amount": [1], "currency": "USD", "date": pd.to_datetime(["2025-01-09"]).tz_localize("UTC")})
-    with pytest.raises(UnconvertibleRowsError, match="time-zone-aware"):
-        convert_frame(aware, "EUR")
+
+def test_date_times_count_by_their_own_calendar_date() -> None:
+    """Issue 15: a time of day is dropped (typical after pd.read_excel); a tz-aware value keeps its own date."""
+    days = ["2025-01-09", "2025-01-11"]
+    expected = convert_frame(pd.DataFrame({"amount": [1, 1], "currency": "USD", "date": days}), "EUR")
+    timed = ["2025-01-09 23:59:59", "2025-01-11 00:00:01"]
+    variants = [
+        pd.to_datetime(timed),
+        pd.to_datetime(timed).as_unit("ms"),
+        pd.to_datetime(timed).tz_localize("Europe/Kyiv"),  # 23:59 in Kyiv is still the 9th there
+        pd.to_datetime(timed).tz_localize("America/Vancouver"),
+        pd.Series([datetime(2025, 1, 9, 12, 30), datetime(2025, 1, 11, 8)], dtype=object),
+        pd.Series(["2025-01-09T16:30:00+01:00", "2025-01-11 09:00"], dtype=object),
+    ]
+    for variant in variants:
+        out = convert_frame(pd.DataFrame({"amount": [1, 1], "currency": "USD", "date": variant}), "EUR")
+        assert out["converted"].tolist() == expected["converted"].tolist(), variant
+        assert out["fixing_date"].tolist() == expected["fixing_date"].tolist(), variant
+        for i, value in enumerate(variant):
+            assert aidtrack.convert(1, "USD", "EUR", on=value).result.amount == Decimal(str(out["converted"][i]))
+    # the same instant, two calendar dates: 2025-01-10 00:30 in Kyiv is 2025-01-09 in UTC
+    instant = pd.Timestamp("2025-01-09 22:30", tz="UTC")
+    kyiv = pd.DataFrame({"amount": [1], "currency": "USD", "date": [instant.tz_convert("Europe/Kyiv")]})
+    assert convert_frame(kyiv, "EUR")["fixing_date"].iloc[0] == pd.Timestamp("2025-01-10")
+    utc = pd.DataFrame({"amount": [1], "currency": "USD", "date": [instant]})
+    assert convert_frame(utc, "EUR")["fixing_date"].iloc[0] == pd.Timestamp("2025-01-09")
 
 
 def test_categorical_and_nullable_columns() -> None:

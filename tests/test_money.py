@@ -7,6 +7,8 @@ import pickle
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aidtrack import InvalidArgumentError, InvalidRecordError, Money, Rounding
 from aidtrack.amounts import to_decimal
@@ -121,7 +123,36 @@ def test_to_decimal_keeps_digits() -> None:
 
 def test_repr_and_str() -> None:
     assert repr(Money("2000000000", "EUR")) == "Money('2000000000', 'EUR')"
-    assert str(Money("2000000000", "EUR")) == "EUR 2,000,000,000"
+    assert str(Money("2000000000", "EUR")) == "EUR 2,000,000,000.00"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "text"),
+    [
+        ("2e9", "EUR", "EUR 2,000,000,000.00"),  # issue 15: was 'EUR 2E+9'
+        (2e9, "EUR", "EUR 2,000,000,000.00"),  # was 'EUR 2,000,000,000.0'
+        ("2000000000.000", "EUR", "EUR 2,000,000,000.00"),
+        ("0.125", "EUR", "EUR 0.125"),  # more decimals than the minor unit: kept, never rounded away
+        ("1500.50", "JPY", "JPY 1,500.5"),
+        ("1500", "JPY", "JPY 1,500"),
+        ("1.5", "BHD", "BHD 1.500"),
+        ("-0.00", "EUR", "EUR 0.00"),
+        ("-1234.5", "USD", "USD -1,234.50"),
+        ("1E-7", "EUR", "EUR 0.0000001"),
+        ("1e30", "EUR", "EUR 1,000,000,000,000,000,000,000,000,000,000.00"),
+    ],
+)
+def test_canonical_text(amount: object, currency: str, text: str) -> None:
+    assert str(Money(amount, currency)) == text
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**20), max_value=10**20, places=6))
+def test_canonical_text_is_exact_and_plain(value: Decimal) -> None:
+    text = str(Money(value, "EUR"))
+    assert "E" not in text.removeprefix("EUR") and "e" not in text
+    number = text.removeprefix("EUR ")
+    assert Decimal(number.replace(",", "")) == value  # nothing rounded away
+    assert len(number.rpartition(".")[2]) >= 2
 
 
 def test_arithmetic_never_rounds_silently() -> None:

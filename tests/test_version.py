@@ -37,9 +37,7 @@ def test_pyproject_does_not_repeat_the_version() -> None:
 def test_cli_version_reads_the_version_file(capsys: pytest.CaptureFixture[str]) -> None:
     from aidtrack.cli import main
 
-    with pytest.raises(SystemExit) as exc:
-        main(["--version"], out=io.StringIO())
-    assert exc.value.code == 0
+    assert main(["--version"], out=io.StringIO()) == 0
     assert capsys.readouterr().out.strip() == f"aidtrack {__version__}"
 
 
