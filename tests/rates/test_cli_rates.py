@@ -221,3 +221,37 @@ def test_an_update_killed_mid_write_leaves_the_last_good_data(server: HTTPServer
     assert "(was to 2026-10-30)" in again.stdout
     assert not any(p.name.endswith(".tmp") for p in cache.path.iterdir())
     assert EcbReferenceRates(offline=True).load().info.last_date.isoformat() == "2026-11-24"
+
+
+def test_rates_update_with_source_runs_through_main(
+    server: HTTPServer, payloads: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15: `aidtrack rates update --source ecb` (the README's command) was an AttributeError traceback."""
+    _serve(server, payloads)
+    monkeypatch.setenv("AIDTRACK_ECB_URL", server.url_for(ECB))
+    code, out = _run(["rates", "update", "--source", "ecb"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "ecb: updated, " in out and "Traceback" not in err and "rates_base" not in err
+    code, out = _run(["rates", "update", "--source", "ecb", "--source", "ecb", "--force"])  # repeated: updated once
+    assert code == 0 and out.count("ecb: ") == 1
+
+
+@pytest.mark.parametrize("name", ["ecb-sdmx-monthly", "ecb-sdmx-annual"])
+@pytest.mark.parametrize("command", [["convert", "1", "USD", "--on", "2025-01-09"], ["totals", "-"], ["demo"]])
+def test_official_averages_are_not_a_conversion_source(
+    name: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _run([*command, "--source", name])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert f"--source {name} is the ECB's published (rounded) averages" in err and "--source ecb-sdmx" in err
+
+
+def test_offline_rates_update_says_what_to_do(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AIDTRACK_OFFLINE", "1")
+    code, _ = _run(["rates", "update", "--source", "all"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "warning" not in err
+    assert "needs the network: unset AIDTRACK_OFFLINE" in err
+    assert not Path(os.environ["AIDTRACK_CACHE_DIR"]).exists()  # nothing touched

@@ -153,7 +153,12 @@ def _denominator_year(text: str) -> int | str:
 def _by(text: str) -> list[str]:
     if text.strip().lower() == "none":
         return []
-    return [k.strip() for k in text.split(",") if k.strip()]
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not keys:
+        raise InvalidArgumentError(
+            "--by", text, f"--by {text!r} names no key: give keys such as donor,quarter, or 'none' for one grand total"
+        )
+    return keys
 
 
 def _read(path: str, **options: Any) -> Pledges:
@@ -385,14 +390,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.pledge import convert_pledges
     from aidtrack.policy import as_policy, policy_name
 
-    path = args.file or example_path()
+    path = args.file if args.file is not None else example_path()
     pledges = _read(path)
     policy = as_policy(args.policy)
     if not pledges:
         raise InvalidArgumentError("--file", path, f"{path} holds no pledges: nothing to convert")
     conversions = convert_pledges(pledges, args.to, policy=policy, rounding=args.rounding)
     frame = totals(pledges, to=args.to, by="donor", policy=policy, rounding=args.rounding, sort="total")
-    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if not args.file else safe_text(path)
+    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if args.file is None else safe_text(path)
     out.write(f"aidtrack demo: {title}\n")
     out.write(f"Converted to {frame.attrs['currency']} under policy '{policy_name(policy)}'.\n\n")
     out.write(render_conversions(pledges, conversions) + "\n\n")
@@ -445,6 +450,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 error, 2 usage). Every error is one line on stderr."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = next((a for a in argv if "\x00" in a), None)
+    if bad is not None:  # only possible in-process: the OS cannot pass a NUL in a command line
+        print(f"aidtrack: error: argument {bad[:40]!r} contains a NUL character", file=sys.stderr)
+        return 2
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed, one line)

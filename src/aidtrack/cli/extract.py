@@ -78,6 +78,20 @@ def _read(path: str) -> str:
     return text
 
 
+def check_url(url: str) -> str:
+    """``--url`` must be an absolute http(s) URL: it is stored as each pledge's source."""
+    from urllib.parse import urlsplit
+
+    from aidtrack.errors import InvalidArgumentError
+
+    parts = urlsplit(url.strip()) if url.isprintable() else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or " " in url.strip():
+        raise InvalidArgumentError(
+            "--url", url, f"--url {url[:80]!r} is not an http(s) URL: give the article's address, e.g. https://..."
+        )
+    return url.strip()
+
+
 def _export(candidate: PledgeCandidate, currency: str | None, url: str | None) -> tuple[Pledge | None, str | None]:
     """The candidate as a Pledge, or the reason it is not one."""
     issues = list(candidate.issues)
@@ -96,7 +110,9 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.text.extract import extract_pledges
 
     text = _read(args.file)
-    currency = normalize_currency(args.currency) if args.currency else None
+    currency = normalize_currency(args.currency) if args.currency is not None else None
+    if args.url is not None:
+        check_url(args.url)
     candidates = extract_pledges(text, lang=args.lang, published=args.date)
     if args.json:
         data = {

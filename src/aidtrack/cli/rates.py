@@ -76,7 +76,7 @@ def source_from_spec(spec: str, *, rates_base: str | None = None, offline: bool 
         from aidtrack.rates.remote.services import source_from_name
 
         return source_from_name(name, offline=offline)
-    if name.lower().endswith((".csv", ".txt")) or "/" in name:
+    if _is_path(name):
         if not rates_base:
             raise InvalidArgumentError(
                 "--rates-base", None, f"--source {name} is a rates file: give its base currency with --rates-base"
@@ -90,6 +90,11 @@ def source_from_spec(spec: str, *, rates_base: str | None = None, offline: bool 
         f"unknown rate source {spec!r}: expected bundled, imf-bundled, default, "
         f"{', '.join(NETWORK_SOURCES)}, A+B or a CSV path",
     )
+
+
+def _is_path(spec: str) -> bool:
+    name = spec.strip()
+    return name.lower() not in ("bundled", *UPDATABLE) and (name.lower().endswith((".csv", ".txt")) or "/" in name)
 
 
 @contextlib.contextmanager
@@ -115,6 +120,16 @@ def source_context(args: argparse.Namespace) -> Iterator[None]:
             # only commands with --rates-base take --source as the default source ('rates update' names
             # the sources to update instead)
             spec = getattr(args, "source", None) if hasattr(args, "rates_base") else None
+            base = getattr(args, "rates_base", None)
+            if base is not None:
+                from aidtrack.currency import normalize_currency
+
+                if spec is None or not _is_path(spec):
+                    raise InvalidArgumentError(
+                        "--rates-base", base, "--rates-base is the base currency of a rates CSV given to --source; "
+                        "give --source FILE.csv too, or leave --rates-base out"
+                    )
+                normalize_currency(base)
             if spec is None:
                 yield
                 return
@@ -187,7 +202,15 @@ def _run_update(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.rates.remote.services import source_from_name
 
     from aidtrack.errors import OfflineError
+    from aidtrack.rates.remote.http import offline_from_env
 
+    if offline_from_env():  # before anything touches the cache folder
+        raise InvalidArgumentError(
+            "AIDTRACK_OFFLINE",
+            "1",
+            "offline mode is on (AIDTRACK_OFFLINE), and 'aidtrack rates update' needs the network: unset "
+            "AIDTRACK_OFFLINE to download (conversions keep using the cache or the bundled snapshot)",
+        )
     names = args.update_sources or ["ecb"]
     if "all" in names:
         names = list(NETWORK_SOURCES)
@@ -222,7 +245,7 @@ def _run_update(args: argparse.Namespace, out: TextIO) -> int:
 def one_line(text: str) -> str:
     """``text`` on one line: its lines joined with "; " (CLI errors are one line on stderr)."""
     parts = [" ".join(line.split()) for line in text.splitlines()]
-    joined = "; ".join(p.lstrip("- ") for p in parts if p.strip())
+    joined = "; ".join(p[2:] if p.startswith("- ") else p for p in parts if p.strip())
     return joined.replace(":;", ":")
 
 
@@ -303,7 +326,20 @@ def _info(directory: str | None) -> dict[str, Any]:
 
 
 def _run_info(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
     from aidtrack.cli.render import render_table
+
+    from aidtrack.rates.remote.cache import MANIFEST
+
+    if args.cache_dir is not None and not os.path.isfile(os.path.join(args.cache_dir, MANIFEST)):
+        what = "holds no aidtrack cache (no manifest.json)" if os.path.isdir(args.cache_dir) else "is not a folder"
+        raise InvalidArgumentError(
+            "--cache-dir",
+            args.cache_dir,
+            f"--cache-dir {args.cache_dir[:80]!r} {what}: give the folder 'aidtrack rates update --cache-dir' "
+            "wrote to, or leave --cache-dir out for the default cache",
+        )
 
     data = _info(args.cache_dir)
     if args.json:
