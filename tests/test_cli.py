@@ -115,3 +115,64 @@ def test_python_m_and_stdin() -> None:
         check=False,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "before the first USD fixing" in proc.stderr
+
+
+# -- issue 15: a newcomer's first hour ------------------------------------------------------------
+def test_convert_takes_the_target_positionally() -> None:
+    code, positional = run("convert", "100", "USD", "EUR", "--on", "2025-01-09")
+    assert code == 0 and positional.startswith("USD 100.00 = EUR 97.04 at ")
+    assert run("convert", "100", "USD", "--to", "EUR", "--on", "2025-01-09") == (0, positional)
+    assert run("convert", "100", "USD", "eur", "--to", "EUR", "--on", "2025-01-09") == (0, positional)
+    assert run("convert", "100", "USD", "--on", "2025-01-09") == (0, positional)  # EUR by default
+
+
+def test_convert_target_given_twice_and_disagreeing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run("convert", "100", "USD", "EUR", "--to", "CAD", "--on", "2025-01-09")
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "disagree" in err
+
+
+def test_money_prints_in_its_canonical_form() -> None:
+    code, out = run("convert", "2e9", "EUR", "--to", "USD", "--on", "2025-01-09")
+    assert code == 0 and out.startswith("EUR 2,000,000,000.00 = USD 2,061,")
+    assert "E+" not in out
+
+
+def test_one_pledge_is_singular(tmp_path: Path) -> None:
+    one = tmp_path / "one.csv"
+    lines = Path(example_file()).read_text().splitlines()
+    one.write_text("\n".join(lines[:2]) + "\n")
+    code, out = run("totals", str(one), "--by", "none")
+    assert code == 0 and ("(1 pledge)" in out or "(1 pledge;" in out) and "1 pledges" not in out
+
+
+def test_demo_with_a_file_suggests_a_command_for_that_file(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text("donor,date,amount,currency\nSweden,2024-03-01,1000000,SEK\n")
+    code, out = run("demo", "--file", str(mine))
+    assert code == 0 and "Ramstein" not in out and "440000000 CAD" not in out
+    assert "Try: aidtrack convert 1000000 SEK EUR --on 2024-03-01 --policy monthly_mean" in out
+    code, out = run("demo")
+    assert "Ramstein" in out and "Try: aidtrack convert " in out
+
+
+def test_totals_csv_keeps_the_provenance() -> None:
+    import csv
+
+    code, out = run("totals", example_file(), "--by", "donor", "--csv", "--policy", "monthly_mean")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 3
+    for row in rows:
+        assert row["policy"] == "monthly_mean" and row["rate_source"].startswith("ECB euro reference rates")
+        assert row["rates_last"] == "2026-10-30" and len(row["rates_sha256"]) == 64
+
+
+def test_extract_table_shows_the_category_the_csv_writes(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Canada will provide $440 million in assistance to Ukraine.")
+    code, table = run("extract", str(article), "--lang", "en", "--date", "2025-01-09")
+    code_csv, csv_text = run("extract", str(article), "--lang", "en", "--date", "2025-01-09", "--csv")
+    assert code == 0 and code_csv == 0
+    row = next(line for line in table.splitlines() if line.startswith("Canada"))
+    category = csv_text.splitlines()[1].split(",")[csv_text.splitlines()[0].split(",").index("category")]
+    assert category in row.split()
