@@ -83,3 +83,32 @@ def test_pledges_collection() -> None:
     assert repr(ps) == "<Pledges: 3 pledges>"
     assert ps.totals(by="donor")["count"].sum() == 3
     assert ps == Pledges(list(ps)) and hash(ps) == hash(Pledges(list(ps)))
+
+
+def test_decimal_columns_in_notebook_tables_have_thousands_separators() -> None:
+    """Issue 15: pandas shows a Decimal column without separators; aidtrack's frames get them in Jupyter."""
+    import re
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from IPython.core.formatters import HTMLFormatter
+
+    import aidtrack
+    from aidtrack.frames.accessor import register_notebook_display
+    from aidtrack.frames.collection import frame_html
+
+    frame = aidtrack.totals(aidtrack.read_pledges("examples/ramstein-2025-01-09.csv"))
+    assert "2000000000.00" in frame._repr_html_()  # pandas' own view: no separators
+    cells = re.findall(r"<td>([^<]*)</td>", frame_html(frame))
+    assert "2,000,000,000.00" in cells and "296,675,881.60" in cells
+    html = HTMLFormatter()
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"text/html": html}))
+    assert register_notebook_display(shell)
+    assert "2,000,000,000.00" in html(frame)
+    plain = pd.DataFrame({"x": [1234567]})
+    assert html(plain) == plain._repr_html_()  # other frames keep pandas' view
+    converted = aidtrack.convert_frame(
+        pd.DataFrame({"amount": [2e9], "currency": ["NOK"], "date": ["2025-01-09"]}), dtype="decimal"
+    )
+    grouped = format(converted["converted"][0], ",f")
+    assert grouped.count(",") == 2 and grouped in html(converted)

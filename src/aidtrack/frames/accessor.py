@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from aidtrack.pledge import Pledge
 
 
-__all__ = ["AidtrackAccessor", "register_accessor"]
+__all__ = ["AidtrackAccessor", "register_accessor", "register_notebook_display"]
 
 
 class AidtrackAccessor:
@@ -35,7 +35,7 @@ class AidtrackAccessor:
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
 
-    def convert(self, to: str, **kwargs: Any) -> pd.DataFrame:
+    def convert(self, to: str | None = None, **kwargs: Any) -> pd.DataFrame:
         """:func:`aidtrack.frames.convert.convert_frame` of this frame."""
         from aidtrack.frames.convert import convert_frame
 
@@ -102,6 +102,41 @@ def register_accessor() -> None:
         pd.DataFrame, "_accessors", set()
     ):
         pd.api.extensions.register_dataframe_accessor("aidtrack")(AidtrackAccessor)
+    register_notebook_display()
+
+
+def _is_aidtrack_frame(frame: pd.DataFrame) -> bool:
+    return "aidtrack" in frame.attrs or "grand_total" in frame.attrs
+
+
+def _notebook_html(frame: pd.DataFrame) -> str | None:
+    if _is_aidtrack_frame(frame):
+        from aidtrack.frames.collection import frame_html
+
+        return frame_html(frame)
+    html: str | None = frame._repr_html_()  # every other frame: pandas' own view
+    return html
+
+
+def register_notebook_display(shell: Any = None) -> bool:
+    """Show aidtrack's frames (totals, converted frames) in Jupyter with thousands separators in ``Decimal`` columns.
+
+    Registers an HTML formatter for DataFrames with IPython (``shell``, default: the running one); frames that
+    aidtrack did not make keep pandas' own view. Returns whether a shell was found. Done by
+    :func:`register_accessor`, so importing :mod:`aidtrack.frames` in a notebook is enough.
+    """
+    import sys
+
+    if shell is None:
+        if "IPython" not in sys.modules:
+            return False
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return False
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _notebook_html)
+    return True
 
 
 register_accessor()

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from aidtrack.policy import PolicyLike
     from aidtrack.rates.sources import SourceLike
 
-__all__ = ["Pledges"]
+__all__ = ["Pledges", "frame_html"]
 
 
 class Pledges(Sequence[Pledge]):
@@ -107,3 +107,42 @@ class Pledges(Sequence[Pledge]):
         from aidtrack.frames.aggregate import totals
 
         return totals(self, to, by, policy=policy, source=source, rounding=rounding)
+
+
+def _decimal_cell(value: Any) -> str:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return format(value, ",f")  # grouped, every stored digit, never an exponent
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def frame_html(frame: pd.DataFrame, *, max_rows: int | None = None) -> str:
+    """HTML of a frame whose ``Decimal`` columns show thousands separators (``2,781,877,240.16``).
+
+    pandas prints a ``Decimal`` as ``str()`` does, without separators; the
+    notebook view of aidtrack's frames (totals, converted frames) uses this
+    instead (see :func:`aidtrack.frames.accessor.register_notebook_display`). Text is HTML-escaped.
+
+    >>> from decimal import Decimal
+    >>> "2,781,877,240.16" in frame_html(pd.DataFrame({"total": [Decimal("2781877240.16")]}))
+    True
+    """
+    from decimal import Decimal
+
+    decimal_columns = [
+        col
+        for col in frame.columns
+        if frame[col].dtype == object and any(isinstance(v, Decimal) for v in frame[col].head(50))
+    ]
+    limit = pd.get_option("display.max_rows") if max_rows is None else max_rows
+    html: str = frame.to_html(
+        formatters={col: _decimal_cell for col in decimal_columns},  # type: ignore[dict-item]
+        max_rows=limit,
+        escape=True,
+        notebook=True,
+        border=0,
+    )
+    return html
