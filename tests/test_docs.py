@@ -23,6 +23,7 @@ import io
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -255,9 +256,10 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
     assert 'id="aidtrack.money.Money.round"' in money
     policy = (site / "api" / "policy" / "index.html").read_text(encoding="utf-8")
     assert 'href="../rates.table/#aidtrack.rates.table.RateTable"' in policy
-    for page in sorted((site / "api").glob("*/index.html")):
+    for page in [site / "api" / "index.html", *sorted((site / "api").glob("*/index.html"))]:
         html = page.read_text(encoding="utf-8")
         where = page.parent.name
+        assert "<blockquote>" not in html, f"{where}: a >>> example rendered as nested block quotes"
         assert "&gt;&gt;&gt;" not in html.replace('<span class="gp">&gt;&gt;&gt; </span>', ""), f"{where}: bare >>>"
         leftover = re.search(r":(?:class|func|meth|mod|data|attr|exc):`", html)
         assert leftover is None, f"{where}: a reST role was not converted: {html[leftover.start() :][:80]}"
@@ -428,3 +430,56 @@ def test_rst_docstring_conversion() -> None:
         lambda target: "aidtrack.pledge.Pledge" if target == "aidtrack.pledge.Pledge" else None,
     )
     assert out == "[`Pledge.model_dump_json`][aidtrack.pledge.Pledge]"
+
+
+# -- issue 15: docs a newcomer can follow -----------------------------------------------------------
+def _doc_pages() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def test_files_the_recipes_write_are_git_ignored() -> None:
+    """A recipe run from the checkout must not leave untracked files that `git status` shows."""
+    from aidtrack.files.examples import EXAMPLES
+
+    names = set()
+    for page in _doc_pages():
+        names |= set(re.findall(r'"([\w.-]+\.(?:csv|xlsx|json|parquet|png|txt|xml))"', page.read_text(encoding="utf-8")))
+    written = sorted(names - set(EXAMPLES))
+    assert "pledges.xlsx" in written
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    proc = subprocess.run(["git", "check-ignore", *written], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert sorted(proc.stdout.split()) == written
+
+
+def test_no_platform_specific_strftime() -> None:
+    """`%-d` (no leading zero) is glibc-only: it fails on Windows."""
+    for page in _doc_pages():
+        assert not re.search(r"%-[a-zA-Z]", page.read_text(encoding="utf-8")), page
+
+
+def test_recipes_use_the_example_files_that_ship_with_the_package() -> None:
+    from aidtrack.files.examples import EXAMPLES, example_path
+
+    for name in EXAMPLES:
+        assert Path(example_path(name)).read_bytes() == (ROOT / "examples" / name).read_bytes(), name
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for block in re.findall(r"```(?:python|pycon)\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S):
+            assert 'Path("examples/article' not in block, f"{page}: use example_path(...)"
+
+
+def test_copy_button_of_pycon_blocks_copies_only_code() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "content.code.copy" in config and "javascripts/pycon-copy.js" in config
+    script = (ROOT / "docs" / "javascripts" / "pycon-copy.js").read_text(encoding="utf-8")
+    assert "data-clipboard-text" in script and ".language-pycon" in script and '"gp"' in script
+
+
+def test_the_docs_extra_formats_signatures_and_is_documented() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(dep.startswith(("ruff", "black")) for dep in extras["docs"])  # mkdocstrings' signature formatter
+    assert any(dep.startswith("nbconvert") for dep in extras["notebook"])  # `jupyter nbconvert`
+    for page in ("README.md", "DEVELOPING.md"):
+        assert '".[docs]"' in (ROOT / page).read_text(encoding="utf-8"), page

@@ -180,6 +180,11 @@ class RstDocstrings(griffe.Extension):
     """Rewrite every docstring of the loaded package from reST conventions to Markdown."""
 
     def on_object(self, *, obj: griffe.Object, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
-        if obj.docstring is None:
+        if obj.docstring is None or obj.extra.get("aidtrack", {}).get("markdown"):
             return
         obj.docstring.value = rst_to_markdown(obj.docstring.value, lambda target: _lookup(obj, loader, target))
+        obj.extra.setdefault("aidtrack", {})["markdown"] = True  # once only: a fenced example must not be re-fenced
+
+    def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
+        # on_object is not run for the top-level package itself, whose docstring the API index shows
+        self.on_object(obj=pkg, loader=loader)

@@ -465,7 +465,10 @@ class MissingExtraError(AidtrackError, ImportError):
     def __init__(self, package: str, extra: str, what: str) -> None:
         self.package = package
         self.extra = extra
-        super().__init__(f'{what} needs {package}: pip install "aidtrack[{extra}]"')
+        super().__init__(
+            f'{what} needs {package}: pip install "aidtrack[{extra}]" (from a checkout of aidtrack: '
+            f'pip install ".[{extra}]")'
+        )
 
 
 class AidtrackWarning(UserWarning):

@@ -37,7 +37,7 @@ def iati_parser(sub: Any) -> None:
         "with the rate, fixing and source of every figure.",
     )
     p.add_argument("file", help="an IATI activity XML file")
-    p.add_argument("--to", default="USD", help="target currency (default USD)")
+    p.add_argument("--to", default=None, help="target currency (default EUR)")
     p.add_argument(
         "--policy",
         default="daily",
@@ -66,6 +66,19 @@ def iati_parser(sub: Any) -> None:
     fmt.add_argument("--json", action="store_true", help="every row as JSON (amounts as strings)")
     fmt.add_argument("--csv", action="store_true", help="every row as CSV")
     p.set_defaults(run=run_iati)
+
+
+def _amount(currency: Any, amount: Any) -> str:
+    """The canonical text of an amount (as ``str(Money)``), or the bare number when the currency is unusable."""
+    from aidtrack.currency import is_currency
+    from aidtrack.money import plain_amount
+
+    if amount is None:
+        return "-"
+    code = _plain(currency)
+    if isinstance(code, str) and code and is_currency(code):
+        return f"{_safe(code)} {plain_amount(amount, code.strip().upper())}"
+    return f"{_safe(code)} {format(amount, ',f')}".strip()
 
 
 def run_iati(args: argparse.Namespace, out: TextIO) -> int:
@@ -151,7 +164,7 @@ def render(frame: pd.DataFrame) -> str:
                 _safe(rec["element"]),
                 _safe(_plain(rec["type_name"]) or _plain(rec["type"])),
                 _plain(rec["value_date"]),
-                f"{_safe(_plain(rec['currency']))} {rec['amount']:,}" if rec["amount"] is not None else "-",
+                _amount(rec["currency"], rec["amount"]),
                 f"{rec['rate']:.6f}" if _plain(rec.get("rate")) else "-",
                 fixing,
                 f"{converted:,}" if isinstance(converted, Decimal) else "not converted",

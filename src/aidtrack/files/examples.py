@@ -3,6 +3,11 @@
 >>> from aidtrack.files import example_path
 >>> example_path().endswith("ramstein-2025-01-09.csv")
 True
+>>> open(example_path("article_en.txt"), encoding="utf-8").read(20)
+'Allies pledge new mi'
+
+The recipes of the documentation use these, so they also work from an installed
+aidtrack without the repository's ``examples/`` folder.
 """
 
 from __future__ import annotations
@@ -14,7 +19,13 @@ from aidtrack.errors import InvalidArgumentError
 __all__ = ["EXAMPLES", "example_path"]
 
 _FOLDER = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "examples")
-EXAMPLES = ("ramstein-2025-01-09.csv",)
+EXAMPLES = (
+    "ramstein-2025-01-09.csv",
+    "article_de.txt",
+    "article_en.txt",
+    "iati-activities.xml",
+    "fts-flows.json",
+)
 """The example files :func:`example_path` knows (copies of the repository's ``examples/``)."""
 
 

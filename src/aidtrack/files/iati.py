@@ -549,7 +549,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def convert(
     file: Source,
-    to: str = "USD",
+    to: str | None = None,
     *,
     policy: PolicyLike = "daily",
     errors: Literal["raise", "coerce"] = "raise",
@@ -559,6 +559,8 @@ def convert(
     rounding: Rounding | str = "half_even",
 ) -> pd.DataFrame:
     """Read an IATI file (:func:`read`) and convert every value into ``to`` at its value-date.
+
+    ``to`` defaults to EUR, as everywhere in aidtrack (IATI totals are often wanted in USD: ``to="USD"``).
 
     One call: the conversion is :func:`aidtrack.frames.convert.convert_frame` of the
     ``amount``, ``currency`` and ``value_date`` columns under ``policy``
