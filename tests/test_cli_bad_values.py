@@ -43,7 +43,6 @@ BAD_VALUES = [
 """Values no option of aidtrack accepts (each option is tested with every one of them)."""
 
 
-
 def _valid_positional(path: tuple[str, ...], action: argparse.Action) -> str:
     """A good value for a positional argument, so that the option under test is what fails."""
     name = action.dest
@@ -107,8 +106,18 @@ CASES = list(_cases())
 
 def test_every_subcommand_and_option_is_covered() -> None:
     labels = {c.id.split("=")[0] for c in CASES}
-    for needle in ("convert --to", "convert target", "convert --on", "totals --by", "rates update --source",
-                   "rates info --cache-dir", "extract --lang", "iati --elements", "demo --file", "convert --source"):
+    for needle in (
+        "convert --to",
+        "convert target",
+        "convert --on",
+        "totals --by",
+        "rates update --source",
+        "rates info --cache-dir",
+        "extract --lang",
+        "iati --elements",
+        "demo --file",
+        "convert --source",
+    ):
         assert needle in labels, needle
     assert len(CASES) > 300
 

@@ -241,8 +241,11 @@ def test_on_accepts_pandas_and_numpy_values() -> None:
     import numpy as np
     import pandas as pd
 
-    for on in (pd.Timestamp("2025-01-09 14:15"), pd.Timestamp("2025-01-09 23:00", tz="Europe/Kyiv"),
-               np.datetime64("2025-01-09T10:00")):
+    for on in (
+        pd.Timestamp("2025-01-09 14:15"),
+        pd.Timestamp("2025-01-09 23:00", tz="Europe/Kyiv"),
+        np.datetime64("2025-01-09T10:00"),
+    ):
         assert convert(100, "USD", "EUR", on=on).on == date(2025, 1, 9)
 
 
@@ -271,9 +274,20 @@ def test_after_the_data_says_how_to_get_newer_rates() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "suggested"),
-    [("US$", "'USD'"), ("C$", "'CAD'"), ("A$", "'AUD'"), ("€", "'EUR'"), ("£", "'GBP'"), ("¥", "'JPY' or 'CNY'"),
-     ("dollars", "'USD' or 'CAD' or 'AUD'"), ("Canadian dollars", "'CAD'"), ("euros", "'EUR'"),
-     ("Norwegische Kronen", "'NOK'"), ("EUR€", "'EUR'"), ("USDD", "'USD' or 'SDD'")],
+    [
+        ("US$", "'USD'"),
+        ("C$", "'CAD'"),
+        ("A$", "'AUD'"),
+        ("€", "'EUR'"),
+        ("£", "'GBP'"),
+        ("¥", "'JPY' or 'CNY'"),
+        ("dollars", "'USD' or 'CAD' or 'AUD'"),
+        ("Canadian dollars", "'CAD'"),
+        ("euros", "'EUR'"),
+        ("Norwegische Kronen", "'NOK'"),
+        ("EUR€", "'EUR'"),
+        ("USDD", "'USD' or 'SDD'"),
+    ],
 )
 def test_currency_symbols_and_names_get_a_fitting_suggestion(typed: str, suggested: str) -> None:
     with pytest.raises((UnknownCurrencyError, InvalidRecordError)) as info:  # the amount's currency: a Money field

@@ -443,7 +443,9 @@ def test_files_the_recipes_write_are_git_ignored() -> None:
 
     names = set()
     for page in _doc_pages():
-        names |= set(re.findall(r'"([\w.-]+\.(?:csv|xlsx|json|parquet|png|txt|xml))"', page.read_text(encoding="utf-8")))
+        names |= set(
+            re.findall(r'"([\w.-]+\.(?:csv|xlsx|json|parquet|png|txt|xml))"', page.read_text(encoding="utf-8"))
+        )
     written = sorted(names - set(EXAMPLES))
     assert "pledges.xlsx" in written
     if shutil.which("git") is None or not (ROOT / ".git").exists():

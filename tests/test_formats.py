@@ -285,3 +285,13 @@ def test_write_frame_guards_text_and_keeps_totals_exact(tmp_path: Path) -> None:
 def test_top_level_names() -> None:
     assert aidtrack.read_pledges is read_pledges
     assert aidtrack.frames.pledges_to_frame is pledges_to_frame
+
+
+def test_missing_extra_shows_both_install_forms() -> None:
+    """Issue 15: after `pip install .` from a checkout, the index form alone fetches aidtrack from PyPI."""
+    from aidtrack._extras import require
+    from aidtrack.errors import MissingExtraError
+
+    with pytest.raises(MissingExtraError) as info:
+        require("aidtrack_no_such_package", "excel", "writing .xlsx")
+    assert 'pip install "aidtrack[excel]"' in str(info.value) and 'pip install ".[excel]"' in str(info.value)

@@ -229,6 +229,7 @@ def test_date_column_types() -> None:
         assert out["converted"].tolist() == expected["converted"].tolist()
         assert out["fixing_date"].tolist() == expected["fixing_date"].tolist()
 
+
 def test_date_times_count_by_their_own_calendar_date() -> None:
     """Issue 15: a time of day is dropped (typical after pd.read_excel); a tz-aware value keeps its own date."""
     days = ["2025-01-09", "2025-01-11"]

@@ -99,7 +99,9 @@ def parse_conversion_date(value: object, *, what: str = "conversion date") -> da
                 ) from None
         if not _ISO.fullmatch(text):
             raise InvalidArgumentError(
-                what, value, f"{what} {value!r} is not an ISO date; expected YYYY-MM-DD (e.g. 2025-01-09) or {DATE_FORMS}"
+                what,
+                value,
+                f"{what} {value!r} is not an ISO date; expected YYYY-MM-DD (e.g. 2025-01-09) or {DATE_FORMS}",
             )
         return parse_iso_date(text, what=what)
     if type(value).__name__ == "datetime64":  # numpy, without importing it

@@ -248,7 +248,9 @@ def test_official_averages_are_not_a_conversion_source(
     assert f"--source {name} is the ECB's published (rounded) averages" in err and "--source ecb-sdmx" in err
 
 
-def test_offline_rates_update_says_what_to_do(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_offline_rates_update_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("AIDTRACK_OFFLINE", "1")
     code, _ = _run(["rates", "update", "--source", "all"])
     err = capsys.readouterr().err

@@ -126,8 +126,10 @@ def source_context(args: argparse.Namespace) -> Iterator[None]:
 
                 if spec is None or not _is_path(spec):
                     raise InvalidArgumentError(
-                        "--rates-base", base, "--rates-base is the base currency of a rates CSV given to --source; "
-                        "give --source FILE.csv too, or leave --rates-base out"
+                        "--rates-base",
+                        base,
+                        "--rates-base is the base currency of a rates CSV given to --source; "
+                        "give --source FILE.csv too, or leave --rates-base out",
                     )
                 normalize_currency(base)
             if spec is None:
@@ -199,10 +201,9 @@ class _Progress:
 
 
 def _run_update(args: argparse.Namespace, out: TextIO) -> int:
-    from aidtrack.rates.remote.services import source_from_name
-
     from aidtrack.errors import OfflineError
     from aidtrack.rates.remote.http import offline_from_env
+    from aidtrack.rates.remote.services import source_from_name
 
     if offline_from_env():  # before anything touches the cache folder
         raise InvalidArgumentError(
@@ -329,7 +330,6 @@ def _run_info(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     from aidtrack.cli.render import render_table
-
     from aidtrack.rates.remote.cache import MANIFEST
 
     if args.cache_dir is not None and not os.path.isfile(os.path.join(args.cache_dir, MANIFEST)):

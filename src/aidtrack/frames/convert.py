@@ -349,7 +349,6 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
     """
     from aidtrack._dates import parse_conversion_date
 
-    n = len(col)
     bad: dict[int, str] = {}
     dtype = col.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
