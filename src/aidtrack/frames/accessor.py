@@ -114,7 +114,8 @@ def _notebook_html(frame: pd.DataFrame) -> str | None:
         from aidtrack.frames.collection import frame_html
 
         return frame_html(frame)
-    html: str | None = pd.DataFrame._repr_html_(frame)  # every other frame: pandas' own view
+    view: Any = frame
+    html: str | None = view._repr_html_()  # every other frame: pandas' own view
     return html
 
 

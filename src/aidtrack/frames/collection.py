@@ -139,7 +139,7 @@ def frame_html(frame: pd.DataFrame, *, max_rows: int | None = None) -> str:
     ]
     limit = pd.get_option("display.max_rows") if max_rows is None else max_rows
     html: str = frame.to_html(
-        formatters=dict.fromkeys(decimal_columns, _decimal_cell),  # type: ignore[dict-item]
+        formatters=dict.fromkeys(decimal_columns, _decimal_cell),
         max_rows=limit,
         escape=True,
         notebook=True,
