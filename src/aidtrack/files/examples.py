@@ -3,7 +3,8 @@
 >>> from aidtrack.files import example_path
 >>> example_path().endswith("ramstein-2025-01-09.csv")
 True
->>> open(example_path("article_en.txt"), encoding="utf-8").read(20)
+>>> from pathlib import Path
+>>> Path(example_path("article_en.txt")).read_text(encoding="utf-8")[:20]
 'Allies pledge new mi'
 
 The recipes of the documentation use these, so they also work from an installed

@@ -226,7 +226,7 @@ class Deflated:
 
         >>> from aidtrack import Money
         >>> print(deflate(Money(1_000_000, "EUR"), year=2022, base_year=2024, method="gdp", donor="DEU").explain())
-        EUR 1,000,000 (2022 prices) = EUR 1,100,116.21 in 2024 prices: GDP deflator (NGDP_D) of DEU 2022 = 109.283
+        EUR 1,000,000.00 (2022 prices) = EUR 1,100,116.21 in 2024 prices: GDP deflator (NGDP_D) of DEU 2022 = 109.283
         (2020=100), 2024 = 120.224, i.e. 90.8995 at 2024=100. Source: IMF World Economic Outlook, October 2025
         (imf_weo_2025oct.csv.gz, sha256 35f5e92e21f8). Source: International Monetary Fund, World Economic Outlook
         Database, October 2025.

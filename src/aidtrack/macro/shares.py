@@ -101,7 +101,7 @@ class Share:
 
         >>> from aidtrack import Money
         >>> print(share_of(Money("4328970000", "EUR"), "DEU", 2024).explain())
-        EUR 4,328,970,000 = 0.1 % of DEU GDP 2024 (NGDP, national currency): 4328970000000 EUR. Source: IMF ...
+        EUR 4,328,970,000.00 = 0.1 % of DEU GDP 2024 (NGDP, national currency): 4328970000000 EUR. Source: IMF ...
         """
         parts = [
             f"{self.total} = {self.percent:.4g} % of {self.donor} {self.denominator.upper()} {self.year} "
