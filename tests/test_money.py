@@ -139,7 +139,7 @@ def test_repr_and_str() -> None:
         ("-0.00", "EUR", "EUR 0.00"),
         ("-1234.5", "USD", "USD -1,234.50"),
         ("1E-7", "EUR", "EUR 0.0000001"),
-        ("1e30", "EUR", "EUR 1,000,000,000,000,000,000,000,000,000,000.00"),
+        ("1e29", "EUR", "EUR 100,000,000,000,000,000,000,000,000,000.00"),
     ],
 )
 def test_canonical_text(amount: object, currency: str, text: str) -> None:

@@ -279,8 +279,8 @@ def convert(
             raise InvalidArgumentError(
                 "from_currency",
                 None,
-                f"convert() needs the currency of {amount!r}: convert({amount!r}, 'USD', 'EUR', on=...), "
-                "or pass a Money",
+                f"convert() needs the currency of {amount!r} (from_currency is None): "
+                f"convert({amount!r}, 'USD', 'EUR', on=...), or pass a Money",
             )
         money = Money(amount, from_currency)
     target = target_currency(to_currency, to)

@@ -495,8 +495,10 @@ class _Watchdog:
         self._timer.cancel()
 
 
-_CAUSE = re.compile(r"\[Errno -?\d+\] [^'\")\]]+|Name or service not known|Temporary failure in name resolution|"
-                    r"timed out|Connection refused|Connection reset by peer|certificate verify failed[^'\")]*")
+_CAUSE = re.compile(
+    r"\[Errno -?\d+\] [^'\")\]]+|Name or service not known|Temporary failure in name resolution|"
+    r"timed out|Connection refused|Connection reset by peer|certificate verify failed[^'\")]*"
+)
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
