@@ -397,7 +397,9 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
         raise InvalidArgumentError("--file", path, f"{path} holds no pledges: nothing to convert")
     conversions = convert_pledges(pledges, args.to, policy=policy, rounding=args.rounding)
     frame = totals(pledges, to=args.to, by="donor", policy=policy, rounding=args.rounding, sort="total")
-    title = "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if args.file is None else safe_text(path)
+    title = (
+        "Pledges at the Ukraine Defense Contact Group, Ramstein, 2025-01-09" if args.file is None else safe_text(path)
+    )
     out.write(f"aidtrack demo: {title}\n")
     out.write(f"Converted to {frame.attrs['currency']} under policy '{policy_name(policy)}'.\n\n")
     out.write(render_conversions(pledges, conversions) + "\n\n")
