@@ -113,7 +113,7 @@ from aidtrack.rates.sources import SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable
 
 if TYPE_CHECKING:
-    pass
+    from aidtrack.conversion import Conversion
 
 __all__ = [
     "META_KEY",
@@ -698,12 +698,27 @@ def _convert_table(
     if any_same:
         r[same] = 1.0
     all_valid = not bad_reason
+    rescued: dict[int, Conversion] = {}
     rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
     if rate_bad.any():
         all_valid = False
-        _rate_reasons(
-            np.flatnonzero(rate_bad), names, codes, ords, target, pol, table, mode, max_lookback_days, bad_reason
+        rescued = _rate_reasons(
+            np.flatnonzero(rate_bad),
+            names,
+            codes,
+            ords,
+            target,
+            pol,
+            table,
+            mode,
+            max_lookback_days,
+            bad_reason,
+            amounts,
         )
+        if rescued:  # the day arrays end with the data; a rule that needs no data there (a legal parity) does not
+            at = np.fromiter(rescued, dtype=np.int64, count=len(rescued))
+            rate_bad[at] = False
+            r[at] = [float(rescued[i].rate) for i in at.tolist()]
         valid &= ~rate_bad
     ok_conv = valid & ~same if any_same else valid
 
@@ -734,8 +749,14 @@ def _convert_table(
             rounded[~valid] = np.nan
     big: dict[int, int] = {}
     differed = 0
+    if rescued:
+        for i, conv in rescued.items():
+            scaled_units = int(conv.result.amount.scaleb(mu))
+            rounded[i] = float(scaled_units)
+            big[i] = scaled_units
+        exact_rows = exact_rows[~np.isin(exact_rows, np.fromiter(rescued, dtype=np.int64, count=len(rescued)))]
     if len(exact_rows):
-        big = _recompute(
+        big |= _recompute(
             exact_rows,
             amounts,
             same,
@@ -750,6 +771,8 @@ def _convert_table(
             mode,
         )
         for i, v in big.items():
+            if i in rescued:
+                continue
             if not (abs(rounded[i]) < 2.0**62 and v == int(rounded[i])):
                 differed += 1
             rounded[i] = float(v)  # the nearest double: the float column is as exact as a float can be
@@ -921,34 +944,42 @@ def _rate_reasons(
     mode: Rounding,
     lookback: int,
     into: dict[int, str],
-) -> None:
-    """The scalar error's text for each row without a rate (computed once per currency and date)."""
+    amounts: _Amounts | None = None,
+) -> dict[int, Conversion]:
+    """The scalar error's text for each row without a rate (computed once per currency and date).
+
+    A row the scalar path *can* convert although the day arrays have no rate for it (a legal euro
+    parity on a date after the rate data ends needs no fixing) comes back converted by the scalar
+    path itself, so the two paths agree row by row.
+    """
     from aidtrack.conversion import convert_money
     from aidtrack.money import Money
 
-    cache: dict[tuple[int, int], str] = {}
+    cache: dict[tuple[int, int], str | None] = {}
+    rescued: dict[int, Conversion] = {}
     for i in rows.tolist():
         key = (int(codes[i]), int(ords[i]))
-        reason = cache.get(key)
-        if reason is None:
-            cur = names[key[0]]
-            assert cur is not None
-            try:
-                convert_money(
-                    Money(1, cur),
-                    target,
-                    date.fromordinal(key[1]),
-                    pol,
-                    table,
-                    rounding=mode,
-                    max_lookback_days=lookback,
-                )
-            except AidtrackError as exc:
-                reason = str(exc)
-            else:  # pragma: no cover - the tables and quote() disagree: a bug, never a silent result
-                raise AssertionError(f"vectorised lookup found no rate where quote() has one: {cur} {key[1]}")
-            cache[key] = reason
-        into[i] = reason
+        cur = names[key[0]]
+        assert cur is not None
+        if key in cache and cache[key] is not None:
+            into[i] = cache[key]  # type: ignore[assignment]
+            continue
+        try:
+            conv = convert_money(
+                Money(amounts.decimal(i) if amounts is not None else 1, cur),
+                target,
+                date.fromordinal(key[1]),
+                pol,
+                table,
+                rounding=mode,
+                max_lookback_days=lookback,
+            )
+        except AidtrackError as exc:
+            cache[key] = into[i] = str(exc)
+        else:
+            cache[key] = None
+            rescued[i] = conv
+    return rescued
 
 
 # ---------------------------------------------------------------------------
