@@ -170,11 +170,13 @@ class CurrencyMismatchError(AidtrackError, TypeError):
 class UnknownPolicyError(AidtrackError, ValueError):
     """A rate policy was given by a name that is not a policy."""
 
-    def __init__(self, value: object, valid: Sequence[str]) -> None:
+    def __init__(self, value: object, valid: Sequence[str], *, reason: str | None = None) -> None:
         self.value = value
         self.valid = tuple(valid)
+        self.reason = reason
+        why = f" ({reason})" if reason else ""
         super().__init__(
-            f"unknown rate policy {value!r}: expected one of {', '.join(self.valid)}, "
+            f"unknown rate policy {value!r}{why}: expected one of {', '.join(self.valid)}, "
             "a date (YYYY-MM-DD) or 'fixed:YYYY-MM-DD'"
         )
 

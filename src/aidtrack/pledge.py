@@ -207,11 +207,20 @@ class Pledge(Record):
 
     ``id`` is derived from the content (a SHA-256 prefix), so the same pledge
     read twice gets the same id and a changed pledge gets a new one.
+
+    ``rate_date`` (optional) is the date whose exchange rate values the pledge when
+    that is not its own date: a replenishment conference's date, or the day the
+    pledge was announced when ``announced`` records a later event. The conversions
+    (:meth:`convert`, :func:`convert_pledges`, :func:`aidtrack.totals`) pick the
+    rate for ``rate_date`` when it is set and for ``announced`` otherwise
+    (:attr:`rate_on`); ``announced`` stays the pledge's date. A pledge without a
+    ``rate_date`` keeps the id it had before the field existed.
     """
 
     donor: Donor
     announced: date
     amount: Money
+    rate_date: date | None = None
     category: Category = Category.OTHER
     measure: Measure = Measure.COMMITMENT
     qualifier: Qualifier = Qualifier.EXACT
@@ -224,6 +233,18 @@ class Pledge(Record):
     @classmethod
     def _announced(cls, value: object) -> date:
         return parse_iso_date(value, what="announced date")
+
+    @field_validator("rate_date", mode="before")
+    @classmethod
+    def _rate_date(cls, value: object) -> date | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return parse_iso_date(value, what="rate date")
+
+    @property
+    def rate_on(self) -> date:
+        """The date the pledge's rate is chosen for: :attr:`rate_date` when set, else :attr:`announced`."""
+        return self.rate_date if self.rate_date is not None else self.announced
 
     @field_validator("amount")
     @classmethod
@@ -295,6 +316,8 @@ class Pledge(Record):
     def id(self) -> str:
         """Stable content hash: 16 hex digits of SHA-256 over the canonical JSON."""
         content = self.model_dump(mode="json", exclude={"id"})
+        if content.get("rate_date") is None:  # the ids of pledges without one stay as they were
+            content.pop("rate_date", None)
         content["amount"]["amount"] = format(
             self.amount.amount.normalize(MONEY_CONTEXT), "f"
         )  # 2E+9 and 2000000000 alike
@@ -311,11 +334,12 @@ class Pledge(Record):
         rounding: Rounding | str = "half_even",
         max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
     ) -> Conversion:
-        """Convert the pledged amount at the rate for its announcement date.
+        """Convert the pledged amount at the rate for :attr:`rate_on`.
 
-        The arguments are those of :func:`aidtrack.convert` (the target as the
-        first argument or ``to=``; default EUR); ``on`` overrides the date used
-        to pick the rate (e.g. an IATI value-date) and takes the same forms.
+        That is the :attr:`rate_date` when set, else the announcement date. The
+        arguments are those of :func:`aidtrack.convert` (the target as the first
+        argument or ``to=``; default EUR); ``on`` overrides both dates (e.g. an
+        IATI value-date) and takes the same forms.
 
         >>> p = Pledge(donor="Canada", announced="2025-01-09", amount=Money("440000000", "CAD"))
         >>> p.convert("EUR").result == p.convert(to="EUR").result == p.convert().result
@@ -326,7 +350,7 @@ class Pledge(Record):
         return convert(
             self.amount,
             to=to,
-            on=self.announced if on is None else on,
+            on=self.rate_on if on is None else on,
             policy=policy,
             source=source,
             rounding=rounding,
@@ -343,7 +367,9 @@ def convert_pledges(
     rounding: Rounding | str = Rounding.HALF_EVEN,
     max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
 ) -> list[Conversion]:
-    """Convert every pledge (in order) at the rate for its announcement date.
+    """Convert every pledge (in order) at the rate for its :attr:`~Pledge.rate_on` date.
+
+    That is its ``rate_date`` when set, else its announcement date.
 
     The arguments are those of :func:`aidtrack.convert`: the target as the
     second argument or ``to=`` (default EUR). The rate table is loaded once; the first pledge with no rate raises
@@ -361,10 +387,13 @@ def convert_pledges(
         try:
             out.append(
                 convert_money(
-                    p.amount, target, p.announced, pol, table, rounding=mode, max_lookback_days=max_lookback_days
+                    p.amount, target, p.rate_on, pol, table, rounding=mode, max_lookback_days=max_lookback_days
                 )
             )
         except AidtrackError as exc:
-            exc.add_note(f"while converting pledge {p.id} ({p.donor.name}, {p.announced.isoformat()}, {p.amount})")
+            rate_note = f", rate date {p.rate_date.isoformat()}" if p.rate_date is not None else ""
+            exc.add_note(
+                f"while converting pledge {p.id} ({p.donor.name}, {p.announced.isoformat()}{rate_note}, {p.amount})"
+            )
             raise
     return out

@@ -9,7 +9,15 @@ policy             rate used for a date
 ``exact``          that day's fixing, or an error.
 ``monthly_mean``   arithmetic mean of the currency's daily fixings in the
                    calendar month (the Kiel Ukraine Support Tracker's method).
+``quarterly_mean`` the same over the calendar quarter (January-March, ...).
 ``annual_mean``    the same over the calendar year (OECD / World Bank style).
+``FiscalYearMean`` the same over the fiscal year containing the date:
+                   ``FiscalYearMean(4)`` April-March (UK, Canada, Japan),
+                   ``FiscalYearMean(10)`` October-September (US).
+``TrailingMean``   ``TrailingMean(days=90)``: the mean over the 90 calendar
+                   days ending on the date itself (a rolling window);
+                   ``TrailingMean(start=a, end=b)``: one fixed window ``a..b``
+                   for every amount (a replenishment's reference period).
 ``FixedDate(d)``   every amount at the ``daily`` rate of one date ``d``
                    ("in euros of 2026-10-30").
 =================  ==============================================================
@@ -27,16 +35,24 @@ any date and under any policy; against a euro-based table the leg is the parity 
 ``DEM 1,955,830`` is exactly ``EUR 1,000,000``.
 
 A policy can be given as a :class:`RatePolicy` member, its name as a string
-(``"monthly_mean"``), a :class:`FixedDate`, a ``datetime.date`` or the string
+(``"monthly_mean"``), a :class:`FiscalYearMean`, :class:`TrailingMean` or
+:class:`FixedDate`, a ``datetime.date``, or one of the strings ``"fiscal:4"``,
+the presets of :data:`FISCAL_YEARS` (``"fiscal_year_uk"``, ``"fiscal_year_us"``,
+...), ``"trailing:90"``, ``"trailing:2022-06-01..2022-08-31"`` and
 ``"fixed:2026-10-30"``; anything else raises
-:class:`~aidtrack.errors.UnknownPolicyError`.
+:class:`~aidtrack.errors.UnknownPolicyError` listing what exists. The policy's
+name (:func:`policy_name`, with its parameters: ``"fiscal:4"``,
+``"trailing:90"``) is recorded in every conversion.
 
 Nothing is extrapolated: a date before a currency's first fixing, after the
 data ends, or a window that the currency does not fully cover (a fixing on every
 fixing day of the table inside it) raises
 :class:`~aidtrack.errors.RateNotAvailableError` naming the currency, the date,
 the window and the coverage that exists. Means are computed exactly and rounded
-once, to 28 significant digits (``ROUND_HALF_EVEN``).
+once, to 28 significant digits (``ROUND_HALF_EVEN``): the sum over a window is
+the difference of two exact prefix sums of the series (one function for every
+mean, scalar and vectorised alike). A mean over a window with no fixing day at
+all (``TrailingMean(days=2)`` on a Sunday) is refused as well.
 
 This module owns every rule: :func:`quote` applies them to one date and
 :func:`leg_arrays` to every day of a table at once for the vectorised path
@@ -47,10 +63,11 @@ This module owns every rule: :func:`quote` applies them to one date and
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_PREC, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 from weakref import WeakKeyDictionary
@@ -66,20 +83,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_LOOKBACK_DAYS",
+    "FISCAL_YEARS",
+    "FiscalYearMean",
     "FixedDate",
     "LegArrays",
+    "MeanPolicy",
     "Policy",
     "PolicyLike",
     "RateLeg",
     "RatePolicy",
+    "TrailingMean",
     "as_policy",
     "compare_means",
     "day_span",
+    "is_mean",
     "leg_arrays",
     "mean_window",
     "period_policy",
     "policy_name",
     "prices",
+    "policy_names",
     "quote",
     "window_mean",
     "windows",
@@ -94,6 +117,7 @@ class RatePolicy(StrEnum):
     DAILY = "daily"
     EXACT = "exact"
     MONTHLY_MEAN = "monthly_mean"
+    QUARTERLY_MEAN = "quarterly_mean"
     ANNUAL_MEAN = "annual_mean"
 
 
@@ -111,9 +135,162 @@ class FixedDate:
         return f"fixed:{self.on.isoformat()}"
 
 
-Policy: TypeAlias = RatePolicy | FixedDate
-PolicyLike: TypeAlias = RatePolicy | FixedDate | date | str
+@dataclass(frozen=True, slots=True)
+class FiscalYearMean:
+    """The arithmetic mean of the currency's fixings over the fiscal year that contains the date.
+
+    A fiscal year starts on the first day of ``start_month`` and lasts twelve months:
+    ``FiscalYearMean(4)`` runs from April to March (the UK, Canada, Japan),
+    ``FiscalYearMean(10)`` from October to September (the US federal government), and
+    ``FiscalYearMean(1)`` is the calendar year (the windows of ``annual_mean``). The same rules as
+    every mean: the whole year must be in the data and the currency must have fixed on every fixing
+    day of it. Named presets: :data:`FISCAL_YEARS`. Its name in provenance is ``"fiscal:4"``.
+
+    >>> FiscalYearMean(4).window(date(2024, 2, 15))    # UK FY 2023/24
+    (datetime.date(2023, 4, 1), datetime.date(2024, 3, 31))
+    >>> FiscalYearMean(10).window(date(2024, 2, 15))   # US FY 2024
+    (datetime.date(2023, 10, 1), datetime.date(2024, 9, 30))
+    """
+
+    start_month: int = 4
+    """The month (1-12) the fiscal year starts in."""
+
+    def __post_init__(self) -> None:
+        m = self.start_month
+        if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12:
+            raise InvalidArgumentError(
+                "start_month",
+                m,
+                f"start_month must be the number of the month the fiscal year starts in, 1 to 12 "
+                f"(4: April to March, 10: October to September), got {m!r}",
+            )
+
+    def __str__(self) -> str:
+        return f"fiscal:{self.start_month}"
+
+    def window(self, on: date) -> tuple[date, date]:
+        """First and last day of the fiscal year containing ``on``."""
+        m = self.start_month
+        year = on.year if on.month >= m else on.year - 1
+        return date(year, m, 1), date(year + 1, m, 1) - timedelta(days=1)
+
+
+FISCAL_YEARS: dict[str, FiscalYearMean] = {
+    "fiscal_year_uk": FiscalYearMean(4),
+    "fiscal_year_us": FiscalYearMean(10),
+    "fiscal_year_ca": FiscalYearMean(4),
+    "fiscal_year_jp": FiscalYearMean(4),
+}
+"""Named fiscal-year policies: the UK, Canada and Japan run April to March, the US federal government
+October to September (sources in the docs, "Rate policies" > "Which institution uses which rule")."""
+
+_MAX_TRAILING_DAYS = 36_600
+
+
+@dataclass(frozen=True, slots=True)
+class TrailingMean:
+    """The arithmetic mean of the currency's fixings over a trailing window, or over one fixed window.
+
+    ``TrailingMean(days=90)`` (a rolling window): for a date ``d`` the window is the ``days``
+    calendar days *ending on d itself*, ``d - (days - 1)`` to ``d``. On a day without a fixing
+    (a weekend, a holiday) the window still ends on that day, so its last fixing is the last one
+    before it. To leave the day itself out ("the 90 days before the conference"), take the day
+    before as the rate date or use a fixed window.
+
+    ``TrailingMean(start=..., end=...)`` (a fixed window): every amount, whatever its date, at the
+    mean over ``start`` to ``end`` inclusive (dates or ``YYYY-MM-DD`` strings), as a replenishment
+    that values all pledges at one reference period's average.
+
+    The same rules as every mean: the window must lie inside the data (a window starting before
+    the data begins is refused, naming both dates) and the currency must have fixed on every
+    fixing day of the table in it. Names in provenance: ``"trailing:90"``,
+    ``"trailing:2022-06-01..2022-08-31"``.
+
+    >>> TrailingMean(days=90).window(date(2022, 9, 21))
+    (datetime.date(2022, 6, 24), datetime.date(2022, 9, 21))
+    >>> str(TrailingMean(start=date(2022, 6, 1), end=date(2022, 8, 31)))
+    'trailing:2022-06-01..2022-08-31'
+    """
+
+    days: int | None = None
+    """Length of a rolling window in calendar days (the date itself included)."""
+    start: date | None = None
+    """First day of a fixed window."""
+    end: date | None = None
+    """Last day of a fixed window."""
+
+    def __post_init__(self) -> None:
+        from aidtrack._dates import parse_iso_date
+
+        usage = (
+            "give days= for a window ending on each date (TrailingMean(days=90)) or start= and end= for one "
+            "fixed window (TrailingMean(start='2022-06-01', end='2022-08-31'))"
+        )
+        if self.days is not None:
+            n = self.days
+            if self.start is not None or self.end is not None:
+                raise InvalidArgumentError("days", n, f"TrailingMean takes days= or start=/end=, not both: {usage}")
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_TRAILING_DAYS:
+                raise InvalidArgumentError(
+                    "days", n, f"days must be a whole number of calendar days, 1 to {_MAX_TRAILING_DAYS:,}, got {n!r}"
+                )
+            return
+        if self.start is None or self.end is None:
+            raise InvalidArgumentError("days", None, f"TrailingMean needs a window: {usage}")
+        start = parse_iso_date(self.start, what="trailing window start")
+        end = parse_iso_date(self.end, what="trailing window end")
+        if end < start:
+            raise InvalidArgumentError(
+                "end", end, f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+            )
+        object.__setattr__(self, "start", start)  # frozen: normalise ISO strings once, here
+        object.__setattr__(self, "end", end)
+
+    @property
+    def fixed(self) -> bool:
+        """Whether this is one fixed window for every date (``start``/``end``) rather than a rolling one."""
+        return self.days is None
+
+    def __str__(self) -> str:
+        if self.days is not None:
+            return f"trailing:{self.days}"
+        assert self.start is not None and self.end is not None
+        return f"trailing:{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def window(self, on: date) -> tuple[date, date]:
+        """The window for ``on``: the ``days`` days ending on it, or the fixed window."""
+        if self.days is None:
+            assert self.start is not None and self.end is not None
+            return self.start, self.end
+        return on - timedelta(days=self.days - 1), on
+
+
+Policy: TypeAlias = RatePolicy | FixedDate | FiscalYearMean | TrailingMean
+MeanPolicy: TypeAlias = RatePolicy | FiscalYearMean | TrailingMean
+"""What :func:`mean_window` and :func:`leg_arrays` take (a :class:`FixedDate` is ``daily`` on its date)."""
+PolicyLike: TypeAlias = RatePolicy | FixedDate | FiscalYearMean | TrailingMean | date | str
 """Anything :func:`as_policy` accepts."""
+
+_MEANS = (RatePolicy.MONTHLY_MEAN, RatePolicy.QUARTERLY_MEAN, RatePolicy.ANNUAL_MEAN)
+
+
+def is_mean(policy: Policy) -> bool:
+    """Whether ``policy`` averages fixings over a window (its conversions have first/last/count fixings)."""
+    return isinstance(policy, FiscalYearMean | TrailingMean) or policy in _MEANS
+
+
+def policy_names() -> list[str]:
+    """Every policy name and form :func:`as_policy` accepts (listed by its errors)."""
+    return [
+        *(p.value for p in RatePolicy),
+        *FISCAL_YEARS,
+        "fiscal:M (the fiscal year starting in month M, 1-12)",
+        "trailing:DAYS",
+        "trailing:YYYY-MM-DD..YYYY-MM-DD",
+    ]
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def as_policy(value: PolicyLike) -> Policy:
@@ -121,17 +298,50 @@ def as_policy(value: PolicyLike) -> Policy:
 
     >>> as_policy("monthly_mean"), as_policy("fixed:2026-10-30")
     (<RatePolicy.MONTHLY_MEAN: 'monthly_mean'>, FixedDate(on=datetime.date(2026, 10, 30)))
+    >>> as_policy("fiscal_year_us"), as_policy("fiscal:4")
+    (FiscalYearMean(start_month=10), FiscalYearMean(start_month=4))
+    >>> as_policy("trailing:90")
+    TrailingMean(days=90, start=None, end=None)
+    >>> as_policy("trailing:2022-06-01..2022-08-31").window(date(2024, 1, 1))
+    (datetime.date(2022, 6, 1), datetime.date(2022, 8, 31))
     """
-    if isinstance(value, RatePolicy | FixedDate):
+    if isinstance(value, RatePolicy | FixedDate | FiscalYearMean | TrailingMean):
         return value
     if isinstance(value, date):
         return FixedDate(value)
     if isinstance(value, str):
         text = value.strip()
+        low = text.lower()
         try:
-            return RatePolicy(text.lower())
+            return RatePolicy(low)
         except ValueError:
             pass
+        if low in FISCAL_YEARS:
+            return FISCAL_YEARS[low]
+        kind, colon, arg = low.partition(":")
+        if colon and kind == "fiscal":
+            if _DIGITS.fullmatch(arg) and 1 <= int(arg) <= 12:
+                return FiscalYearMean(int(arg))
+            raise UnknownPolicyError(
+                value,
+                policy_names(),
+                reason="'fiscal:' takes the month the fiscal year starts in, 1 to 12: 'fiscal:4' is April to March",
+            )
+        if colon and kind == "trailing":
+            try:
+                if _DIGITS.fullmatch(arg):
+                    return TrailingMean(days=int(arg))
+                first, dots, last = arg.partition("..")
+                if dots:
+                    return TrailingMean(start=first.strip(), end=last.strip())  # type: ignore[arg-type]
+            except InvalidArgumentError as exc:
+                raise UnknownPolicyError(value, policy_names(), reason=str(exc)) from None
+            raise UnknownPolicyError(
+                value,
+                policy_names(),
+                reason="'trailing:' takes a number of days ('trailing:90') or a window "
+                "('trailing:2022-06-01..2022-08-31')",
+            )
         from aidtrack._dates import parse_iso_date
 
         candidate = text.removeprefix("fixed:")
@@ -139,11 +349,11 @@ def as_policy(value: PolicyLike) -> Policy:
             return FixedDate(parse_iso_date(candidate))
         except ValueError:
             pass
-    raise UnknownPolicyError(value, [p.value for p in RatePolicy])
+    raise UnknownPolicyError(value, policy_names())
 
 
 def policy_name(policy: Policy) -> str:
-    """``"daily"``, ``"monthly_mean"``, ... or ``"fixed:YYYY-MM-DD"``."""
+    """``"daily"``, ``"monthly_mean"``, ..., ``"fiscal:4"``, ``"trailing:90"`` or ``"fixed:YYYY-MM-DD"``."""
     return policy.value if isinstance(policy, RatePolicy) else str(policy)
 
 
@@ -177,18 +387,33 @@ class RateLeg:
     """For a legacy euro currency after its changeover: its legal units per euro (the leg is parity × euro)."""
 
 
-def mean_window(policy: RatePolicy, on: date) -> tuple[date, date]:
-    """The calendar month or year around ``on`` for a mean policy."""
+def mean_window(policy: MeanPolicy, on: date) -> tuple[date, date]:
+    """The window ``(start, end)`` whose fixings a mean policy averages for ``on``.
+
+    >>> mean_window(RatePolicy.QUARTERLY_MEAN, date(2024, 8, 15))
+    (datetime.date(2024, 7, 1), datetime.date(2024, 9, 30))
+    """
+    if isinstance(policy, FiscalYearMean | TrailingMean):
+        return policy.window(on)
     if policy is RatePolicy.MONTHLY_MEAN:
         after = date(on.year + 1, 1, 1) if on.month == 12 else date(on.year, on.month + 1, 1)
         return date(on.year, on.month, 1), after - timedelta(days=1)
+    if policy is RatePolicy.QUARTERLY_MEAN:
+        first_month = (on.month - 1) // 3 * 3 + 1
+        after = date(on.year + 1, 1, 1) if first_month == 10 else date(on.year, first_month + 3, 1)
+        return date(on.year, first_month, 1), after - timedelta(days=1)
     if policy is RatePolicy.ANNUAL_MEAN:
         return date(on.year, 1, 1), date(on.year, 12, 31)
     raise ValueError(f"{policy} is not a mean policy")
 
 
-def windows(policy: RatePolicy, first: date, last: date) -> list[tuple[date, date]]:
-    """The mean windows ``(start, end)`` that cover ``first`` to ``last``, in order (a partition)."""
+def windows(policy: RatePolicy | FiscalYearMean, first: date, last: date) -> list[tuple[date, date]]:
+    """The mean windows ``(start, end)`` that cover ``first`` to ``last``, in order (a partition).
+
+    Only calendar policies partition time; trailing windows overlap (see :func:`leg_arrays`).
+    """
+    if isinstance(policy, TrailingMean):
+        raise ValueError(f"{policy} windows overlap: they do not partition time")
     out = []
     start, end = mean_window(policy, first)
     while start <= last:
@@ -259,6 +484,7 @@ def _window(
 
 
 def _compute_window(table: RateTable, currency: str, start: date, end: date) -> tuple[int, int, Decimal, Decimal] | str:
+    # _trailing_arrays() applies these checks to every day at once: keep the two in step
     needs = "needs every fixing from {} to {}".format  # formatted only when the window is refused
     if end > table.coverage_end:
         return f"{needs(start, end)}, but the data ends {table.info.last_date.isoformat()}"
@@ -267,6 +493,8 @@ def _compute_window(table: RateTable, currency: str, start: date, end: date) -> 
     series = table.series(currency)
     positions = series.between(start, end)
     fixing_days = bisect_right(table.calendar, end.toordinal()) - bisect_left(table.calendar, start.toordinal())
+    if fixing_days == 0:
+        return f"{needs(start, end)}, but there is no fixing day in it"
     if len(positions) < fixing_days:
         needs_window = needs(start, end)
         quoted = f"{currency} is quoted from {series.first.isoformat()} to {series.last.isoformat()}"
@@ -278,9 +506,39 @@ def _compute_window(table: RateTable, currency: str, start: date, end: date) -> 
             f"in it ({have[0].isoformat()} to {have[1].isoformat()}){_gap(series, start, end)}; {quoted}"
         )
     lo, hi = positions.start, positions.stop
-    total = sum(map(Decimal, series.raw[lo:hi]), Decimal(0))
-    mean = RATE_CONTEXT.divide(total, Decimal(hi - lo))
-    return lo, hi, table.per_base(mean), mean
+    rate, mean = _mean_of(table, currency, lo, hi)
+    return lo, hi, rate, mean
+
+
+_SUM_CONTEXT = Context(prec=MAX_PREC, rounding=ROUND_HALF_EVEN, traps=[Inexact, InvalidOperation])
+"""Sums of fixings: unbounded precision, and any inexact step would raise (none can: only + and -)."""
+
+
+def _prefix(table: RateTable, currency: str) -> list[Decimal]:
+    """Exact running sums of the currency's fixings as published: ``prefix[k]`` = sum of the first ``k``."""
+    memo = _memo(table)
+    key = ("prefix", currency)
+    found: list[Decimal] | None = memo.get(key)
+    if found is None:
+        add = _SUM_CONTEXT.add
+        total = Decimal(0)
+        found = [total]
+        for raw in table.series(currency).raw:
+            total = add(total, Decimal(raw))
+            found.append(total)
+        memo[key] = found
+    return found
+
+
+def _mean_of(table: RateTable, currency: str, lo: int, hi: int) -> tuple[Decimal, Decimal]:
+    """``(rate per base, published mean)`` of the fixings at series positions ``lo`` to ``hi - 1``.
+
+    The one formula of every mean, scalar and vectorised: the exact sum ``prefix[hi] - prefix[lo]``,
+    divided once with 28 significant digits (half-even), inverted once for a table quoted in base units.
+    """
+    prefix = _prefix(table, currency)
+    mean = RATE_CONTEXT.divide(_SUM_CONTEXT.subtract(prefix[hi], prefix[lo]), Decimal(hi - lo))
+    return table.per_base(mean), mean
 
 
 NEWER_RATES_HINT = 'run `aidtrack rates update` or pass source="ecb" for newer rates'
@@ -311,6 +569,9 @@ def quote(
     if isinstance(policy, FixedDate):
         on = policy.on
         policy = RatePolicy.DAILY
+    elif isinstance(policy, TrailingMean) and policy.fixed:
+        assert policy.end is not None
+        on = policy.end  # one window for every date: the row's own date plays no part (as for a fixed date)
     parity = euro_parity(currency, on)
     if parity is not None:
         eur = quote(table, "EUR", on, policy, max_lookback_days=max_lookback_days)
@@ -335,6 +596,10 @@ def quote(
 
     if table.is_period_table and period_policy(table) is not policy:
         return _period_quote(table, series, currency, on, policy, fail)  # refused: say which policy fits
+
+    if isinstance(policy, TrailingMean) and policy.fixed:  # the window alone decides (not the date checks below)
+        return _mean_leg(table, currency, policy, on, fail)
+
     if on < first:
         if currency == "EUR" and on < date(1999, 1, 1):
             raise fail("the euro did not exist before 1999-01-01; no rate is made up for it")
@@ -370,10 +635,16 @@ def quote(
         value = series.rate(i)
         return RateLeg(currency, table.base, table.per_base(value), (day,), value, table.info.key)
 
+    return _mean_leg(table, currency, policy, on, fail)
+
+
+def _mean_leg(
+    table: RateTable, currency: str, policy: MeanPolicy, on: date, fail: Any
+) -> RateLeg:
     start, end = mean_window(policy, on)
     mean = window_mean(table, currency, start, end)
     if isinstance(mean, str):
-        raise fail(f"policy '{policy.value}' {mean}")
+        raise fail(f"policy '{policy_name(policy)}' {mean}")
     return mean
 
 
@@ -494,12 +765,16 @@ def day_span(table: RateTable) -> tuple[int, int]:
     return int(table.calendar[0]), table.coverage_end.toordinal()
 
 
-def leg_arrays(table: RateTable, currency: str, policy: RatePolicy, max_lookback_days: int) -> LegArrays:
+def leg_arrays(table: RateTable, currency: str, policy: MeanPolicy, max_lookback_days: int) -> LegArrays:
     """:func:`quote` of ``currency`` for every day of :func:`day_span`, as arrays (memoised per table).
 
     The same rules as :func:`quote`, applied to all days at once: the daily look-back and the exact
-    day by array search, the means through :func:`window_mean` (so every mean, and every refusal of
-    an incomplete window, is the scalar one). Never called on the import path of a scalar conversion.
+    day by array search; the calendar means (month, quarter, year, fiscal year) through
+    :func:`window_mean` once per window of the partition :func:`windows`; a fixed trailing window
+    once for every day; and a rolling trailing window, which is no partition, with the completeness
+    check of :func:`window_mean` applied to every day's window by array search and one exact mean per
+    distinct run of fixings, from the same prefix sums and formula as the scalar mean (so every mean,
+    and every refusal, is the scalar one). Never called on the import path of a scalar conversion.
     """
     memo = _memo(table)
     key = ("arrays", currency, policy, max_lookback_days if policy is RatePolicy.DAILY else -1)
@@ -509,7 +784,7 @@ def leg_arrays(table: RateTable, currency: str, policy: RatePolicy, max_lookback
     return found
 
 
-def _leg_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: int) -> LegArrays:
+def _leg_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback: int) -> LegArrays:
     entry = legacy_currency(currency)
     if entry is not None and currency != table.base and (table.base == "EUR" or "EUR" in table):
         return _legacy_arrays(table, currency, policy, lookback, entry.rate, entry.since)
@@ -535,7 +810,7 @@ def _empty_arrays(table: RateTable) -> LegArrays:
 
 
 def _legacy_arrays(
-    table: RateTable, currency: str, policy: RatePolicy, lookback: int, parity: Decimal, since: date
+    table: RateTable, currency: str, policy: MeanPolicy, lookback: int, parity: Decimal, since: date
 ) -> LegArrays:
     """A legacy euro currency: its own quotes before the changeover (where the table has them), parity × euro after."""
     import numpy as np
@@ -568,7 +843,7 @@ def _legacy_arrays(
     )
 
 
-def _period_arrays(table: RateTable, currency: str, policy: RatePolicy) -> LegArrays:
+def _period_arrays(table: RateTable, currency: str, policy: MeanPolicy) -> LegArrays:
     """:func:`_period_quote` for every day: the published rate of the day's period, under the supported policy only."""
     import numpy as np
 
@@ -601,7 +876,7 @@ def _period_arrays(table: RateTable, currency: str, policy: RatePolicy) -> LegAr
     )
 
 
-def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback: int) -> LegArrays:
+def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback: int) -> LegArrays:
     import numpy as np
 
     nat = np.iinfo(np.int64).min
@@ -611,8 +886,11 @@ def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback:
     ords, rates = series.as_numpy()
     first_fixing = int(ords[0])
 
-    def finish(ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any, exact: Any) -> LegArrays:
-        ok = ok & (days >= first_fixing)  # as quote(): never before the currency's first fixing
+    def finish(
+        ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any, exact: Any, *, any_day: bool = False
+    ) -> LegArrays:
+        if not any_day:
+            ok = ok & (days >= first_fixing)  # as quote(): never before the currency's first fixing
 
         def secs(day: Any) -> Any:
             return np.append(np.where(ok, (day - _EPOCH) * _DAY, nat), nat).astype(np.int64)
@@ -626,7 +904,7 @@ def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback:
             exact,
         )
 
-    if policy in (RatePolicy.DAILY, RatePolicy.EXACT):
+    if policy is RatePolicy.DAILY or policy is RatePolicy.EXACT:
         if policy is RatePolicy.DAILY:  # the table's last fixing day on or before the date, within the look-back
             cal = np.asarray(table.calendar, dtype=np.int64)
             fixday = cal[np.searchsorted(cal, days, side="right") - 1]
@@ -643,8 +921,19 @@ def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback:
             exact = series.raw
         return finish(ok, rates[i], fixday, fixday, 1, i, exact)
 
-    spans = windows(policy, date.fromordinal(o0), date.fromordinal(o_end))
     memo = _memo(table)
+    if isinstance(policy, TrailingMean):
+        zeros = np.zeros(len(days), dtype=np.int64)
+        if policy.fixed:  # every day the same window (and the day itself plays no part, as in quote())
+            assert policy.start is not None and policy.end is not None
+            fixed = _window(table, currency, policy.start, policy.end, memo)
+            if isinstance(fixed, str):
+                return finish(zeros.astype(bool), np.nan, 0, 0, 0, zeros, [Decimal(0)], any_day=True)
+            lo, hi, rate, _ = fixed
+            return finish(~zeros.astype(bool), float(rate), ords[lo], ords[hi - 1], hi - lo, zeros, [rate], any_day=True)
+        return _trailing_arrays(table, currency, policy.days or 0, days, ords, finish)
+
+    spans = windows(policy, date.fromordinal(o0), date.fromordinal(o_end))
     quoted = (series.first, series.last)  # a window wholly outside them has no mean (and no day that asks for one)
     means = [_window(table, currency, s, e, memo) if e >= quoted[0] and s <= quoted[1] else "outside" for s, e in spans]
     done = [m if not isinstance(m, str) else None for m in means]
@@ -657,6 +946,30 @@ def _plain_arrays(table: RateTable, currency: str, policy: RatePolicy, lookback:
     w_exact = [m[2] if m else Decimal(0) for m in done]
     w_first, w_last = ords[w_first], ords[w_last]  # positions -> day ordinals
     return finish(w_ok[k], w_rate[k], w_first[k], w_last[k], w_count[k], k, w_exact)
+
+
+def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, ords: Any, finish: Any) -> LegArrays:
+    """A rolling ``length``-day window ending on each day: :func:`_compute_window`'s checks, per day, by array search."""
+    import numpy as np
+
+    starts = days - (length - 1)
+    cal = np.asarray(table.calendar, dtype=np.int64)
+    lo = np.searchsorted(ords, starts, side="left")
+    hi = np.searchsorted(ords, days, side="right")
+    fixing_days = np.searchsorted(cal, days, side="right") - np.searchsorted(cal, starts, side="left")
+    # the window ends on the day, never after the coverage; it must start inside it, contain a fixing day,
+    # and the currency must have fixed on every fixing day in it
+    ok = (starts >= table.coverage_start.toordinal()) & (fixing_days > 0) & (hi - lo == fixing_days)
+    # neighbouring days often average the same fixings (a weekend adds none): one exact mean per run
+    runs = np.where(ok, lo * (len(ords) + 1) + hi, -1)
+    keys, pos = np.unique(runs, return_inverse=True)
+    exact: list[Decimal] = []
+    for run in keys.tolist():
+        exact.append(_mean_of(table, currency, *divmod(run, len(ords) + 1))[0] if run >= 0 else Decimal(0))
+    rate = np.array([float(v) if run >= 0 else np.nan for v, run in zip(exact, keys.tolist(), strict=True)])
+    first = ords[np.minimum(lo, len(ords) - 1)]
+    last = ords[np.maximum(hi - 1, 0)]
+    return finish(ok, rate[pos], first, last, hi - lo, pos, exact)
 
 
 def _gap(series: Series, day: date, end: date | None = None) -> str:

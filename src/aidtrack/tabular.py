@@ -5,9 +5,10 @@ first four are required; the order is free)::
 
     donor, date, amount, currency,
     country, category, measure, qualifier, recipient,
-    period_start, period_end, source, source_title, source_publisher, notes
+    period_start, period_end, source, source_title, source_publisher, notes, rate_date
 
-Values are text: ``date`` is ``YYYY-MM-DD``; ``amount`` a plain decimal number (``440000000`` or
+Values are text: ``date`` and ``rate_date`` are ``YYYY-MM-DD`` (``rate_date``, optional, is the date whose
+exchange rate values the pledge when it is not ``date``: :attr:`aidtrack.pledge.Pledge.rate_date`); ``amount`` a plain decimal number (``440000000`` or
 ``1250.50``: no thousands separators, which differ between locales). Free text columns
 (:data:`GUARDED_COLUMNS`) may carry the spreadsheet formula guard of :mod:`aidtrack.formula`.
 
@@ -63,6 +64,7 @@ OPTIONAL_COLUMNS = (
     "source_title",
     "source_publisher",
     "notes",
+    "rate_date",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 """Every column a pledge CSV may have, in the order aidtrack writes them."""
@@ -106,7 +108,7 @@ def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip:
         "announced": get("date"),
         "amount": Money(get("amount"), get("currency")),
     }
-    for name in ("category", "measure", "qualifier", "recipient", "notes"):
+    for name in ("category", "measure", "qualifier", "recipient", "notes", "rate_date"):
         if get(name) is not None:
             data[name] = get(name)
     start, end = get("period_start"), get("period_end")
@@ -139,6 +141,7 @@ def pledge_to_row(pledge: Pledge) -> dict[str, str]:
         "source_title": (src.title or "") if src else "",
         "source_publisher": (src.publisher or "") if src else "",
         "notes": pledge.notes or "",
+        "rate_date": pledge.rate_date.isoformat() if pledge.rate_date else "",
     }
 
 

@@ -27,7 +27,7 @@ from aidtrack.cli.rates import add_source_arguments, one_line, rates_parser, sou
 from aidtrack.cli.render import dump_json, render_table, safe_text, write_csv
 from aidtrack.errors import AidtrackError, InvalidArgumentError
 from aidtrack.files.examples import example_path
-from aidtrack.policy import RatePolicy
+from aidtrack.policy import FISCAL_YEARS, RatePolicy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,8 +40,12 @@ __all__ = ["SUBCOMMANDS", "main"]
 
 EXAMPLE_FILE = "ramstein-2025-01-09.csv"
 POLICY_HELP = (
-    "rate policy: " + ", ".join(p.value for p in RatePolicy) + ", or a date YYYY-MM-DD (every amount at that date's "
-    "rate); default: daily"
+    "rate policy: "
+    + ", ".join(p.value for p in RatePolicy)
+    + "; fiscal:M (the fiscal year starting in month M, e.g. fiscal:4 April-March) or a preset "
+    + ", ".join(FISCAL_YEARS)
+    + "; trailing:DAYS (the DAYS days ending on each date) or trailing:YYYY-MM-DD..YYYY-MM-DD (one fixed window); "
+    "or a date YYYY-MM-DD (every amount at that date's rate); default: daily"
 )
 
 

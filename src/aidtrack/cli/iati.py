@@ -43,7 +43,8 @@ def iati_parser(sub: Any) -> None:
         default="daily",
         help="rate policy: "
         + ", ".join(x.value for x in RatePolicy)
-        + " (default daily: the fixing of the value-date)",
+        + ", fiscal:M, trailing:DAYS, trailing:START..END or a date (see aidtrack convert --help; "
+        "default daily: the fixing of the value-date)",
     )
     p.add_argument(
         "--rounding", default="half_even", choices=["half_even", "half_up"], help="rounding mode (default half_even)"

@@ -494,7 +494,7 @@ def write_pledges(
             sheet,
             list(FRAME_COLUMNS),
             [_pledge_cells(p) for p in items],
-            date_columns={"date", "period_start", "period_end"},
+            date_columns={"date", "period_start", "period_end", "rate_date"},
         )
 
 
@@ -508,6 +508,8 @@ def _pledge_cells(pledge: Pledge) -> list[Any]:
             cells.append(pledge.announced)
         elif name in ("period_start", "period_end"):
             cells.append(getattr(pledge.period, name.removeprefix("period_")) if pledge.period else None)
+        elif name == "rate_date":
+            cells.append(pledge.rate_date)
         else:
             cells.append(row[name] or None)
     return cells
@@ -521,7 +523,7 @@ def _write_parquet(pledges: list[Pledge], path: Path) -> None:
     fields = []
     for j, name in enumerate(FRAME_COLUMNS):
         values = [r[j] for r in rows]
-        if name in ("date", "period_start", "period_end"):
+        if name in ("date", "period_start", "period_end", "rate_date"):
             arrays.append(pa.array(values, type=pa.date32()))
             fields.append(pa.field(name, pa.date32()))
         else:

@@ -121,6 +121,7 @@ def prepare(
     date: str = "date",
 ) -> pd.DataFrame:
     """``data`` as a converted frame (see the module docs); every row must have a result."""
+    rate_date: str | None = None
     if isinstance(data, pd.DataFrame):
         meta = data.attrs.get(META_KEY)
         if isinstance(meta, dict) and meta.get("converted") in data.columns:
@@ -131,6 +132,8 @@ def prepare(
 
         frame = pledges_to_frame(data)
         frame.index = pd.Index(frame["id"], name=None)  # a row without a rate is reported by its pledge id
+        if frame["rate_date"].notna().any():  # pledges with a rate date of their own (Pledge.rate_date)
+            rate_date = "rate_date"
     options: dict[str, Any] = {
         "policy": "daily" if policy is None else policy,
         "source": source,
@@ -139,6 +142,7 @@ def prepare(
         "amount": amount,
         "currency": currency,
         "date": date,
+        "rate_date": rate_date,
     }
     target = "EUR" if to is None else to
     conv = convert_frame(frame, target, **options)

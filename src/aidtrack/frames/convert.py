@@ -25,9 +25,12 @@ The output keeps every input column and adds:
                     (``float64``: the exact rate is ``rate(to) ÷ rate(from)``
                     of the legs, see :func:`aidtrack.convert`)
 ``fixing_date``     the ECB fixing day used (``daily``, ``exact``, fixed date)
-``fixing_first``,   for ``monthly_mean`` / ``annual_mean``: the first and last
-``fixing_last``,    fixing day of the mean and how many fixings it averages
-``fixing_count``    (over both currencies' fixings for a cross rate)
+``fixing_first``,   for the means (``monthly_mean``, ``quarterly_mean``,
+``fixing_last``,    ``annual_mean``, ``FiscalYearMean``, ``TrailingMean``):
+``fixing_count``    the first and last fixing day of the mean and how many
+                    fixings it averages (over both currencies' fixings for a
+                    cross rate)
+``rate_date_used``  only with ``rate_date=``: the date each rate was chosen for
 ``rate_source``     the rate source's key (``ecb-bundled``); missing for a row
                     already in the target currency, which needs no rate
 ``problem``         only with ``errors="coerce"``: why the row has no result
@@ -100,11 +103,14 @@ from aidtrack.policy import (
     DEFAULT_MAX_LOOKBACK_DAYS,
     FixedDate,
     LegArrays,
+    MeanPolicy,
     Policy,
     PolicyLike,
     RatePolicy,
+    TrailingMean,
     as_policy,
     day_span,
+    is_mean,
     leg_arrays,
     policy_name,
     prices,
@@ -202,14 +208,16 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 
 
-def _leg(table: RateTable, currency: str, kind: str, lookback: int) -> LegArrays:
-    return leg_arrays(table, currency, RatePolicy(kind), lookback)
+def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> LegArrays:
+    return leg_arrays(table, currency, kind, lookback)
 
 
-def _stack(table: RateTable, names: tuple[str, ...], kind: str, lookback: int) -> dict[str, np.ndarray[Any, Any]]:
+def _stack(
+    table: RateTable, names: tuple[str, ...], kind: MeanPolicy, lookback: int
+) -> dict[str, np.ndarray[Any, Any]]:
     """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1)."""
     per_table = _CACHE.setdefault(table, {})
-    key = ("stack", names, kind, lookback if kind == "daily" else -1)
+    key = ("stack", names, kind, lookback if kind is RatePolicy.DAILY else -1)
     found = per_table.get(key)
     if found is None:
         legs = [_leg(table, c, kind, lookback) for c in names]
@@ -414,6 +422,7 @@ def convert_frame(
     deflator: str = "dac",
     donor: str = "donor",
     allow_estimates: bool = False,
+    rate_date: str | None = None,
 ) -> pd.DataFrame:
     """Convert every row of ``frame`` into ``to`` at the rate for its date (see the module docs).
 
@@ -429,6 +438,14 @@ def convert_frame(
     without a result unless ``errors="coerce"``, and
     :class:`InvalidFrameError` when a column is missing or an output column
     already exists.
+
+    ``rate_date`` names a column whose date picks each row's rate instead of
+    ``date`` (a conference or announcement date, as
+    :attr:`aidtrack.pledge.Pledge.rate_date`); the ``date`` column stays the
+    row's own date. A missing value in it means the row's own date (as a
+    pledge without a ``rate_date``); a value that is not a date is a problem
+    row. The output then has a ``rate_date_used`` column (the date each rate
+    was chosen for) and ``df.attrs["aidtrack"]["rate_date"]`` names the column.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"amount": ["500000000"], "currency": ["USD"], "date": ["2025-01-09"]})
@@ -450,16 +467,19 @@ def convert_frame(
     target = target_currency(None, to)
     pol = as_policy(policy)
     mode = Rounding(rounding)
-    missing = [c for c in (amount, currency, date) if c not in frame.columns]
+    wanted = (amount, currency, date) if rate_date is None else (amount, currency, date, rate_date)
+    missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise InvalidFrameError(
             f"the frame has no column {', '.join(repr(c) for c in missing)} "
-            f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date=",
+            f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date="
+            + (", rate_date=" if rate_date is not None else ""),
             columns=missing,
         )
-    mean = isinstance(pol, RatePolicy) and pol in (RatePolicy.MONTHLY_MEAN, RatePolicy.ANNUAL_MEAN)
+    mean = is_mean(pol)
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
-    out_cols = [into, "rate", *fixing_cols, "rate_source"] + (["problem"] if errors == "coerce" else [])
+    used_col = ["rate_date_used"] if rate_date is not None else []
+    out_cols = [into, "rate", *fixing_cols, *used_col, "rate_source"] + (["problem"] if errors == "coerce" else [])
     clash = [c for c in out_cols if c in frame.columns]
     if clash:
         raise InvalidFrameError(
@@ -469,7 +489,7 @@ def convert_frame(
         )
     tables = resolve_tables(source)
     out, bad_reason, recomputed, differed = _convert_table(
-        frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean
+        frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean, rate_date
     )
     n = len(frame)
     used: list[int] = [0] if len(bad_reason) < n else []
@@ -490,9 +510,14 @@ def convert_frame(
             dtype,
             mean,
             fixing_cols,
+            rate_date,
         )
         recomputed += more
         differed += more_differed
+    if rate_date is not None:  # the date each row's rate was chosen for, before rate_source
+        days, _ = _rate_days(frame, date, rate_date)
+        used_days = np.where(days > 0, (days - _EPOCH) * _DAY, _NAT).view("M8[s]")  # NaT where no valid date
+        out.insert(out.columns.get_loc("rate_source"), "rate_date_used", pd.Series(used_days, index=out.index))
     problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
@@ -514,6 +539,7 @@ def convert_frame(
         "amount": amount,
         "currency": currency,
         "date": date,
+        "rate_date": rate_date,
         "converted": into,
         "problems": len(problems),
         "recomputed": recomputed,
@@ -549,6 +575,7 @@ def _fill_from_others(
     dtype: OutputDtype,
     mean: bool,
     fixing_cols: list[str],
+    rate_date: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str], int, int, list[int]]:
     """A composite source: rows the first table cannot price go to the next, and so on (row by row).
 
@@ -565,7 +592,7 @@ def _fill_from_others(
             break
         sub = frame.iloc[remaining]
         o2, b2, r2, d2 = _convert_table(
-            sub, table, target, pol, mode, lookback, amount, currency, date, into, dtype, mean
+            sub, table, target, pol, mode, lookback, amount, currency, date, into, dtype, mean, rate_date
         )
         recomputed += r2
         differed += d2
@@ -589,7 +616,10 @@ def _fill_from_others(
         if len(set(seen[i])) == 1:
             final[i] = seen[i][0]
             continue
-        key = (_plain(frame[currency].iloc[i]), _plain(frame[date].iloc[i]))
+        day = frame[date].iloc[i]
+        if rate_date is not None and not pd.isna(frame[rate_date].iloc[i]):
+            day = frame[rate_date].iloc[i]
+        key = (_plain(frame[currency].iloc[i]), _plain(day))
         reason = cache.get(key)
         if reason is None:
             reason = cache[key] = _composite_reason(key[0], key[1], target, pol, tables, mode, lookback)
@@ -621,6 +651,25 @@ def _composite_reason(
     raise AssertionError(f"the vectorised path found no rate where convert() has one: {cur} {day}")  # pragma: no cover
 
 
+def _rate_days(
+    frame: pd.DataFrame, date: str, rate_date: str | None
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
+    """The day ordinal each row's rate is chosen for (0 where bad), and the reasons of bad rows.
+
+    The ``date`` column, or with ``rate_date`` that column's date (the row's own date where it is missing).
+    """
+    ords, date_bad = _read_dates(frame[date])
+    if rate_date is not None:  # the rate's date comes from another column; the row keeps its own date
+        rate_ords, rate_bad = _read_dates(frame[rate_date])
+        for i, why in rate_bad.items():
+            if why == "missing date":  # no rate date: the row's own date, as a Pledge without rate_date
+                rate_ords[i] = ords[i]
+            else:
+                date_bad.setdefault(i, f"rate date (column {rate_date!r}): {why}")
+        ords = rate_ords
+    return ords, date_bad
+
+
 def _convert_table(
     frame: pd.DataFrame,
     table: RateTable,
@@ -634,12 +683,13 @@ def _convert_table(
     into: str,
     dtype: OutputDtype,
     mean: bool,
+    rate_date: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
     n = len(frame)
     amounts = _read_amounts(frame[amount])
     codes, names, cur_reasons = _read_currencies(frame[currency], table, target)
-    ords, date_bad = _read_dates(frame[date])
+    ords, date_bad = _rate_days(frame, date, rate_date)
 
     # per-row problems with the input values: currency, then amount, then date (the order of convert())
     bad_reason: dict[int, str] = {}
@@ -669,9 +719,7 @@ def _convert_table(
     if bad_reason:
         valid[np.fromiter(bad_reason, dtype=np.int64)] = False
 
-    kind = policy_name(pol) if isinstance(pol, RatePolicy) else "daily"
-    if isinstance(pol, FixedDate) and table.is_period_table:
-        kind = "daily"  # a fixed date is read as its daily rate: refused by a period table, row by row
+    kind: MeanPolicy = RatePolicy.DAILY if isinstance(pol, FixedDate) else pol  # a fixed date: daily on its date
     stack = _stack(table, leg_names, kind, max_lookback_days)
     needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
     # a target the table lacks fails every row that needs a rate: say so once, as convert() would
@@ -681,6 +729,10 @@ def _convert_table(
     width = ndays + 1
     if isinstance(pol, FixedDate):
         fixed = pol.on.toordinal() - o0
+        day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+    elif isinstance(pol, TrailingMean) and pol.fixed:  # one window for every row, read on its end (as quote())
+        assert pol.end is not None
+        fixed = pol.end.toordinal() - o0
         day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
     else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
         day_idx = ords - o0
@@ -904,7 +956,7 @@ def _recompute(
     src_row: np.ndarray[Any, Any],
     leg_names: tuple[str, ...],
     table: RateTable,
-    kind: str,
+    kind: MeanPolicy,
     lookback: int,
     dst_leg: LegArrays | None,
     day_idx: np.ndarray[Any, Any],

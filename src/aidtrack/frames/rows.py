@@ -10,7 +10,8 @@ A pledge frame has one row per pledge and the columns of the pledge CSV
 ``recipient``, ``source``,
 ``source_title``, ``source_publisher``,
 ``notes``
-``date``, ``period_start``, ``period_end``  ``datetime64[s]`` (NaT when absent)
+``date``, ``period_start``, ``period_end``, ``datetime64[s]`` (NaT when absent)
+``rate_date``
 ``amount``                                 ``Decimal`` objects (exact)
 =========================================  =====================================
 
@@ -52,7 +53,7 @@ __all__ = ["FRAME_COLUMNS", "LocatedRowProblem", "frame_to_pledges", "pledges_to
 
 FRAME_COLUMNS = ("id", *COLUMNS)
 """The columns of :func:`pledges_to_frame`, in order."""
-_DATE_COLUMNS = ("date", "period_start", "period_end")
+_DATE_COLUMNS = ("date", "period_start", "period_end", "rate_date")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def pledges_to_frame(pledges: Iterable[Pledge]) -> pd.DataFrame:
             data[name] = _dates([p.period.start if p.period else None for p in items])
         elif name == "period_end":
             data[name] = _dates([p.period.end if p.period else None for p in items])
+        elif name == "rate_date":
+            data[name] = _dates([p.rate_date for p in items])
         else:
             data[name] = text(name)
     return pd.DataFrame(data, columns=list(FRAME_COLUMNS))
