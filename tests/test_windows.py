@@ -98,23 +98,48 @@ def tables(draw: st.DrawFn) -> RateTable:
     return RateTable.from_rows(rows, base="EUR", key="drawn", name="drawn table", quoted_in_base=quoted_in_base)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+POLICIES = st.one_of(
+    st.sampled_from(["daily", "exact", "monthly_mean", "annual_mean", "fixed:2024-07-03"]),
+    st.sampled_from(["quarterly_mean", "fiscal:4", "fiscal:10", "fiscal_year_uk", "fiscal:1", "fiscal:7"]),
+    st.integers(1, 120).map(lambda n: f"trailing:{n}"),
+    st.tuples(st.dates(date(2023, 12, 1), date(2026, 1, 31)), st.integers(0, 200)).map(
+        lambda w: f"trailing:{w[0].isoformat()}..{(w[0] + timedelta(days=w[1])).isoformat()}"
+    ),
+)
+DATES = st.dates(min_value=date(2023, 12, 20), max_value=date(2026, 1, 10))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     table=tables(),
     lookback=st.integers(0, 10),
-    policy=st.sampled_from(["daily", "exact", "monthly_mean", "annual_mean", "fixed:2024-07-03"]),
-    dates=st.lists(st.dates(min_value=date(2023, 12, 20), max_value=date(2026, 1, 10)), min_size=1, max_size=25),
+    policy=POLICIES,
+    rows=st.lists(st.tuples(DATES, st.one_of(st.none(), DATES)), min_size=1, max_size=25),
+    by_rate_date=st.booleans(),
     pair=st.sampled_from([("JPY", "USD"), ("USD", "JPY"), ("JPY", "EUR"), ("EUR", "JPY"), ("USD", "EUR")]),
 )
 def test_vectorised_equals_scalar_row_by_row_errors_included(
-    table: RateTable, lookback: int, policy: str, dates: list[date], pair: tuple[str, str]
+    table: RateTable,
+    lookback: int,
+    policy: str,
+    rows: list[tuple[date, date | None]],
+    by_rate_date: bool,
+    pair: tuple[str, str],
 ) -> None:
+    """Every policy (issue 18's quarters, fiscal years and trailing windows included), with or without a
+    per-row rate date column (a missing one means the row's own date, as a Pledge without rate_date)."""
     src, dst = pair
-    df = pd.DataFrame({"amount": [Decimal("1234567.89")] * len(dates), "currency": src, "date": dates})
+    dates = [d for d, _ in rows]
+    rate_dates = [r if by_rate_date and r is not None else d for d, r in rows]
+    df = pd.DataFrame({"amount": [Decimal("1234567.89")] * len(rows), "currency": src, "date": dates})
+    extra = {}
+    if by_rate_date:
+        df["rate_on"] = pd.Series([r for _, r in rows], dtype=object)
+        extra["rate_date"] = "rate_on"
     out = convert_frame(
-        df, dst, policy=policy, source=table, max_lookback_days=lookback, errors="coerce", dtype="decimal"
+        df, dst, policy=policy, source=table, max_lookback_days=lookback, errors="coerce", dtype="decimal", **extra
     )
-    for i, day in enumerate(dates):
+    for i, day in enumerate(rate_dates):
         error = None
         try:
             c = aidtrack.convert(
@@ -122,10 +147,37 @@ def test_vectorised_equals_scalar_row_by_row_errors_included(
             )
         except RateNotAvailableError as exc:
             error = str(exc)
+        if by_rate_date:
+            assert out.loc[i, "rate_date_used"].date() == day
         if error is not None:
             assert pd.isna(out.loc[i, "converted"]), (day, error)
             assert out.loc[i, "problem"] == error
         else:
             assert out.loc[i, "converted"] == c.result.amount, day
+            assert out.loc[i, "rate"] == pytest.approx(float(c.rate), rel=1e-15), day  # a float64 column
             if "fixing_count" in out.columns:
                 assert int(out.loc[i, "fixing_count"]) == len(c.fixing_dates)
+                if c.fixing_dates:
+                    assert out.loc[i, "fixing_first"].date() == c.fixing_dates[0]
+                    assert out.loc[i, "fixing_last"].date() == c.fixing_dates[-1]
+            elif c.fixing_dates:
+                assert out.loc[i, "fixing_date"].date() == c.fixing_dates[0]
+
+
+def test_a_trailing_mean_is_the_scalar_mean_on_every_day_of_the_bundled_table() -> None:
+    """The vectorised trailing means (prefix sums per day) equal quote() exactly, refusals included."""
+    from aidtrack.policy import TrailingMean, day_span, leg_arrays, quote
+
+    table = bundled_table()
+    o0, o_end = day_span(table)
+    for currency, days in [("USD", 90), ("RUB", 30), ("CNY", 7), ("ISK", 365)]:
+        legs = leg_arrays(table, currency, TrailingMean(days=days), 7)
+        for k in range(0, o_end - o0 + 1, 11):  # every 11th day of the whole history
+            on = date.fromordinal(o0 + k)
+            try:
+                leg = quote(table, currency, on, TrailingMean(days=days))
+            except RateNotAvailableError:
+                assert legs.rate[k] != legs.rate[k], (currency, on)  # NaN: refused alike
+                continue
+            assert legs.exact_rate(k) == leg.rate, (currency, on)
+            assert int(legs.count[k]) == len(leg.fixing_dates)
