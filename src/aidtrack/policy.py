@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import MAX_PREC, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, TypeAlias
 from weakref import WeakKeyDictionary
 
@@ -479,11 +480,13 @@ def _window(
     key = ("mean", currency, start, end)
     found: tuple[int, int, Decimal, Decimal] | str | None = memo.get(key)
     if found is None:
-        found = memo[key] = _compute_window(table, currency, start, end)
+        found = memo[key] = _compute_window(table, currency, start, end, memo)
     return found
 
 
-def _compute_window(table: RateTable, currency: str, start: date, end: date) -> tuple[int, int, Decimal, Decimal] | str:
+def _compute_window(
+    table: RateTable, currency: str, start: date, end: date, memo: dict[tuple[Any, ...], Any]
+) -> tuple[int, int, Decimal, Decimal] | str:
     # _trailing_arrays() applies these checks to every day at once: keep the two in step
     needs = "needs every fixing from {} to {}".format  # formatted only when the window is refused
     if end > table.coverage_end:
@@ -506,37 +509,31 @@ def _compute_window(table: RateTable, currency: str, start: date, end: date) -> 
             f"in it ({have[0].isoformat()} to {have[1].isoformat()}){_gap(series, start, end)}; {quoted}"
         )
     lo, hi = positions.start, positions.stop
-    rate, mean = _mean_of(table, currency, lo, hi)
+    rate, mean = _mean_of(table, _prefix(table, currency, memo), lo, hi)
     return lo, hi, rate, mean
 
 
 _SUM_CONTEXT = Context(prec=MAX_PREC, rounding=ROUND_HALF_EVEN, traps=[Inexact, InvalidOperation])
 """Sums of fixings: unbounded precision, and any inexact step would raise (none can: only + and -)."""
+_ZERO = Decimal(0)
 
 
-def _prefix(table: RateTable, currency: str) -> list[Decimal]:
+def _prefix(table: RateTable, currency: str, memo: dict[tuple[Any, ...], Any]) -> list[Decimal]:
     """Exact running sums of the currency's fixings as published: ``prefix[k]`` = sum of the first ``k``."""
-    memo = _memo(table)
     key = ("prefix", currency)
     found: list[Decimal] | None = memo.get(key)
     if found is None:
-        add = _SUM_CONTEXT.add
-        total = Decimal(0)
-        found = [total]
-        for raw in table.series(currency).raw:
-            total = add(total, Decimal(raw))
-            found.append(total)
-        memo[key] = found
+        found = memo[key] = list(accumulate(map(Decimal, table.series(currency).raw), _SUM_CONTEXT.add, initial=_ZERO))
     return found
 
 
-def _mean_of(table: RateTable, currency: str, lo: int, hi: int) -> tuple[Decimal, Decimal]:
+def _mean_of(table: RateTable, prefix: list[Decimal], lo: int, hi: int) -> tuple[Decimal, Decimal]:
     """``(rate per base, published mean)`` of the fixings at series positions ``lo`` to ``hi - 1``.
 
-    The one formula of every mean, scalar and vectorised: the exact sum ``prefix[hi] - prefix[lo]``,
-    divided once with 28 significant digits (half-even), inverted once for a table quoted in base units.
+    The one formula of every mean, scalar and vectorised: the exact sum ``prefix[hi] - prefix[lo]`` of
+    :func:`_prefix`, divided once with 28 significant digits (half-even), inverted once for a table quoted
+    in base units.
     """
-    prefix = _prefix(table, currency)
     mean = RATE_CONTEXT.divide(_SUM_CONTEXT.subtract(prefix[hi], prefix[lo]), Decimal(hi - lo))
     return table.per_base(mean), mean
 
@@ -963,9 +960,10 @@ def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, or
     # neighbouring days often average the same fixings (a weekend adds none): one exact mean per run
     runs = np.where(ok, lo * (len(ords) + 1) + hi, -1)
     keys, pos = np.unique(runs, return_inverse=True)
+    prefix = _prefix(table, currency, _memo(table))
     exact: list[Decimal] = []
     for run in keys.tolist():
-        exact.append(_mean_of(table, currency, *divmod(run, len(ords) + 1))[0] if run >= 0 else Decimal(0))
+        exact.append(_mean_of(table, prefix, *divmod(run, len(ords) + 1))[0] if run >= 0 else Decimal(0))
     rate = np.array([float(v) if run >= 0 else np.nan for v, run in zip(exact, keys.tolist(), strict=True)])
     first = ords[np.minimum(lo, len(ords) - 1)]
     last = ords[np.maximum(hi - 1, 0)]
