@@ -12,6 +12,7 @@ import zipfile
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -112,7 +113,7 @@ def test_quarter_and_fiscal_windows() -> None:
     for policy in (q, FiscalYearMean(4), FiscalYearMean(7)):
         spans = windows(policy, date(2019, 2, 10), date(2025, 6, 1))
         assert spans[0][0] <= date(2019, 2, 10) and spans[-1][1] >= date(2025, 6, 1)
-        assert all(b[0] == a[1] + timedelta(days=1) for a, b in zip(spans, spans[1:], strict=False))
+        assert all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(spans))
     with pytest.raises(ValueError, match="overlap"):
         windows(TrailingMean(days=30), date(2020, 1, 1), date(2020, 12, 31))  # type: ignore[arg-type]
 

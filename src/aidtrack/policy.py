@@ -62,8 +62,8 @@ This module owns every rule: :func:`quote` applies them to one date and
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -255,13 +255,15 @@ class TrailingMean:
     def __str__(self) -> str:
         if self.days is not None:
             return f"trailing:{self.days}"
-        assert self.start is not None and self.end is not None
+        assert self.start is not None
+        assert self.end is not None
         return f"trailing:{self.start.isoformat()}..{self.end.isoformat()}"
 
     def window(self, on: date) -> tuple[date, date]:
         """The window for ``on``: the ``days`` days ending on it, or the fixed window."""
         if self.days is None:
-            assert self.start is not None and self.end is not None
+            assert self.start is not None
+            assert self.end is not None
             return self.start, self.end
         return on - timedelta(days=self.days - 1), on
 
@@ -635,9 +637,7 @@ def quote(
     return _mean_leg(table, currency, policy, on, fail)
 
 
-def _mean_leg(
-    table: RateTable, currency: str, policy: MeanPolicy, on: date, fail: Any
-) -> RateLeg:
+def _mean_leg(table: RateTable, currency: str, policy: MeanPolicy, on: date, fail: Any) -> RateLeg:
     start, end = mean_window(policy, on)
     mean = window_mean(table, currency, start, end)
     if isinstance(mean, str):
@@ -922,12 +922,15 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
     if isinstance(policy, TrailingMean):
         zeros = np.zeros(len(days), dtype=np.int64)
         if policy.fixed:  # every day the same window (and the day itself plays no part, as in quote())
-            assert policy.start is not None and policy.end is not None
+            assert policy.start is not None
+            assert policy.end is not None
             fixed = _window(table, currency, policy.start, policy.end, memo)
             if isinstance(fixed, str):
                 return finish(zeros.astype(bool), np.nan, 0, 0, 0, zeros, [Decimal(0)], any_day=True)
             lo, hi, rate, _ = fixed
-            return finish(~zeros.astype(bool), float(rate), ords[lo], ords[hi - 1], hi - lo, zeros, [rate], any_day=True)
+            return finish(
+                ~zeros.astype(bool), float(rate), ords[lo], ords[hi - 1], hi - lo, zeros, [rate], any_day=True
+            )
         return _trailing_arrays(table, currency, policy.days or 0, days, ords, finish)
 
     spans = windows(policy, date.fromordinal(o0), date.fromordinal(o_end))
@@ -946,7 +949,7 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
 
 
 def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, ords: Any, finish: Any) -> LegArrays:
-    """A rolling ``length``-day window ending on each day: :func:`_compute_window`'s checks, per day, by array search."""
+    """A rolling ``length``-day window ending on each day: :func:`_compute_window`'s checks, per day, by search."""
     import numpy as np
 
     starts = days - (length - 1)
@@ -967,7 +970,8 @@ def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, or
     rate = np.array([float(v) if run >= 0 else np.nan for v, run in zip(exact, keys.tolist(), strict=True)])
     first = ords[np.minimum(lo, len(ords) - 1)]
     last = ords[np.maximum(hi - 1, 0)]
-    return finish(ok, rate[pos], first, last, hi - lo, pos, exact)
+    arrays: LegArrays = finish(ok, rate[pos], first, last, hi - lo, pos, exact)
+    return arrays
 
 
 def _gap(series: Series, day: date, end: date | None = None) -> str:

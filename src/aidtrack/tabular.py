@@ -7,9 +7,10 @@ first four are required; the order is free)::
     country, category, measure, qualifier, recipient,
     period_start, period_end, source, source_title, source_publisher, notes, rate_date
 
-Values are text: ``date`` and ``rate_date`` are ``YYYY-MM-DD`` (``rate_date``, optional, is the date whose
-exchange rate values the pledge when it is not ``date``: :attr:`aidtrack.pledge.Pledge.rate_date`); ``amount`` a plain decimal number (``440000000`` or
-``1250.50``: no thousands separators, which differ between locales). Free text columns
+Values are text: ``date`` and ``rate_date`` are ``YYYY-MM-DD`` (``rate_date``, optional, is the date
+whose exchange rate values the pledge when it is not ``date``: :attr:`aidtrack.pledge.Pledge.rate_date`);
+``amount`` a plain decimal number (``440000000`` or ``1250.50``: no thousands separators, which differ
+between locales). Free text columns
 (:data:`GUARDED_COLUMNS`) may carry the spreadsheet formula guard of :mod:`aidtrack.formula`.
 
 **Other people's tables.** The readers of :mod:`aidtrack.files` accept more than this canonical
