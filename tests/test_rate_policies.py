@@ -345,3 +345,26 @@ def test_cli_accepts_the_new_policies(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["convert", "1", "USD", "--on", "2024-08-15", "--policy", "fiscal:13"]) != 0
     err = capsys.readouterr().err
     assert "1 to 12" in err and "fiscal_year_us" in err
+
+
+@pytest.mark.parametrize(
+    ("policy", "window"),
+    [
+        ("quarterly_mean", ["2024-07-01", "2024-09-30"]),
+        ("fiscal_year_us", ["2023-10-01", "2024-09-30"]),
+        ("trailing:90", ["2024-05-18", "2024-08-15"]),
+        ("trailing:2022-06-01..2022-08-31", ["2022-06-01", "2022-08-31"]),
+        ("daily", None),
+    ],
+)
+def test_provenance_records_name_window_and_fixings(policy: str, window: list[str] | None) -> None:
+    from aidtrack.conversion import Conversion
+
+    c = aidtrack.convert(1_000_000, "USD", to="EUR", on="2024-08-15", policy=policy)
+    d = c.to_dict()
+    assert d["policy"] == policy_name(as_policy(policy))
+    assert d.get("window") == window
+    if window is not None:
+        assert window[0] <= d["fixing_dates"][0] and d["fixing_dates"][-1] <= window[1]
+    assert Conversion.model_validate_json(c.model_dump_json()) == c  # the typed policy reads back
+    assert aidtrack.convert(1, "EUR", to="EUR", on="2024-08-15", policy=policy).window is None

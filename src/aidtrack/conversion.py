@@ -51,6 +51,7 @@ from aidtrack.policy import (
     RateLeg,
     RatePolicy,
     as_policy,
+    is_mean,
     mean_window,
     policy_name,
     prices,
@@ -94,6 +95,17 @@ class Conversion:
     def policy_name(self) -> str:
         return policy_name(self.policy)
 
+    @property
+    def window(self) -> tuple[date, date] | None:
+        """The window ``(start, end)`` a mean policy averaged over (``None`` for a single fixing or no rate).
+
+        >>> convert(1, "USD", to="EUR", on="2022-09-21", policy="trailing:90").window
+        (datetime.date(2022, 6, 24), datetime.date(2022, 9, 21))
+        """
+        if not self.legs or not is_mean(self.policy):
+            return None
+        return mean_window(self.policy, self.on)  # type: ignore[arg-type]  # a mean is never a FixedDate
+
     def explain(self) -> str:
         """One line saying how the figure was produced.
 
@@ -127,12 +139,19 @@ class Conversion:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: amounts and rates as strings, dates as ISO strings."""
+        """JSON-ready dict: amounts and rates as strings, dates as ISO strings.
+
+        The policy by name (``"fiscal:4"``, ``"trailing:90"``), every fixing date, and for a mean
+        policy the ``window`` it averaged over.
+        """
         from aidtrack._serialize import dump
 
         data: dict[str, Any] = dump(self)
         data["policy"] = self.policy_name
         data["fixing_dates"] = [d.isoformat() for d in self.fixing_dates]
+        window = self.window
+        if window is not None:
+            data["window"] = [window[0].isoformat(), window[1].isoformat()]
         return data
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
