@@ -118,7 +118,8 @@ def test_fixed_date_policy() -> None:
 def test_policy_names() -> None:
     assert as_policy("MONTHLY_MEAN") is RatePolicy.MONTHLY_MEAN
     assert RatePolicy.DAILY == "daily"
-    with pytest.raises(UnknownPolicyError, match="'monthly'.*daily, exact, monthly_mean, annual_mean"):
+    names = "daily, exact, monthly_mean, quarterly_mean, annual_mean, fiscal_year_uk"
+    with pytest.raises(UnknownPolicyError, match=f"'monthly'.*{names}"):
         convert(1, "USD", to="EUR", on="2025-01-09", policy="monthly")
     with pytest.raises(UnknownPolicyError):
         as_policy("fixed:yesterday")
