@@ -368,3 +368,19 @@ def test_provenance_records_name_window_and_fixings(policy: str, window: list[st
         assert window[0] <= d["fixing_dates"][0] and d["fixing_dates"][-1] <= window[1]
     assert Conversion.model_validate_json(c.model_dump_json()) == c  # the typed policy reads back
     assert aidtrack.convert(1, "EUR", to="EUR", on="2024-08-15", policy=policy).window is None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet", ".xlsx"])
+def test_rate_date_survives_every_pledge_file_format(tmp_path: Path, suffix: str) -> None:
+    from aidtrack.files import read_pledges, write_pledges
+
+    pytest.importorskip("pyarrow" if suffix == ".parquet" else "openpyxl" if suffix == ".xlsx" else "csv")
+    pledges = [
+        Pledge(donor="Norway", announced="2022-10-05", rate_date="2022-09-21", amount=Money("2000000000", "NOK")),
+        Pledge(donor="Canada", announced="2022-09-21", amount=Money("1200000000", "CAD")),
+    ]
+    path = tmp_path / f"pledges{suffix}"
+    write_pledges(pledges, path)
+    back = list(read_pledges(path))
+    assert back == pledges
+    assert [p.id for p in back] == [p.id for p in pledges]
