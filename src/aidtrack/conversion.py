@@ -49,7 +49,6 @@ from aidtrack.policy import (
     Policy,
     PolicyLike,
     RateLeg,
-    RatePolicy,
     as_policy,
     is_mean,
     mean_window,
@@ -359,8 +358,8 @@ def _combined(
 
     reasons = [(t.info.name, str(exc), prices(t, cur) and prices(t, to)) for t, exc in failures]
     straddle = False
-    if isinstance(policy, RatePolicy) and policy in (RatePolicy.MONTHLY_MEAN, RatePolicy.ANNUAL_MEAN) and on:
-        start, end = mean_window(policy, on)
+    if is_mean(policy) and on:  # a window that two sources share part of: say so
+        start, end = mean_window(policy, on)  # type: ignore[arg-type]  # a mean is never a FixedDate
         inside = [t for (t, _), r in zip(failures, reasons, strict=True) if r[2]]
         straddle = sum(t.coverage_start <= end and t.coverage_end >= start for t in inside) > 1
     text = combine_reasons(reasons, straddle=straddle)

@@ -102,8 +102,8 @@ __all__ = [
     "mean_window",
     "period_policy",
     "policy_name",
-    "prices",
     "policy_names",
+    "prices",
     "quote",
     "window_mean",
     "windows",
@@ -689,7 +689,7 @@ def prices(table: RateTable, currency: str) -> bool:
     return legacy_currency(currency) is not None and (table.base == "EUR" or "EUR" in table)
 
 
-def _period_quote(table: RateTable, series: Series, currency: str, on: date, policy: RatePolicy, fail: Any) -> RateLeg:
+def _period_quote(table: RateTable, series: Series, currency: str, on: date, policy: MeanPolicy, fail: Any) -> RateLeg:
     """The published period rate for ``on``, under the one policy the table supports."""
     supported = period_policy(table)
     kind = table.describe_kind()
@@ -700,7 +700,7 @@ def _period_quote(table: RateTable, series: Series, currency: str, on: date, pol
             else "no rate policy reads this table's periods"
         )
         raise fail(
-            f"policy '{policy.value}' needs {_needs(policy)}, but this source publishes {kind} only (one "
+            f"policy '{policy_name(policy)}' needs {_needs(policy)}, but this source publishes {kind} only (one "
             f"published rate answers for its whole period and is never read as anything else): {hint}"
         )
     start, end = period_bounds(table.frequency, on)
@@ -717,11 +717,16 @@ def _period_quote(table: RateTable, series: Series, currency: str, on: date, pol
     return RateLeg(currency, table.base, table.per_base(value), (), value, table.info.key, (start, end))
 
 
-def _needs(policy: RatePolicy) -> str:
+def _needs(policy: MeanPolicy) -> str:
+    if isinstance(policy, FiscalYearMean):
+        return "a mean over a fiscal year"
+    if isinstance(policy, TrailingMean):
+        return "a mean over a trailing window" if not policy.fixed else "a mean over a fixed window"
     return {
         RatePolicy.DAILY: "a daily fixing",
         RatePolicy.EXACT: "the fixing of that very day",
         RatePolicy.MONTHLY_MEAN: "a mean over the calendar month",
+        RatePolicy.QUARTERLY_MEAN: "a mean over the calendar quarter",
         RatePolicy.ANNUAL_MEAN: "a mean over the calendar year",
     }.get(policy, f"a '{policy.value}' rate")
 

@@ -517,7 +517,8 @@ def convert_frame(
     if rate_date is not None:  # the date each row's rate was chosen for, before rate_source
         days, _ = _rate_days(frame, date, rate_date)
         used_days = np.where(days > 0, (days - _EPOCH) * _DAY, _NAT).view("M8[s]")  # NaT where no valid date
-        out.insert(out.columns.get_loc("rate_source"), "rate_date_used", pd.Series(used_days, index=out.index))
+        at = list(out.columns).index("rate_source")
+        out.insert(at, "rate_date_used", pd.Series(used_days, index=out.index))
     problems = _problems(frame, currency, date, bad_reason)
     if problems and errors == "raise":
         raise UnconvertibleRowsError(problems, rows=n)
