@@ -384,3 +384,35 @@ def test_rate_date_survives_every_pledge_file_format(tmp_path: Path, suffix: str
     back = list(read_pledges(path))
     assert back == pledges
     assert [p.id for p in back] == [p.id for p in pledges]
+
+
+@pytest.mark.parametrize(
+    ("policy", "needs"),
+    [
+        ("quarterly_mean", "a mean over the calendar quarter"),
+        ("fiscal:4", "a mean over a fiscal year"),
+        ("trailing:90", "a mean over a trailing window"),
+        ("trailing:2020-01-01..2020-03-31", "a mean over a fixed window"),
+    ],
+)
+def test_a_period_table_refuses_the_new_policies_alike_in_both_paths(policy: str, needs: str) -> None:
+    """The IMF's annual averages answer annual_mean only; the default (ECB, then IMF) says so for NGN."""
+    for source in ("imf-bundled", None):
+        with pytest.raises(RateNotAvailableError) as err:
+            aidtrack.convert(1000, "NGN", to="USD", on="2020-05-05", policy=policy, source=source)
+        message = str(err.value)
+        assert f"policy '{policy}' needs {needs}" in message and "use policy='annual_mean'" in message
+        df = pd.DataFrame({"amount": [1000], "currency": ["NGN"], "date": ["2020-05-05"]})
+        out = convert_frame(df, "USD", policy=policy, source=source, errors="coerce")
+        assert out.loc[0, "problem"] == message
+
+
+@pytest.mark.parametrize(
+    "policy", ["quarterly_mean", "fiscal_year_us", "trailing:90", "trailing:2020-01-01..2020-03-31"]
+)
+def test_legacy_currencies_under_the_new_policies(policy: str) -> None:
+    """DEM after the changeover: its legal parity times the euro leg, in both paths."""
+    c = aidtrack.convert(1_955_830, "DEM", to="USD", on="2020-05-05", policy=policy)
+    assert c.result == aidtrack.convert(1_000_000, "EUR", to="USD", on="2020-05-05", policy=policy).result
+    df = pd.DataFrame({"amount": [1_955_830], "currency": ["DEM"], "date": ["2020-05-05"]})
+    assert convert_frame(df, "USD", policy=policy, dtype="decimal").loc[0, "converted"] == c.result.amount
