@@ -382,17 +382,23 @@ def _categories(segment: str, lang: str) -> list[Category]:
     return [cat for cat, pat in _category_patterns(lang).items() if pat.search(segment)]
 
 
-def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str | None, list[str]]:
-    months = lex.MONTHS[lang]
-    month_alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
-    notes: list[str] = []
+@cache
+def _date_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The day-month(-year), month-day(-year) and ISO date patterns of :func:`_sentence_date`, built once."""
+    month_alt = "|".join(re.escape(m) for m in sorted(lex.MONTHS[lang], key=len, reverse=True))
     patterns = [
         rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{month_alt})(?:,?\s+(?P<year>\d{{4}}))?",
         rf"(?P<month>{month_alt})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?",
         r"(?P<iso>\d{4}-\d{2}-\d{2})",
     ]
-    for pattern in patterns:
-        for m in re.finditer(rf"(?<![\w.]){pattern}(?![\w])", sentence, re.IGNORECASE):
+    return tuple(re.compile(rf"(?<![\w.]){pattern}(?![\w])", re.IGNORECASE) for pattern in patterns)
+
+
+def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str | None, list[str]]:
+    months = lex.MONTHS[lang]
+    notes: list[str] = []
+    for compiled in _date_patterns(lang):
+        for m in compiled.finditer(sentence):
             try:
                 if m.groupdict().get("iso"):
                     found = date.fromisoformat(m.group("iso"))
@@ -553,8 +559,11 @@ def _segments(primaries: list[MoneyMatch], sentence: str, offset: int) -> list[t
 
 # -- the currency resolver --------------------------------------------------------------------------
 def _own_currency(country: str | None) -> str | None:
-    if not country:
-        return None
+    return _own_currency_of(country) if country else None
+
+
+@cache
+def _own_currency_of(country: str) -> str | None:
     try:
         found = get_territory_currencies(country.upper(), tender=True)
     except Exception:  # babel raises various errors for codes that are not territories

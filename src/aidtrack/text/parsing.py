@@ -73,6 +73,7 @@ from aidtrack.errors import AmbiguousCurrencyError, InvalidArgumentError, MoneyP
 from aidtrack.money import Money
 from aidtrack.pledge import Qualifier
 from aidtrack.text import _lexicon as lex
+from aidtrack.text.donors import _trie_alternation
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -165,6 +166,25 @@ class _Syntax:
 
 
 def _parse_locale(locale: object) -> Locale:
+    if isinstance(locale, str):
+        return _parse_locale_id(locale)  # parsed once per identifier: babel's parse costs ~50 µs a call
+    return _parse_locale_id.__wrapped__(locale)  # not a str: raises the error below
+
+
+def _locale_id(locale: object) -> str:
+    """``str(_parse_locale(locale))``, cached: babel's ``Locale.__str__`` costs ~40 µs a call."""
+    if isinstance(locale, str):
+        return _locale_id_of(locale)
+    return str(_parse_locale(locale))
+
+
+@cache
+def _locale_id_of(locale: str) -> str:
+    return str(_parse_locale(locale))
+
+
+@cache
+def _parse_locale_id(locale: str) -> Locale:
     if not isinstance(locale, str) or not locale.strip():
         raise InvalidArgumentError(
             "locale", locale, f"locale must be an identifier such as 'de' or 'en_US', not {locale!r}"
@@ -376,7 +396,7 @@ def _syntax(locale_id: str) -> _Syntax:
     )
     symbols, names = _currency_words(lang, str(loc))
     codes = frozenset(c for c in _current_currencies() if c not in _CODE_STOPLIST)
-    code_alt = "|".join(sorted(codes))
+    code_alt = _trie_alternation(sorted(codes))  # the same codes as a trie: one branch per letter, not ~170 words
     symbol_alt = _alternation(symbols, spaces=False)
     name_alt = _alternation(names)
     scales = {**lex.SCALES[lang]}
@@ -467,6 +487,7 @@ def _plain(value: Decimal) -> Decimal:
 
 
 # -- currency resolution -----------------------------------------------------------------
+@cache
 def _territory_currency(country: str) -> str | None:
     try:
         found = get_territory_currencies(country.upper(), tender=True)
@@ -633,18 +654,33 @@ _AMOUNTING_TO = re.compile(
 _RANGE_WORDS = {"de": ("bis", "und"), "en": ("to", "and")}
 
 
-def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMatch]:
-    """Fold "A to B" / "zwischen A und B" (A an amount or a bare number) into one range match."""
-    to_word, and_word = _RANGE_WORDS[syntax.lang]
-    between = "zwischen" if syntax.lang == "de" else "between"
+@cache
+def _range_patterns(lang: str, numeral: str) -> tuple[str, re.Pattern[str], re.Pattern[str]]:
+    """The connector, the bare-number-before and the number-ahead patterns of :func:`_ranges` (built once)."""
+    to_word, and_word = _RANGE_WORDS[lang]
+    between = "zwischen" if lang == "de" else "between"
     connector = rf"{_SPACE}*(?:[-–—]|{to_word}|{and_word}){_SPACE}*"
-    out: list[MoneyMatch] = []
     bare = re.compile(
         rf"(?:(?P<between>{between}){_SPACE}+)?(?P<low>\d[\d.,’'\u00a0\u202f]*)"
-        rf"(?:{_SPACE}*(?P<scale>{_alternation(lex.SCALES[syntax.lang])}))?"
+        rf"(?:{_SPACE}*(?P<scale>{_alternation(lex.SCALES[lang])}))?"
         rf"(?P<conn>{connector})$",
         re.IGNORECASE,
     )
+    ahead = re.compile(
+        rf"(?P<conn>{connector})(?P<high>{numeral})(?:{_SEP}?(?P<scale>{_alternation(lex.SCALES[lang])})"
+        + (rf"|(?P<att>{_alternation(lex.SCALES_ATTACHED[lang])})" if lex.SCALES_ATTACHED[lang] else "")
+        + r")(?![^\W_])",
+        re.IGNORECASE,
+    )
+    return connector, bare, ahead
+
+
+def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMatch]:
+    """Fold "A to B" / "zwischen A und B" (A an amount or a bare number) into one range match."""
+    and_word = _RANGE_WORDS[syntax.lang][1]
+    between = "zwischen" if syntax.lang == "de" else "between"
+    connector, bare, ahead_pattern = _range_patterns(syntax.lang, syntax.numeral)
+    out: list[MoneyMatch] = []
     for m in found:
         prev = out[-1] if out else None
         if prev is not None and prev.upper is None and m.qualifier is Qualifier.EXACT:
@@ -668,17 +704,7 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
                 )
                 continue
         if m.scale == 0 and m.upper is None and m.currency_text and m.text.endswith(tuple("0123456789")):
-            ahead = re.match(
-                rf"(?P<conn>{connector})(?P<high>{syntax.numeral})(?:{_SEP}?(?P<scale>{_alternation(lex.SCALES[syntax.lang])})"
-                + (
-                    rf"|(?P<att>{_alternation(lex.SCALES_ATTACHED[syntax.lang])})"
-                    if lex.SCALES_ATTACHED[syntax.lang]
-                    else ""
-                )
-                + r")(?![^\W_])",
-                text[m.end :],
-                re.IGNORECASE,
-            )
+            ahead = ahead_pattern.match(text[m.end :])
             if ahead is not None and ahead.group("conn").strip().casefold() != and_word:
                 word = ahead.group("scale")
                 exp = (
@@ -756,14 +782,14 @@ def find_money(
     ['5 Mio. €']
     """
     text = _check_text(text)
-    loc = _parse_locale(locale)
+    locale_id = _locale_id(locale)
     hint = _check_hint(currency)
-    syntax = _syntax(str(loc))
+    syntax = _syntax(locale_id)
     ctx = [c for c in countries if isinstance(c, str)]
     visible, kept = _visible_text(text)
     found: list[MoneyMatch] = []
     for raw in _iter_raw(visible, syntax):
-        built = _build(raw, visible, syntax, hint=hint, countries=ctx, locale_id=str(loc))
+        built = _build(raw, visible, syntax, hint=hint, countries=ctx, locale_id=locale_id)
         if built is not None:
             found.append(built)
     out = _ranges(found, visible, syntax)
@@ -798,10 +824,11 @@ def _scaled_numbers(text: str, *, locale: str) -> list[MoneyMatch]:
     >>> [(m.text, m.amount) for m in _scaled_numbers("mit einer weiteren Milliarde und 500 Mio.", locale="de")]
     [('einer weiteren Milliarde', Decimal('1000000000')), ('500 Mio.', Decimal('500000000'))]
     """
-    syntax = _syntax(str(_parse_locale(locale)))
+    locale_id = _locale_id(locale)
+    syntax = _syntax(locale_id)
     visible, kept = _visible_text(text)
     out: list[MoneyMatch] = []
-    for m in _scaled_pattern(str(_parse_locale(locale))).finditer(visible):
+    for m in _scaled_pattern(locale_id).finditer(visible):
         try:
             if m.group("num") is not None:
                 value = _numeral_value(m.group("num"), syntax)
