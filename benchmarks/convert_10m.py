@@ -132,7 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--policy", default=None, help="another policy to time against monthly_mean, e.g. quarterly_mean, fiscal:4"
     )
+    parser.add_argument(
+        "--totals-only",
+        action="store_true",
+        help="issue 17: time totals(df, by=[donor, year]) on the unconverted frame (fresh process, then after other "
+        "work), its extra memory against the input frame, and a numpy gather + pandas groupby baseline",
+    )
     args = parser.parse_args(argv)
+    if args.totals_only:
+        return totals_only(int(args.rows), args.seed, max(args.repeat, 5))
     extra = None if args.policy in (None, "daily", "monthly_mean") else args.policy
     rows = int(args.rows)
     print(f"aidtrack {aidtrack.__version__}, pandas {pd.__version__}, numpy {np.__version__}; {rows:,} rows")
@@ -247,6 +255,76 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  peak memory while converting and totalling (input frame included): {stage_peak:.0f} MB")
     print(f"  peak memory of the whole process (generation included): {peak_mb():.0f} MB (target < 2048 MB)")
     return 0
+
+
+def totals_only(rows: int, seed: int, repeat: int) -> int:
+    """Issue 17's row: convert + totals by donor x year straight from the unconverted frame."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+    from _common import NumpyBaseline
+
+    df = generate(rows, seed)
+    # drop rows without a daily rate (days a currency was not fixed for over 7 days), as the warm runs above do
+    bad = convert_frame(df, "EUR", errors="coerce")["problem"].notna().to_numpy()
+    df = df.loc[~bad].reset_index(drop=True)
+    input_mb = df.memory_usage(deep=True).sum() / 2**20
+    gc.collect()
+    base = NumpyBaseline(list(df["currency"].cat.categories))
+    donor_codes = df["donor"].cat.codes.to_numpy()
+
+    def baseline() -> pd.Series:
+        cents = np.rint(df["amount"].to_numpy() / base.rates.ravel().take(_flat(base, df)) * 100).astype(np.int64)
+        years = df["date"].dt.year.to_numpy()
+        return pd.Series(cents).groupby([donor_codes, years]).sum()
+
+    def ours() -> pd.DataFrame:
+        return totals(df, "EUR", by=["donor", "year"])
+
+    def measure(label: str) -> tuple[float, float]:
+        ts, extra = [], []
+        for _ in range(repeat):
+            gc.collect()
+            can = reset_stage_peak()
+            rss = stage_peak_mb()
+            start = time.perf_counter()
+            result = ours()
+            ts.append(time.perf_counter() - start)
+            if can and rss is not None:
+                extra.append((stage_peak_mb() or 0.0) - rss)
+            del result
+        bs = []
+        for _ in range(repeat):
+            gc.collect()
+            start = time.perf_counter()
+            baseline()
+            bs.append(time.perf_counter() - start)
+        t, b = statistics.median(ts), statistics.median(bs)
+        mem = statistics.median(extra) if extra else float("nan")
+        print(
+            f"  {label:<28} aidtrack {t:6.3f} s  numpy+pandas {b:6.3f} s  ratio {t / b:5.2f}  "
+            f"extra memory {mem:6.0f} MB = {mem / input_mb:4.2f}x the {input_mb:.0f} MB input"
+        )
+        return t, mem
+
+    print(f"convert + totals by donor x year, {len(df):,} rows, median of {repeat} (aidtrack {aidtrack.__version__})")
+    start = time.perf_counter()
+    first = ours()
+    print(f"  first call of the process (lookup tables built): {time.perf_counter() - start:.3f} s")
+    assert sum(first["total"]) == first.attrs["grand_total"].amount, "groups must add up to the grand total"
+    print(f"  grand total {first.attrs['grand_total']}; {len(first):,} groups add up to it exactly")
+    measure("fresh process")
+    for policy in ("daily", "monthly_mean", "daily"):  # other work: full conversions, their columns dropped
+        conv = convert_frame(df, "EUR", policy=policy, errors="coerce")
+        del conv
+    measure("after other work")
+    return 0
+
+
+def _flat(base: Any, df: pd.DataFrame) -> np.ndarray[Any, Any]:
+    cat_map = np.array([base.names.index(c) for c in df["currency"].cat.categories], dtype=np.int64)
+    day = df["date"].to_numpy().view(np.int64) // 86400 - base.d0
+    np.clip(day, 0, base.width - 1, out=day)
+    out: np.ndarray[Any, Any] = cat_map.take(df["currency"].cat.codes.to_numpy()) * base.width + day
+    return out
 
 
 if __name__ == "__main__":
