@@ -373,7 +373,7 @@ READABLE_LOCALES = ["de", "de_DE", "de_AT", "de_CH", "de_LI", "en", "en_US", "en
 def test_every_style_reads_back_within_its_display_rounding(
     amount: Decimal, currency: str, locale: str, style: str
 ) -> None:
-    # Holds under every babel from the lowest declared (2.14, CLDR 44) to 2.19 (CLDR 49).
+    # Holds under every babel from the lowest declared (2.17, CLDR 46) to 2.19 (CLDR 49).
     text = aidtrack.format_money(Money(amount, currency), locale=locale, style=style)  # type: ignore[arg-type]
     back = parse_money(text, locale=locale, currency=currency)
     assert back.currency == currency
