@@ -130,6 +130,9 @@ class FixedDate:
     FixedDate(on=datetime.date(2026, 10, 30))
     """
 
+    # pydantic (JSON round trip of a Conversion): a policy object is never read from another one's fields
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012
+
     on: date
 
     def __str__(self) -> str:
@@ -152,6 +155,9 @@ class FiscalYearMean:
     >>> FiscalYearMean(10).window(date(2024, 2, 15))   # US FY 2024
     (datetime.date(2023, 10, 1), datetime.date(2024, 9, 30))
     """
+
+    # pydantic (JSON round trip of a Conversion): a policy object is never read from another one's fields
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012
 
     start_month: int = 4
     """The month (1-12) the fiscal year starts in."""
@@ -212,6 +218,9 @@ class TrailingMean:
     >>> str(TrailingMean(start=date(2022, 6, 1), end=date(2022, 8, 31)))
     'trailing:2022-06-01..2022-08-31'
     """
+
+    # pydantic (JSON round trip of a Conversion): a policy object is never read from another one's fields
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012
 
     days: int | None = None
     """Length of a rolling window in calendar days (the date itself included)."""
