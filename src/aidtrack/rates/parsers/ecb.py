@@ -167,7 +167,8 @@ def parse_eurofxref_csv(
         raise RateDataError("the file has a header but no rows", where=name)
     commas = len(fields) - 1
     stride = commas + 1
-    values_of: Callable[[int], list[str]]
+    body_text: str | None = None
+    flat: list[str] = []
     if eager:
         # One C-level split of the whole body; every row has commas + 1 fields (the
         # trailing empty one included), so column j is flat[j::stride].
@@ -182,9 +183,6 @@ def parse_eurofxref_csv(
         # A row with a wrong field count either changes the total or shifts a later
         # row's date out of place, so these two checks together catch every one.
         aligned = len(flat) == len(body) * stride
-
-        def values_of(j: int) -> list[str]:
-            return flat[j::stride]
     else:
         # Keep one string and cut a column out with a regular expression when it
         # is first used: cheaper to start and to free than 300,000 small strings.
@@ -192,9 +190,6 @@ def parse_eurofxref_csv(
         aligned = aligned and {line[10:11] for line in body} == {","}  # the date is 10 characters
         body_text = "\n".join(body)
         day_texts = [line[:10] for line in body]
-
-        def values_of(j: int) -> list[str]:
-            return re.compile(rf"^(?:[^,\n]*,){{{j}}}([^,\n]*)", re.M).findall(body_text)
 
     if not aligned or _DATES.fullmatch("\n".join(day_texts)) is None:
         for n, line in enumerate(body, start=2):
@@ -223,11 +218,15 @@ def parse_eurofxref_csv(
                 f"dates are not in order or repeat near {date.fromordinal(ordinals[i]).isoformat()}", where=name
             )
     columns: dict[str, Series | Callable[[], Series]] = {}
-    for j, cur in enumerate(currencies, start=1):
-        build = _column(cur, j, values_of, ordinals, name, newest_first)
-        columns[cur] = build() if eager else build
-    if eager:
-        columns = {c: s for c, s in columns.items() if isinstance(s, Series) and len(s)}
+    if body_text is None:
+        for j, cur in enumerate(currencies, start=1):
+            series = _build_column(cur, flat[j::stride], ordinals, name, newest_first)
+            if len(series):
+                columns[cur] = series
+    else:
+        rows = _CsvRows(body_text, ordinals, name, newest_first, stride=stride, columns=len(currencies))
+        for j, cur in enumerate(currencies, start=1):
+            columns[cur] = _LazyColumn(rows, cur, j)
     info = SourceInfo(
         key=key,
         name=name,
@@ -248,46 +247,89 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATES = re.compile(r"(?:\d{4}-\d{2}-\d{2}\n)*\d{4}-\d{2}-\d{2}")
 
 
-def _column(
-    currency: str,
-    j: int,
-    values_of: Callable[[int], list[str]],
-    ordinals: list[int],
-    where: str,
-    newest_first: bool,
-) -> Callable[[], Series]:
-    """A builder for one currency's series (column ``j``) that checks every value."""
+class _CsvRows:
+    """The body of a verified history CSV, kept as one string until its columns are used.
 
-    def build() -> Series:
-        values = values_of(j)
-        if newest_first:
-            values.reverse()
+    The first few columns are cut out one at a time with a regular expression;
+    when more are asked for (pickling a table builds them all), the body is
+    split once, as the eager parser does, and the split is dropped when every
+    column has been served.
+    """
 
-        def line_of(i: int) -> int:  # i counts oldest first
-            return (len(values) - 1 - i if newest_first else i) + 2
+    __slots__ = ("_flat", "_served", "columns", "newest_first", "ordinals", "stride", "text", "where")
 
-        if _VALUES.fullmatch("\n".join(values)) is None:
-            bad = next(i for i, v in enumerate(values) if _VALUE.fullmatch(v) is None)
-            raise RateDataError(
-                f"invalid {currency} rate {values[bad]!r}: expected a positive number or N/A",
-                where=where,
-                line=line_of(bad),
-            )
-        ords = array("l")
-        raw: list[str] = []
-        for i, (o, value) in enumerate(zip(ordinals, values, strict=True)):
-            if value != "N/A":
-                if not value.strip("0."):
-                    raise RateDataError(
-                        f"invalid {currency} rate {value!r}: a rate must be positive",
-                        where=where,
-                        line=line_of(i),
-                    )
-                ords.append(o)
-                raw.append(value)
-        return Series(currency, ords, raw)
+    def __init__(
+        self, text: str, ordinals: list[int], where: str, newest_first: bool, *, stride: int, columns: int
+    ) -> None:
+        self.text = text
+        self.ordinals = ordinals
+        self.where = where
+        self.newest_first = newest_first
+        self.stride = stride
+        self.columns = columns
+        self._flat: list[str] | None = None
+        self._served = 0
 
-    return build
+    def values(self, j: int) -> list[str]:
+        """The text of column ``j`` (1 = the first currency), one string per row, in file order."""
+        self._served += 1
+        flat = self._flat
+        if flat is None and self._served > 3:
+            flat = self._flat = self.text.replace("\n", ",").split(",")
+        if flat is None:
+            return re.compile(rf"^(?:[^,\n]*,){{{j}}}([^,\n]*)", re.M).findall(self.text)
+        if self._served >= self.columns:
+            self._flat = None
+        return flat[j :: self.stride]
+
+
+class _LazyColumn:
+    """One currency of a lazily parsed history: builds (and checks) its :class:`Series` when called.
+
+    A plain object rather than a closure, so a table holding one can be pickled
+    (a :class:`RateTable` pickles as its packed rows anyway, see :mod:`aidtrack.rates.table`).
+    """
+
+    __slots__ = ("currency", "j", "rows")
+
+    def __init__(self, rows: _CsvRows, currency: str, j: int) -> None:
+        self.rows = rows
+        self.currency = currency
+        self.j = j
+
+    def __call__(self) -> Series:
+        rows = self.rows
+        return _build_column(self.currency, rows.values(self.j), rows.ordinals, rows.where, rows.newest_first)
+
+
+def _build_column(currency: str, values: list[str], ordinals: list[int], where: str, newest_first: bool) -> Series:
+    """One currency's series from its column's values (in file order), checking every value."""
+    if newest_first:
+        values.reverse()
+
+    def line_of(i: int) -> int:  # i counts oldest first
+        return (len(values) - 1 - i if newest_first else i) + 2
+
+    if _VALUES.fullmatch("\n".join(values)) is None:
+        bad = next(i for i, v in enumerate(values) if _VALUE.fullmatch(v) is None)
+        raise RateDataError(
+            f"invalid {currency} rate {values[bad]!r}: expected a positive number or N/A",
+            where=where,
+            line=line_of(bad),
+        )
+    ords = array("l")
+    raw: list[str] = []
+    for i, (o, value) in enumerate(zip(ordinals, values, strict=True)):
+        if value != "N/A":
+            if not value.strip("0."):
+                raise RateDataError(
+                    f"invalid {currency} rate {value!r}: a rate must be positive",
+                    where=where,
+                    line=line_of(i),
+                )
+            ords.append(o)
+            raw.append(value)
+    return Series(currency, ords, raw)
 
 
 # -- the XML files (90 days, latest day) ------------------------------------------
