@@ -15,6 +15,7 @@ import hashlib
 import os
 from datetime import date  # noqa: F401  (doctests)
 from functools import cache
+from typing import Any
 
 from aidtrack.errors import RateDataError
 from aidtrack.rates.table import RateTable
@@ -46,6 +47,8 @@ class BundledECB:
     """The ECB reference-rate history shipped inside aidtrack (1999-01-04 to 2026-10-30).
 
     Works offline. The table is parsed on the first ``load()`` and kept.
+    Pickled, it travels as its name (a few bytes): the receiving process uses
+    its own bundled snapshot, checked against the same SHA-256.
     """
 
     key = "ecb-bundled"
@@ -58,6 +61,10 @@ class BundledECB:
         if self._table is None:
             self._table = _read_bundled()
         return self._table
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # travels as a name: the receiving process reads (and verifies) its own copy, once
+        return (bundled_source, ())
 
     def __repr__(self) -> str:
         return "BundledECB()"

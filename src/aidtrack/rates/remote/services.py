@@ -102,6 +102,7 @@ __all__ = [
     "NbuRates",
     "RemoteSource",
     "UpdateResult",
+    "arrive_offline",
     "check_download",
     "latest_possible_fixing",
     "source_from_name",
@@ -174,6 +175,40 @@ class _Touch:
     status: Literal["not_modified", "current"]
 
 
+_RUNTIME = frozenset({"_memo", "_fetched", "_lock", "_client"})
+_ARRIVED: dict[tuple[str, str, str], RemoteSource[Any]] = {}
+_ARRIVED_LOCK = threading.Lock()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def arrive_offline(cls: type[RemoteSource[Any]], state: dict[str, Any]) -> RemoteSource[Any]:
+    """Unpickle a network source: its configuration, offline, shared by every copy in this process.
+
+    A source sent to another process (a Dask worker, a ``multiprocessing``
+    pool) never downloads there: it answers from that process's cache (its
+    ``AIDTRACK_CACHE_DIR`` or per-user cache folder, unless the source was
+    given an explicit ``cache_dir``), then from the bundled snapshot where the
+    source allows it. Every copy with the same configuration that arrives in
+    one process is the same object, so the cache is read once per process,
+    not once per task.
+    """
+    key = (cls.__module__, cls.__qualname__, repr(sorted(state.items())))
+    with _ARRIVED_LOCK:
+        found = _ARRIVED.get(key)
+        if found is None:
+            found = cls.__new__(cls)
+            found.__dict__.update(state)
+            if "cache" not in state:
+                found.cache = RateCache(None)
+            found._client = None
+            found._start_runtime()
+            _ARRIVED[key] = found
+        return found
+
+
 class RemoteSource(Generic[T]):
     """Base of the network sources: cache, conditional download, precedence chain, warnings.
 
@@ -224,10 +259,24 @@ class RemoteSource(Generic[T]):
         self.staleness = staleness if staleness is not None else self.default_staleness
         self._client = client
         self.bundled_fallback = self.default_bundled_fallback if bundled_fallback is None else bundled_fallback
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or _utc_now
+        self._own_cache = cache is None and cache_dir is None
+        self._start_runtime()
+
+    def _start_runtime(self) -> None:
+        """The per-process parts, which never travel: the memo, the lock, the download log, the HTTP client."""
         self._memo: tuple[T, datetime, bool] | None = None
         self._fetched: list[DownloadRecord] = []
         self._lock = threading.RLock()
+
+    # -- pickling: a source travels as its configuration, and arrives offline -----------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as configuration only (see :func:`arrive_offline`): no data, session, lock or memo."""
+        state = {k: v for k, v in self.__dict__.items() if k not in _RUNTIME}
+        if self._own_cache:
+            del state["cache"]  # the receiving process reads its own cache folder
+        state["offline"] = True
+        return (arrive_offline, (type(self), state))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, cache={str(self.cache.path)!r})"
