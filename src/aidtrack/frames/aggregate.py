@@ -43,6 +43,7 @@ as for :func:`aidtrack.totals`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
@@ -65,21 +66,25 @@ from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike, as_policy, po
 if TYPE_CHECKING:
     from aidtrack.pledge import Pledge
     from aidtrack.rates.sources import SourceLike
+    from aidtrack.rates.table import SourceInfo
 
 __all__ = [
     "GROUP_KEYS",
     "PERIODS",
     "TOTAL_COLUMNS",
     "GroupKey",
+    "PartialTotals",
     "Period",
     "cumulative_totals",
     "grand_total",
     "group_keys",
+    "partial_totals",
     "pivot_totals",
     "prepare",
     "shares",
     "top_donors",
     "totals",
+    "totals_from_partials",
 ]
 
 Period = Literal["day", "week", "month", "quarter", "year"]
@@ -345,8 +350,6 @@ def totals(
     donor's ``share`` and ``share_percent``; ``per_capita=True`` adds ``per_capita``.
     The denominators and their provenance are in ``attrs["denominators"]``.
     """
-    from aidtrack.currency import minor_units
-
     keys = group_keys(by)
     conv = prepare(
         data,
@@ -368,8 +371,110 @@ def totals(
         raise InvalidArgumentError(
             "denominator_year", None, "a share or per-capita figure needs denominator_year=<year> (e.g. 2021) or 'same'"
         )
+    frame = totals_from_partials([_partial(conv, meta, keys)], sort=sort)
+    if prices == "constant":
+        frame.attrs.update(prices="constant", base_year=base_year, deflator=deflator)
+    if share_of is not None or per_capita:
+        assert denominator_year is not None
+        frame = add_shares(
+            frame,
+            share_of=share_of,
+            denominator_year=denominator_year,
+            per_capita=per_capita,
+            allow_estimates=allow_estimates,
+        )
+    return frame
+
+
+@dataclass
+class PartialTotals:
+    """Exact sums per group of one converted frame, or of one partition of a larger table.
+
+    :func:`partial_totals` makes one; :meth:`combine` adds another exactly
+    (Python integers of minor units, so nothing can overflow or round), and
+    :func:`totals_from_partials` turns any number of them into the table
+    :func:`totals` returns, identical to the cent to the totals of the whole
+    data at once, whatever the partitioning. This is how ``aidtrack.dask``
+    totals a table spread over many partitions and processes.
+    """
+
+    keys: tuple[str, ...]
+    """The grouping keys (``by``)."""
+    currency: str
+    policy: str
+    source: SourceInfo | None
+    groups: dict[tuple[Any, ...], list[int]]
+    """Per group (its key labels): ``[total in minor units, rows, bound rows, first row]``."""
+    rows: int
+    """Rows summed (the first row of a group counts from the start of the first partial)."""
+    bound_rows: int
+    ordered: bool = True
+    """Whether ``groups`` is already in the order of :func:`totals` (a single frame's partial)."""
+
+    def combine(self, other: PartialTotals) -> PartialTotals:
+        """These rows followed by ``other``'s, summed exactly (neither is changed)."""
+        if other.keys != self.keys or other.currency != self.currency or other.policy != self.policy:
+            raise InvalidArgumentError(
+                "other",
+                other,
+                f"cannot combine totals by {list(other.keys)} in {other.currency} ({other.policy}) with totals "
+                f"by {list(self.keys)} in {self.currency} ({self.policy})",
+            )
+        if not other.rows:
+            return self
+        if not self.rows:
+            return other
+        groups = {k: list(v) for k, v in self.groups.items()}
+        for k, (total, count, bound, first) in other.groups.items():
+            have = groups.get(k)
+            if have is None:
+                groups[k] = [total, count, bound, first + self.rows]
+            else:
+                have[0] += total
+                have[1] += count
+                have[2] += bound
+        return PartialTotals(
+            self.keys,
+            self.currency,
+            self.policy,
+            self.source if self.source is not None else other.source,
+            groups,
+            self.rows + other.rows,
+            self.bound_rows + other.bound_rows,
+            ordered=False,
+        )
+
+
+def partial_totals(conv: pd.DataFrame, by: GroupKey | str | Sequence[str] | None = "donor") -> PartialTotals:
+    """The exact sums per group of ``conv``, a frame converted by :func:`aidtrack.frames.convert.convert_frame`.
+
+    Every row must have a converted amount (convert with ``errors="raise"``,
+    or drop the rows with a ``problem`` first). See :class:`PartialTotals`.
+
+    >>> import pandas as pd
+    >>> from aidtrack.frames.convert import convert_frame
+    >>> df = pd.DataFrame({"donor": ["A", "B", "A"], "amount": ["1.005", "2", "3"],
+    ...                    "currency": ["EUR", "EUR", "EUR"], "date": ["2025-01-09"] * 3})
+    >>> a = partial_totals(convert_frame(df.iloc[:2], "EUR"), "donor")
+    >>> b = partial_totals(convert_frame(df.iloc[2:], "EUR"), "donor")
+    >>> totals_from_partials([a, b])[["donor", "total", "count"]]
+      donor total  count
+    0     A  4.00      2
+    1     B  2.00      1
+    """
+    keys = group_keys(by)
+    meta = conv.attrs.get(META_KEY)
+    if not isinstance(meta, dict) or meta.get("converted") not in conv.columns:
+        raise InvalidFrameError(
+            "partial_totals() needs a frame converted by aidtrack.frames.convert.convert_frame "
+            "(no conversion metadata in frame.attrs, or its result column is gone)"
+        )
+    _check_converted(conv, meta, None, None, None)
+    return _partial(conv, meta, keys)
+
+
+def _partial(conv: pd.DataFrame, meta: dict[str, Any], keys: list[str]) -> PartialTotals:
     target = meta["to"]
-    mu = minor_units(target)
     n = len(conv)
     minor = _minor_units(conv, meta)
     bound = _bound_mask(conv)
@@ -389,42 +494,72 @@ def totals(
         label_list.append(labels)
     sizes = [max(len(lb), 1) for lb in label_list]
     total_size = int(np.prod(sizes, dtype=np.float64)) if keys else 1
+    dense = total_size <= 4 * n + 1_000_000
     if not keys:
         flat = np.zeros(n, dtype=np.int64)
-        group_ids = np.zeros(min(n, 1), dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
         size = 1
         present = np.array([0] if n else [], dtype=np.int64)
-    elif total_size <= 4 * n + 1_000_000:
+    elif dense:
         flat = np.ravel_multi_index(tuple(code_list), tuple(sizes)) if n else np.zeros(0, dtype=np.int64)
         size = total_size
-        counts_all = np.bincount(flat, minlength=size)
-        present = np.flatnonzero(counts_all)
-        group_ids = present
+        present = np.flatnonzero(np.bincount(flat, minlength=size))
     else:  # too many combinations for a dense table: number the combinations that occur
         flat_codes, present_keys = pd.factorize(pd.MultiIndex.from_arrays(code_list), sort=True)
         flat = np.asarray(flat_codes, dtype=np.int64)
         size = len(present_keys)
         present = np.arange(size)
-        group_ids = present
     counts = np.bincount(flat, minlength=size)
     bounds = np.bincount(flat[bound], minlength=size) if bound.any() else np.zeros(size, dtype=np.int64)
     sums = _group_sums(flat, minor, size)
+    first = np.zeros(size, dtype=np.int64)
+    if n:
+        first[flat[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)  # the last write is each group's first row
+
+    key_codes: Sequence[Any]
+    if not keys:
+        key_codes = []
+    elif dense:
+        key_codes = np.unravel_index(present, tuple(sizes)) if len(present) else [[] for _ in keys]
+    else:
+        key_codes = [np.asarray(present_keys.get_level_values(j)) for j in range(len(keys))]
+    key_labels = [[labels[int(c)] for c in kc] for labels, kc in zip(label_list, key_codes, strict=True)]
+    present_list = present.tolist()
+    group_labels = list(zip(*key_labels, strict=True)) if keys else [()] * len(present_list)
+    groups = {
+        lab: [sums[g], int(counts[g]), int(bounds[g]), int(first[g])]
+        for lab, g in zip(group_labels, present_list, strict=True)
+    }
+    return PartialTotals(
+        tuple(keys), target, meta["policy"], meta["source"] if n else None, groups, n, int(bound.sum())
+    )
+
+
+def totals_from_partials(partials: Sequence[PartialTotals], *, sort: Literal["keys", "total"] = "keys") -> pd.DataFrame:
+    """The totals table (as :func:`totals` returns it) of ``partials`` taken in order, combined exactly."""
+    from aidtrack.currency import minor_units
+
+    if not partials:
+        raise InvalidArgumentError("partials", partials, "need at least one PartialTotals to total")
+    if sort not in ("keys", "total"):
+        raise InvalidArgumentError("sort", sort, f"sort must be 'keys' or 'total', got {sort!r}")
+    part = partials[0]
+    for other in partials[1:]:
+        part = part.combine(other)
+    keys = list(part.keys)
+    target = part.currency
+    mu = minor_units(target)
+    labels = list(part.groups)
+    if not part.ordered and len(labels) > 1 and keys:
+        labels = [labels[i] for i in _label_order(labels, len(keys))]
+    values = [part.groups[lab] for lab in labels]
 
     columns: dict[str, Any] = {}
-    if keys:
-        if total_size <= 4 * n + 1_000_000:
-            key_codes: Sequence[Any] = (
-                np.unravel_index(group_ids, tuple(sizes)) if len(group_ids) else [[] for _ in keys]
-            )
-        else:
-            key_codes = [np.asarray(present_keys.get_level_values(j)) for j in range(len(keys))]
-        for key, labels, kc in zip(keys, label_list, key_codes, strict=True):
-            columns[key] = [labels[int(c)] for c in kc]
-    present_list = present.tolist()
-    columns["currency"] = [target] * len(present_list)
-    columns["total"] = [Decimal(sums[g]).scaleb(-mu, context=MONEY_CONTEXT) for g in present_list]
-    columns["count"] = np.asarray([counts[g] for g in present_list], dtype=np.int64)
-    columns["bound_count"] = np.asarray([int(bounds[g]) for g in present_list], dtype=np.int64)
+    for j, key in enumerate(keys):
+        columns[key] = [lab[j] for lab in labels]
+    columns["currency"] = [target] * len(labels)
+    columns["total"] = [Decimal(v[0]).scaleb(-mu, context=MONEY_CONTEXT) for v in values]
+    columns["count"] = np.asarray([v[1] for v in values], dtype=np.int64)
+    columns["bound_count"] = np.asarray([v[2] for v in values], dtype=np.int64)
     frame = pd.DataFrame(columns, columns=[*keys, *TOTAL_COLUMNS])
     if not len(frame):
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in [*keys, *TOTAL_COLUMNS]})
@@ -433,33 +568,30 @@ def totals(
     frame["total"] = frame["total"].astype(object)
     if sort == "total" and len(frame):
         # ties keep the order in which the groups first appear in the data, as aidtrack.totals does
-        appearance = np.asarray(pd.unique(flat))  # group ids in order of first appearance
-        rank = np.empty(size, dtype=np.int64)
-        rank[appearance] = np.arange(len(appearance))
-        frame = frame.iloc[np.argsort(rank[present], kind="stable")]
+        appearance = np.asarray([v[3] for v in values], dtype=np.int64)
+        frame = frame.iloc[np.argsort(appearance, kind="stable")]
         frame = frame.sort_values("total", ascending=False, kind="stable", key=lambda s: s.map(float))
         frame = frame.reset_index(drop=True)
-    grand = sum(sums) if n else 0
+    grand = sum(v[0] for v in part.groups.values())
     frame.attrs.update(
         currency=target,
-        policy=meta["policy"],
+        policy=part.policy,
         grand_total=Money(Decimal(grand).scaleb(-mu, context=MONEY_CONTEXT), target),
-        source=meta["source"] if n else None,
-        count=n,
-        bound_count=int(bound.sum()),
+        source=part.source if part.rows else None,
+        count=part.rows,
+        bound_count=part.bound_rows,
     )
-    if prices == "constant":
-        frame.attrs.update(prices="constant", base_year=base_year, deflator=deflator)
-    if share_of is not None or per_capita:
-        assert denominator_year is not None
-        frame = add_shares(
-            frame,
-            share_of=share_of,
-            denominator_year=denominator_year,
-            per_capita=per_capita,
-            allow_estimates=allow_estimates,
-        )
     return frame
+
+
+def _label_order(labels: list[tuple[Any, ...]], width: int) -> np.ndarray[Any, Any]:
+    """Positions of ``labels`` in the order :func:`totals` sorts groups (each key as pandas sorts it)."""
+    codes = []
+    for j in range(width):
+        col = pd.Series([lab[j] for lab in labels], dtype=object)
+        kc, _ = _column_codes(col, blank_na=False)
+        codes.append(kc)
+    return np.lexsort(codes[::-1])
 
 
 def _with_attrs(frame: pd.DataFrame, attrs: dict[str, Any]) -> pd.DataFrame:

@@ -167,24 +167,34 @@ class UnconvertibleRowsError(AidtrackError, ValueError, LookupError):
 
     ``problems`` lists every such row (not only the first); :meth:`report`
     returns them as a DataFrame. Pass ``errors="coerce"`` to get missing values
-    and a ``problem`` column instead.
+    and a ``problem`` column instead. ``count`` is how many rows have no
+    result: ``len(problems)``, unless the list was capped (``aidtrack.dask``
+    keeps the first rows of a table of any size and counts the rest).
     """
 
-    def __init__(self, problems: Sequence[ConversionProblem], *, rows: int) -> None:
+    def __init__(self, problems: Sequence[ConversionProblem], *, rows: int, count: int | None = None) -> None:
         self.problems = tuple(problems)
         self.rows = rows
+        self.count = len(self.problems) if count is None else count
         shown = "\n  ".join(str(p) for p in self.problems[:20])
-        more = len(self.problems) - 20
+        more = self.count - min(len(self.problems), 20)
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        n = len(self.problems)
+        n = self.count
         super().__init__(
             f"{n} of {rows} row{'s' if rows != 1 else ''} cannot be converted "
             f"(errors='coerce' gives missing values and a 'problem' column instead):\n  {shown}{tail}"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unconvertible, (self.problems, self.rows, self.count))
+
     def report(self) -> pd.DataFrame:
         """The problems as a DataFrame: ``index, position, currency, date, reason``."""
         return _report_frame(self.problems)
+
+
+def _unconvertible(problems: Sequence[ConversionProblem], rows: int, count: int) -> UnconvertibleRowsError:
+    return UnconvertibleRowsError(problems, rows=rows, count=count)
 
 
 def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
