@@ -1,0 +1,464 @@
+"""Exact conversion and totals over Dask DataFrames (``pip install "aidtrack[dask]"``).
+
+A Dask DataFrame is a sequence of pandas partitions, so every partition is
+converted by :func:`aidtrack.frames.convert.convert_frame` itself and totalled
+by :func:`aidtrack.frames.aggregate.partial_totals`: the results are those of
+the pandas path, row for row and cent for cent, however the data is
+partitioned and wherever the partitions run.
+
+* :func:`convert` returns a lazy Dask DataFrame with the columns
+  ``convert_frame`` adds (``converted``, ``rate``, ``fixing_date`` ...).
+* :func:`totals` computes a (small) pandas DataFrame, identical to
+  :func:`aidtrack.frames.aggregate.totals` of the whole data: every partition
+  sums its rounded amounts as whole numbers of minor units per group, and the
+  sums are added as Python integers, which neither round nor overflow.
+* :func:`grand_total` and :func:`conversion_problems` compute one figure or the
+  report of the rows without a result.
+
+**The rate table travels once.** The source is resolved once, where these
+functions are called (the client), and the table is shared with the workers:
+scattered to every worker of a ``distributed`` cluster (``broadcast=True``,
+one copy per worker process, whatever the number of partitions) or, with
+Dask's local schedulers, put into the graph under a single key. A table
+pickles as its compact rows and their SHA-256 (checked on arrival), about
+0.5 MB for the bundled ECB history; no worker downloads anything.
+
+**Errors.** With ``errors="raise"`` (the default) a row without a result is an
+error, as in pandas: :class:`~aidtrack.frames.convert.UnconvertibleRowsError`
+lists the first ``max_problems`` such rows over all partitions, in order, with
+their position in the whole table, and counts them all (``count``).
+:func:`convert` checks this when it is called, reading only the amount,
+currency and date columns, so a bad row is reported before any output is
+written; :func:`totals` checks it in the same pass as the sums. With
+``errors="coerce"`` the rows are kept, with missing results and a ``problem``
+column saying why.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import dask
+import dask.dataframe as dd
+import pandas as pd
+from dask.base import compute
+from dask.delayed import delayed
+
+from aidtrack.amounts import Rounding
+from aidtrack.errors import InvalidArgumentError, InvalidFrameError
+from aidtrack.frames.aggregate import (
+    GroupKey,
+    PartialTotals,
+    group_keys,
+    partial_totals,
+    totals_from_partials,
+)
+from aidtrack.frames.convert import (
+    META_KEY,
+    ConversionProblem,
+    Errors,
+    OutputDtype,
+    UnconvertibleRowsError,
+    conversion_problems,
+    convert_frame,
+)
+from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike
+from aidtrack.rates.sources import SourceLike, resolve_table
+from aidtrack.rates.table import RateTable
+
+if TYPE_CHECKING:
+    from aidtrack.money import Money
+
+__all__ = ["MAX_PROBLEMS", "conversion_problems_of", "convert", "grand_total", "share_table", "totals"]
+
+MAX_PROBLEMS = 1000
+"""How many unconvertible rows an error or report lists by default (all of them are counted)."""
+
+_PER_PARTITION = ("problems", "recomputed", "float_differed")
+"""Conversion metadata that differs from partition to partition: left out of each partition's ``attrs``."""
+
+
+# ---------------------------------------------------------------------------
+# Sharing the rate table with the workers
+
+
+_SHARED: weakref.WeakKeyDictionary[RateTable, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def _current_client() -> Any:
+    """The ``distributed`` client the computation will run on, or ``None`` (a local scheduler)."""
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
+        return None
+    try:
+        from distributed import default_client
+    except ImportError:  # pragma: no cover - the extra installs distributed
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def share_table(table: RateTable, client: Any = None) -> Any:
+    """``table`` as an argument for tasks: on a cluster, scattered once to every worker.
+
+    With a ``distributed`` client (``client``, or the current one) the table
+    is scattered with ``broadcast=True`` under a key derived from its rows'
+    SHA-256, and the future is remembered, so converting many frames with one
+    table sends it once per worker. Without one it is wrapped as a single
+    Dask key (``dask.delayed``), shared by every partition of the graph.
+    """
+    client = client if client is not None else _current_client()
+    if client is None:
+        name = f"aidtrack-rate-table-{table.content_sha256[:16]}-{id(table):x}"
+        return delayed(table, name=name, traverse=False)
+    with _SHARED_LOCK:
+        found = _SHARED.get(table)
+        if found is not None:
+            owner, future = found
+            if owner is client and client.status == "running" and future.status == "finished":
+                return future
+        future = client.scatter(table, broadcast=True, hash=True)
+        _SHARED[table] = (client, future)
+        return future
+
+
+# ---------------------------------------------------------------------------
+# Conversion
+
+
+@dataclass(frozen=True)
+class _Options:
+    to: str
+    policy: PolicyLike
+    rounding: Rounding | str
+    max_lookback_days: int
+    amount: str
+    currency: str
+    date: str
+    into: str
+    dtype: OutputDtype
+
+    def convert(self, part: pd.DataFrame, table: RateTable, errors: Errors) -> pd.DataFrame:
+        return convert_frame(
+            part,
+            self.to,
+            policy=self.policy,
+            source=table,
+            rounding=self.rounding,
+            max_lookback_days=self.max_lookback_days,
+            errors=errors,
+            amount=self.amount,
+            currency=self.currency,
+            date=self.date,
+            into=self.into,
+            dtype=self.dtype,
+        )
+
+
+def _common_attrs(out: pd.DataFrame) -> pd.DataFrame:
+    """Keep only the metadata every partition shares, so the partitions' ``attrs`` agree (and survive concat)."""
+    meta = {k: v for k, v in out.attrs[META_KEY].items() if k not in _PER_PARTITION}
+    out.attrs = {META_KEY: meta}
+    return out
+
+
+def _convert_partition(part: pd.DataFrame, table: RateTable, options: _Options, errors: Errors) -> pd.DataFrame:
+    return _common_attrs(options.convert(part, table, errors))
+
+
+@dataclass(frozen=True)
+class _PartProblems:
+    rows: int
+    problems: tuple[ConversionProblem, ...]
+    count: int
+
+
+def _problems_partition(part: pd.DataFrame, table: RateTable, options: _Options, cap: int) -> _PartProblems:
+    out = options.convert(part, table, "coerce")
+    found = _problems_in(out, cap)
+    return _PartProblems(len(part), *found)
+
+
+def _problems_in(out: pd.DataFrame, cap: int) -> tuple[tuple[ConversionProblem, ...], int]:
+    """The first ``cap`` rows of a converted partition that have a ``problem``, and how many there are."""
+    if "problem" not in out.columns:
+        return (), 0
+    mask = out["problem"].notna().to_numpy()
+    count = int(mask.sum())
+    if not count:
+        return (), 0
+    positions = mask.nonzero()[0][:cap]
+    head = out.iloc[positions]
+    head.attrs = out.attrs
+    rows = conversion_problems(head)  # the pandas report, for the same values and reasons
+    problems = tuple(
+        ConversionProblem(index, position, cur, day, reason)
+        for (index, _, cur, day, reason), position in zip(
+            rows.itertuples(index=False, name=None), positions.tolist(), strict=True
+        )
+    )
+    return problems, count
+
+
+def _merge_problems(parts: Sequence[_PartProblems], cap: int) -> tuple[list[ConversionProblem], int, int]:
+    """The first ``cap`` problems over all partitions (positions in the whole table), their count, the rows."""
+    problems: list[ConversionProblem] = []
+    count = 0
+    offset = 0
+    for p in parts:
+        for q in p.problems:
+            if len(problems) < cap:
+                problems.append(ConversionProblem(q.index, q.position + offset, q.currency, q.date, q.reason))
+        count += p.count
+        offset += p.rows
+    return problems, count, offset
+
+
+def _check_errors(errors: str, dtype: str, max_lookback_days: int, max_problems: int) -> None:
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    if dtype not in ("float", "decimal"):
+        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
+    if max_lookback_days < 0:
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
+    if not isinstance(max_problems, int) or max_problems < 0:
+        raise InvalidArgumentError(
+            "max_problems", max_problems, f"max_problems must be a whole number 0 or more, got {max_problems!r}"
+        )
+
+
+def _need_dask_frame(ddf: Any, what: str) -> dd.DataFrame:
+    if not isinstance(ddf, dd.DataFrame):
+        hint = " (for a pandas DataFrame use aidtrack.frames)" if isinstance(ddf, pd.DataFrame) else ""
+        raise TypeError(f"aidtrack.dask.{what}() needs a dask DataFrame, not {type(ddf).__name__}{hint}")
+    return ddf
+
+
+def convert(
+    ddf: dd.DataFrame,
+    to: str,
+    *,
+    policy: PolicyLike = "daily",
+    source: SourceLike | None = None,
+    rounding: Rounding | str = Rounding.HALF_EVEN,
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+    errors: Errors = "raise",
+    amount: str = "amount",
+    currency: str = "currency",
+    date: str = "date",
+    into: str = "converted",
+    dtype: OutputDtype = "float",
+    max_problems: int = MAX_PROBLEMS,
+) -> dd.DataFrame:
+    """Convert every row of the Dask DataFrame ``ddf`` into ``to``: :func:`~aidtrack.frames.convert.convert_frame`
+    on each partition (see the module docs).
+
+    Returns a lazy Dask DataFrame whose partitions are exactly
+    ``convert_frame`` of the input partitions, with the same arguments.
+    ``errors="raise"`` first checks every row (one pass over the amount,
+    currency and date columns) and raises
+    :class:`~aidtrack.frames.convert.UnconvertibleRowsError` naming the first
+    ``max_problems`` rows without a result and counting all of them;
+    ``errors="coerce"`` keeps them, with missing values and a ``problem`` column.
+    """
+    ddf = _need_dask_frame(ddf, "convert")
+    _check_errors(errors, dtype, max_lookback_days, max_problems)
+    options = _Options(
+        to=to,
+        policy=policy,
+        rounding=rounding,
+        max_lookback_days=max_lookback_days,
+        amount=amount,
+        currency=currency,
+        date=date,
+        into=into,
+        dtype=dtype,
+    )
+    table = resolve_table(source)
+    # the empty meta frame goes through convert_frame too: argument and column checks, output dtypes
+    meta = _convert_partition(ddf._meta, table, options, errors)
+    if "problem" in meta.columns:
+        from dask.dataframe.utils import clear_known_categories
+
+        meta = clear_known_categories(meta, cols=["problem"])  # each partition has its own reasons
+    shared = share_table(table)
+    if errors == "raise":
+        problems, count, rows = _scan(ddf, shared, options, max_problems)
+        if count:
+            raise UnconvertibleRowsError(problems, rows=rows, count=count)
+    out: dd.DataFrame = ddf.map_partitions(
+        _convert_partition, shared, options, errors, meta=meta, enforce_metadata=False
+    )
+    return out
+
+
+def _scan(ddf: dd.DataFrame, shared: Any, options: _Options, cap: int) -> tuple[list[ConversionProblem], int, int]:
+    """Every partition's unconvertible rows (only the three input columns are read)."""
+    cols = list(dict.fromkeys([options.amount, options.currency, options.date]))
+    parts = ddf[cols].to_delayed()
+    found = compute(*[delayed(_problems_partition)(p, shared, options, cap) for p in parts])
+    return _merge_problems(found, cap)
+
+
+def conversion_problems_of(ddf: dd.DataFrame, *, max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
+    """The rows of a frame converted with ``errors="coerce"`` that have no result, as a pandas report.
+
+    Columns ``index, position, currency, date, reason`` as for
+    :func:`aidtrack.frames.convert.conversion_problems`, with ``position`` in
+    the whole table; at most ``max_problems`` rows (``attrs["count"]`` counts them all).
+    """
+    ddf = _need_dask_frame(ddf, "conversion_problems_of")
+    meta = ddf._meta.attrs.get(META_KEY)
+    if not isinstance(meta, dict) or meta.get("converted") not in ddf.columns:
+        raise InvalidFrameError(
+            "this Dask DataFrame is not the result of aidtrack.dask.convert (no conversion metadata, or its "
+            "result column is gone)"
+        )
+    found = compute(*[delayed(_report_partition)(p, max_problems) for p in ddf.to_delayed()])
+    problems, count, _ = _merge_problems(found, max_problems)
+    report = UnconvertibleRowsError(problems, rows=0).report()
+    report.attrs["count"] = count
+    return report
+
+
+def _report_partition(part: pd.DataFrame, cap: int) -> _PartProblems:
+    found = _problems_in(part, cap)
+    return _PartProblems(len(part), *found)
+
+
+# ---------------------------------------------------------------------------
+# Totals
+
+
+@dataclass(frozen=True)
+class _PartTotals:
+    rows: int
+    partial: PartialTotals | None
+    problems: tuple[ConversionProblem, ...]
+    count: int
+
+
+def _totals_partition(
+    part: pd.DataFrame, table: RateTable | None, options: _Options | None, keys: list[str], cap: int
+) -> _PartTotals:
+    if options is None:  # already converted by aidtrack.dask.convert
+        conv = part
+    else:
+        assert table is not None
+        conv = options.convert(part, table, "coerce")
+    meta = conv.attrs[META_KEY]
+    problems, count = _problems_in(conv, cap)
+    missing = conv[meta["converted"]].isna().to_numpy()
+    if missing.any():
+        if not count:  # converted with errors="raise" yet missing: the frame was changed after converting
+            count = int(missing.sum())
+            problems = tuple(
+                ConversionProblem(conv.index[i], i, None, None, "no converted amount")
+                for i in missing.nonzero()[0][:cap].tolist()
+            )
+        return _PartTotals(len(part), None, problems, count)  # the whole computation raises: no sums needed
+    return _PartTotals(len(part), partial_totals(conv, keys), problems, count)
+
+
+def totals(
+    ddf: dd.DataFrame,
+    to: str | None = None,
+    by: GroupKey | str | Sequence[str] | None = "donor",
+    *,
+    policy: PolicyLike | None = None,
+    source: SourceLike | None = None,
+    rounding: Rounding | str | None = None,
+    sort: Literal["keys", "total"] = "keys",
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+    amount: str = "amount",
+    currency: str = "currency",
+    date: str = "date",
+    max_problems: int = MAX_PROBLEMS,
+) -> pd.DataFrame:
+    """Total ``ddf`` in ``to`` by ``by``: :func:`aidtrack.frames.aggregate.totals` of the whole table, computed
+    partition by partition and combined exactly.
+
+    Arguments and result as for the pandas function (a pandas DataFrame with
+    the group keys, ``currency``, ``total`` as ``Decimal``, ``count``,
+    ``bound_count``, and ``attrs`` holding ``currency``, ``policy``,
+    ``grand_total``, ``source``, ``count``, ``bound_count``). ``ddf`` is the
+    raw table (converted in the same pass, never held in memory whole) or
+    the result of :func:`convert`. Rows without a result raise
+    :class:`~aidtrack.frames.convert.UnconvertibleRowsError` (the first
+    ``max_problems`` listed, all counted).
+    """
+    ddf = _need_dask_frame(ddf, "totals")
+    keys = group_keys(by)
+    if sort not in ("keys", "total"):
+        raise InvalidArgumentError("sort", sort, f"sort must be 'keys' or 'total', got {sort!r}")
+    _check_errors("raise", "float", max_lookback_days, max_problems)
+    meta = ddf._meta.attrs.get(META_KEY)
+    shared: Any = None
+    options: _Options | None = None
+    if isinstance(meta, dict) and meta.get("converted") in ddf.columns:
+        from aidtrack.frames.aggregate import prepare
+
+        prepare(ddf._meta, to, policy=policy, rounding=rounding)  # the same checks as pandas: no silent re-conversion
+        for key in keys:
+            if key not in ("day", "week", "month", "quarter", "year") and key not in ddf.columns:
+                raise InvalidFrameError(f"cannot group by {key!r}: the frame has no {key!r} column", columns=[key])
+    else:
+        options = _Options(
+            to="EUR" if to is None else to,
+            policy="daily" if policy is None else policy,
+            rounding=Rounding.HALF_EVEN if rounding is None else rounding,
+            max_lookback_days=max_lookback_days,
+            amount=amount,
+            currency=currency,
+            date=date,
+            into="converted",
+            dtype="float",
+        )
+        table = resolve_table(source)
+        empty = _convert_partition(ddf._meta, table, options, "coerce")  # argument and column checks
+        partial_totals(empty.drop(columns=["problem"]), keys)  # grouping keys exist
+        shared = share_table(table)
+        needed = [k for k in keys if k not in ("day", "week", "month", "quarter", "year")]
+        bound = ["qualifier"] if "qualifier" in ddf.columns else []
+        cols = list(dict.fromkeys([amount, currency, date, *needed, *bound]))
+        ddf = ddf[cols]  # read only what the totals need (parquet: column pruning)
+    parts = ddf.to_delayed()
+    found: tuple[_PartTotals, ...] = compute(
+        *[delayed(_totals_partition)(p, shared, options, keys, max_problems) for p in parts]
+    )
+    problems: list[ConversionProblem] = []
+    count = 0
+    offset = 0
+    for p in found:
+        for q in p.problems:
+            if len(problems) < max_problems:
+                problems.append(ConversionProblem(q.index, q.position + offset, q.currency, q.date, q.reason))
+        count += p.count
+        offset += p.rows
+    if count:
+        raise UnconvertibleRowsError(problems, rows=offset, count=count)
+    partials = [p.partial for p in found if p.partial is not None]
+    return totals_from_partials(partials, sort=sort)
+
+
+def grand_total(
+    ddf: dd.DataFrame,
+    to: str | None = None,
+    *,
+    policy: PolicyLike | None = None,
+    source: SourceLike | None = None,
+    rounding: Rounding | str | None = None,
+    **kwargs: Any,
+) -> Money:
+    """The sum of all the converted (rounded) amounts of ``ddf`` in ``to``, exact (see :func:`totals`)."""
+    frame = totals(ddf, to, None, policy=policy, source=source, rounding=rounding, **kwargs)
+    grand: Money = frame.attrs["grand_total"]
+    return grand
