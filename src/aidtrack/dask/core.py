@@ -169,7 +169,12 @@ def _common_attrs(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def _convert_partition(part: pd.DataFrame, table: RateTable, options: _Options, errors: Errors) -> pd.DataFrame:
-    return _common_attrs(options.convert(part, table, errors))
+    out = options.convert(part, table, errors)
+    if "problem" in out.columns:  # one dtype for the reasons of every partition, none or some
+        problem = out["problem"]
+        reasons = pd.Index(problem.cat.categories.astype(str), dtype="str")
+        out["problem"] = pd.Categorical.from_codes(problem.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(reasons))
+    return _common_attrs(out)
 
 
 @dataclass(frozen=True)

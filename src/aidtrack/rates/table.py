@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import struct
+import weakref
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -293,6 +294,9 @@ def _rebuild_table(
     found = _packed_digest(head, body)
     if found != digest:
         raise RateDataError(f"the packed rows are damaged: SHA-256 {found}, expected {digest}", where=where)
+    known = _ARRIVED.get((digest, info))
+    if known is not None and known.base == base:  # the same rows already arrived in this process: share them
+        return known
     parts = _unsections(body)
     if len(parts) != 1 + 2 * len(names):
         raise RateDataError(f"expected {1 + 2 * len(names)} packed sections, got {len(parts)}", where=where)
@@ -303,7 +307,13 @@ def _rebuild_table(
         base=base, calendar=_undeltas(parts[0]), columns=columns, info=info, quoted_in_base=quoted_in_base
     )
     table._pack = (names, blob, digest)  # pickling it again (a worker passing it on) costs nothing
+    _ARRIVED[(digest, info)] = table
     return table
+
+
+_ARRIVED: weakref.WeakValueDictionary[tuple[str, SourceInfo], RateTable] = weakref.WeakValueDictionary()
+"""Tables unpickled in this process, by rows' SHA-256 and info: a copy that arrives again (another task,
+another computation) is the same object, so what was computed from it (means, lookup arrays) is reused."""
 
 
 def _table_head(base: str, quoted_in_base: bool, names: Sequence[str]) -> bytes:
