@@ -160,7 +160,13 @@ def run_pandas(path: Path, out: Path) -> None:
     print(json.dumps({"wall": wall}))
 
 
-def run_dask(path: Path, workers: int) -> tuple[pd.DataFrame, float]:
+def _warm() -> None:
+    import pyarrow.parquet  # noqa: F401
+
+    import aidtrack.dask.core  # noqa: F401
+
+
+def run_dask(path: Path, workers: int) -> tuple[pd.DataFrame, float, tuple[int, int]]:
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -171,11 +177,13 @@ def run_dask(path: Path, workers: int) -> tuple[pd.DataFrame, float]:
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
         ) as cluster,
-        Client(cluster),
+        Client(cluster) as client,
     ):
+        client.run(_warm)  # the libraries every worker imports anyway, to measure the idle tree
+        idle = _tree_memory(os.getpid())
         ddf = dd.read_parquet(path, split_row_groups=True)
         result = aidtrack.dask.totals(ddf, "EUR", ["donor", "year"])
-    return result, time.perf_counter() - started
+    return result, time.perf_counter() - started, idle
 
 
 def gb(n: int) -> str:
@@ -200,16 +208,26 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(path, rows, int(args.row_group))
         size = path.stat().st_size
-        print(f"data: {rows:,} rows, {rows // int(args.row_group)} row groups, {size / 2**20:.0f} MB parquet "
-              f"(written in {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"data: {rows:,} rows, {rows // int(args.row_group)} row groups, {size / 2**20:.0f} MB parquet "
+            f"(written in {time.perf_counter() - t0:.1f} s)"
+        )
 
         with PeakMemory(os.getpid()) as mem:
             base_rss, base_pss = _tree_memory(os.getpid())
-            got, wall = run_dask(path, args.workers)
-        print(f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
-              f"{gb(mem.rss)} RSS / {gb(mem.pss)} PSS (this process alone before: {gb(base_rss)} RSS)")
-        print(f"       grand total {got.attrs['grand_total']}, {len(got)} donor x year groups, "
-              f"{got.attrs['count']:,} rows")
+            got, wall, (idle_rss, idle_pss) = run_dask(path, args.workers)
+        print(
+            f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
+            f"{gb(mem.rss)} RSS / {gb(mem.pss)} PSS"
+        )
+        print(
+            f"       of which the idle tree (this process, scheduler, nannies, workers with pandas, pyarrow and "
+            f"aidtrack imported): {gb(idle_rss)} RSS / {gb(idle_pss)} PSS; this process alone before: {gb(base_rss)}"
+        )
+        print(
+            f"       grand total {got.attrs['grand_total']}, {len(got)} donor x year groups, "
+            f"{got.attrs['count']:,} rows"
+        )
         if args.big:
             return
         out = Path(tmp) / "pandas.pkl"
@@ -221,13 +239,17 @@ def main() -> None:
             raise SystemExit(f"the pandas run failed ({child.returncode})")
         pwall = json.loads(stdout.strip().splitlines()[-1])["wall"]
         want = pd.read_pickle(out)
-        print(f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, peak memory "
-              f"{gb(pmem.rss)} RSS / {gb(pmem.pss)} PSS")
+        print(
+            f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, peak memory "
+            f"{gb(pmem.rss)} RSS / {gb(pmem.pss)} PSS"
+        )
         pd.testing.assert_frame_equal(got, want, check_exact=True)
         same = got.attrs["grand_total"] == want.attrs["grand_total"]
         print(f"totals identical to the cent: {same} (every group, and the grand total {want.attrs['grand_total']})")
-        print(f"ratio dask / pandas: wall {wall / pwall:.2f}x, peak memory {mem.pss / pmem.pss:.2f}x (PSS), "
-              f"{mem.rss / pmem.rss:.2f}x (RSS)")
+        print(
+            f"ratio dask / pandas: wall {wall / pwall:.2f}x, peak memory {mem.pss / pmem.pss:.2f}x (PSS), "
+            f"{mem.rss / pmem.rss:.2f}x (RSS)"
+        )
 
 
 if __name__ == "__main__":
