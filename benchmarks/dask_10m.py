@@ -39,7 +39,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -214,7 +213,7 @@ def main() -> None:
         )
 
         with PeakMemory(os.getpid()) as mem:
-            base_rss, base_pss = _tree_memory(os.getpid())
+            base_rss, _ = _tree_memory(os.getpid())
             got, wall, (idle_rss, idle_pss) = run_dask(path, args.workers)
         print(
             f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
