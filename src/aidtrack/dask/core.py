@@ -36,6 +36,7 @@ column saying why.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import weakref
 from collections.abc import Sequence
@@ -359,6 +360,8 @@ def _totals_partition(
     else:
         assert table is not None
         conv = options.convert(part, table, "coerce")
+        if _beyond_floats(conv):  # as aidtrack.frames.aggregate.prepare: exact Decimals where floats cannot hold
+            conv = dataclasses.replace(options, dtype="decimal").convert(part, table, "coerce")
     meta = conv.attrs[META_KEY]
     problems, count = _problems_in(conv, cap)
     missing = conv[meta["converted"]].isna().to_numpy()
@@ -371,6 +374,19 @@ def _totals_partition(
             )
         return _PartTotals(len(part), None, problems, count)  # the whole computation raises: no sums needed
     return _PartTotals(len(part), partial_totals(conv, keys), problems, count)
+
+
+def _beyond_floats(conv: pd.DataFrame) -> bool:
+    """Whether a float column cannot hold every result to the minor unit (the pandas totals then use Decimals)."""
+    import numpy as np
+
+    from aidtrack.currency import minor_units
+
+    meta = conv.attrs[META_KEY]
+    values = conv[meta["converted"]].to_numpy(dtype=np.float64)
+    if not len(values) or np.isnan(values).all():
+        return False
+    return float(np.nanmax(np.abs(values))) * 10 ** minor_units(meta["to"]) >= 2.0**50
 
 
 def totals(
