@@ -386,7 +386,7 @@ def _beyond_floats(conv: pd.DataFrame) -> bool:
     values = conv[meta["converted"]].to_numpy(dtype=np.float64)
     if not len(values) or np.isnan(values).all():
         return False
-    return float(np.nanmax(np.abs(values))) * 10 ** minor_units(meta["to"]) >= 2.0**50
+    return bool(float(np.nanmax(np.abs(values))) * 10 ** minor_units(meta["to"]) >= 2.0**50)
 
 
 def totals(
