@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aidtrack._extras import require
+import aidtrack._extras
 
-require("dask.dataframe", "dask", "aidtrack.dask")
-require("distributed", "dask", "aidtrack.dask")
+aidtrack._extras.require("dask.dataframe", "dask", "aidtrack.dask")
+aidtrack._extras.require("distributed", "dask", "aidtrack.dask")
 
 from aidtrack._lazy import lazy_module  # noqa: E402
 from aidtrack.dask.accessor import DaskAccessor, register_dask_accessor  # noqa: E402

@@ -451,23 +451,38 @@ def totals(
         bound = ["qualifier"] if "qualifier" in ddf.columns else []
         cols = list(dict.fromkeys([amount, currency, date, *needed, *bound]))
         ddf = ddf[cols]  # read only what the totals need (parquet: column pruning)
-    parts = ddf.to_delayed()
-    found: tuple[_PartTotals, ...] = compute(
-        *[delayed(_totals_partition)(p, shared, options, keys, max_problems) for p in parts]
-    )
+    parts = [delayed(_totals_partition)(p, shared, options, keys, max_problems) for p in ddf.to_delayed()]
+    while len(parts) > 1:  # a tree of combines, in partition order: memory stays bounded whatever the partitions
+        parts = [
+            delayed(_combine_parts)(max_problems, *parts[i : i + _SPLIT_EVERY])
+            for i in range(0, len(parts), _SPLIT_EVERY)
+        ]
+    (found,) = compute(*parts)
+    if found.count:
+        raise UnconvertibleRowsError(list(found.problems), rows=found.rows, count=found.count)
+    assert found.partial is not None
+    return totals_from_partials([found.partial], sort=sort)
+
+
+_SPLIT_EVERY = 8
+"""How many consecutive partitions' sums one combine task adds."""
+
+
+def _combine_parts(cap: int, *parts: _PartTotals) -> _PartTotals:
+    """Consecutive partitions' results as one: sums added exactly, problems kept in order (positions shifted)."""
     problems: list[ConversionProblem] = []
     count = 0
-    offset = 0
-    for p in found:
+    rows = 0
+    partial: PartialTotals | None = None
+    for p in parts:
         for q in p.problems:
-            if len(problems) < max_problems:
-                problems.append(ConversionProblem(q.index, q.position + offset, q.currency, q.date, q.reason))
+            if len(problems) < cap:
+                problems.append(ConversionProblem(q.index, q.position + rows, q.currency, q.date, q.reason))
         count += p.count
-        offset += p.rows
-    if count:
-        raise UnconvertibleRowsError(problems, rows=offset, count=count)
-    partials = [p.partial for p in found if p.partial is not None]
-    return totals_from_partials(partials, sort=sort)
+        if not count and p.partial is not None:
+            partial = p.partial if partial is None else partial.combine(p.partial)
+        rows += p.rows
+    return _PartTotals(rows, None if count else partial, tuple(problems), count)
 
 
 def grand_total(
