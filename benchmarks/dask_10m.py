@@ -11,7 +11,7 @@ What it does:
    in memory): 500 donors, 17 currencies the ECB has fixed since 1999 (and
    EUR), dates 2000-01-01 to 2026-10-29, amounts with cents (float64).
 2. **Dask**: a ``LocalCluster`` of 2 worker processes (1 thread each, on
-   127.0.0.1, no dashboard); ``dd.read_parquet(split_row_groups=True)`` reads
+   127.0.0.1, HTTP port on loopback); ``dd.read_parquet(split_row_groups=True)`` reads
    the row groups lazily, and ``aidtrack.dask.totals(ddf, "EUR", by=["donor",
    "year"])`` converts and totals them (each partition converted with
    ``convert_frame`` and summed in minor units, the sums added exactly). Wall
@@ -25,7 +25,8 @@ What it does:
    two totals tables are identical to the cent.
 
 Target (issue 12): Dask peak memory at most 0.5 GB, totals identical; the
-50M-row run totals with bounded memory.
+50M-row run totals with bounded memory. Measured (docs/scaling.md): 10M rows 0.80 GB PSS against
+pandas' 1.48 GB, of which about 0.4 GB is the idle tree of five processes; 50M rows 0.89 GB PSS.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def run_dask(path: Path, workers: int) -> tuple[pd.DataFrame, float, tuple[int, 
     started = time.perf_counter()
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
         ) as cluster,
         Client(cluster) as client,
     ):
