@@ -279,7 +279,11 @@ def _sources(tmp_path: Path) -> list[Any]:
         currencies=tuple(c for c in table.currencies if c != "EUR"),
     )
     live = EcbReferenceRates(cache_dir=tmp_path / "cache", staleness="never")
-    return [table, bundled_source(), user, live, table.with_info(table.info.replace(key="renamed"))]
+    from aidtrack.rates.sources import Composite, default_source
+
+    composite = Composite([user, table])  # the user's rates first, then the ECB's
+    renamed = table.with_info(table.info.replace(key="renamed"))
+    return [table, bundled_source(), user, live, renamed, composite, default_source()]
 
 
 @pytest.mark.parametrize("dumps", [pickle.dumps, cloudpickle.dumps], ids=["pickle", "cloudpickle"])

@@ -68,8 +68,8 @@ from aidtrack.frames.convert import (
     convert_frame,
 )
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike
-from aidtrack.rates.sources import SourceLike, resolve_table
-from aidtrack.rates.table import RateTable
+from aidtrack.rates.sources import Composite, SourceLike, resolve_tables
+from aidtrack.rates.table import RateTable, SourceInfo
 
 if TYPE_CHECKING:
     from aidtrack.money import Money
@@ -145,12 +145,12 @@ class _Options:
     into: str
     dtype: OutputDtype
 
-    def convert(self, part: pd.DataFrame, table: RateTable, errors: Errors) -> pd.DataFrame:
+    def convert(self, part: pd.DataFrame, tables: tuple[RateTable, ...], errors: Errors) -> pd.DataFrame:
         return convert_frame(
             part,
             self.to,
             policy=self.policy,
-            source=table,
+            source=tables[0] if len(tables) == 1 else Composite(tables),
             rounding=self.rounding,
             max_lookback_days=self.max_lookback_days,
             errors=errors,
@@ -162,20 +162,26 @@ class _Options:
         )
 
 
-def _common_attrs(out: pd.DataFrame) -> pd.DataFrame:
-    """Keep only the metadata every partition shares, so the partitions' ``attrs`` agree (and survive concat)."""
+def _common_attrs(out: pd.DataFrame, tables: tuple[RateTable, ...]) -> pd.DataFrame:
+    """Keep only the metadata every partition shares, so the partitions' ``attrs`` agree (and survive concat).
+
+    With a composite source the source a partition's rows used differs from partition to partition:
+    every partition names the first table as ``source`` and all the tables as ``sources``.
+    """
     meta = {k: v for k, v in out.attrs[META_KEY].items() if k not in _PER_PARTITION}
+    meta["source"] = tables[0].info
+    meta["sources"] = tuple(t.info for t in tables)
     out.attrs = {META_KEY: meta}
     return out
 
 
-def _convert_partition(part: pd.DataFrame, table: RateTable, options: _Options, errors: Errors) -> pd.DataFrame:
-    out = options.convert(part, table, errors)
+def _convert_partition(part: pd.DataFrame, options: _Options, errors: Errors, *tables: RateTable) -> pd.DataFrame:
+    out = options.convert(part, tables, errors)
     if "problem" in out.columns:  # one dtype for the reasons of every partition, none or some
         problem = out["problem"]
         reasons = pd.Index(problem.cat.categories.astype(str), dtype="str")
         out["problem"] = pd.Categorical.from_codes(problem.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(reasons))
-    return _common_attrs(out)
+    return _common_attrs(out, tables)
 
 
 @dataclass(frozen=True)
@@ -185,8 +191,8 @@ class _PartProblems:
     count: int
 
 
-def _problems_partition(part: pd.DataFrame, table: RateTable, options: _Options, cap: int) -> _PartProblems:
-    out = options.convert(part, table, "coerce")
+def _problems_partition(part: pd.DataFrame, options: _Options, cap: int, *tables: RateTable) -> _PartProblems:
+    out = options.convert(part, tables, "coerce")
     found = _problems_in(out, cap)
     return _PartProblems(len(part), *found)
 
@@ -288,29 +294,31 @@ def convert(
         into=into,
         dtype=dtype,
     )
-    table = resolve_table(source)
+    tables = resolve_tables(source)
     # the empty meta frame goes through convert_frame too: argument and column checks, output dtypes
-    meta = _convert_partition(ddf._meta, table, options, errors)
+    meta = _convert_partition(ddf._meta, options, errors, *tables)
     if "problem" in meta.columns:
         from dask.dataframe.utils import clear_known_categories
 
         meta = clear_known_categories(meta, cols=["problem"])  # each partition has its own reasons
-    shared = share_table(table)
+    shared = [share_table(t) for t in tables]
     if errors == "raise":
         problems, count, rows = _scan(ddf, shared, options, max_problems)
         if count:
             raise UnconvertibleRowsError(problems, rows=rows, count=count)
     out: dd.DataFrame = ddf.map_partitions(
-        _convert_partition, shared, options, errors, meta=meta, enforce_metadata=False
+        _convert_partition, options, errors, *shared, meta=meta, enforce_metadata=False
     )
     return out
 
 
-def _scan(ddf: dd.DataFrame, shared: Any, options: _Options, cap: int) -> tuple[list[ConversionProblem], int, int]:
+def _scan(
+    ddf: dd.DataFrame, shared: list[Any], options: _Options, cap: int
+) -> tuple[list[ConversionProblem], int, int]:
     """Every partition's unconvertible rows (only the three input columns are read)."""
     cols = list(dict.fromkeys([options.amount, options.currency, options.date]))
     parts = ddf[cols].to_delayed()
-    found = compute(*[delayed(_problems_partition)(p, shared, options, cap) for p in parts])
+    found = compute(*[delayed(_problems_partition)(p, options, cap, *shared) for p in parts])
     return _merge_problems(found, cap)
 
 
@@ -350,19 +358,21 @@ class _PartTotals:
     partial: PartialTotals | None
     problems: tuple[ConversionProblem, ...]
     count: int
+    used: frozenset[SourceInfo] = frozenset()
+    """The tables (of a composite source) whose rates the rows used."""
 
 
 def _totals_partition(
-    part: pd.DataFrame, table: RateTable | None, options: _Options | None, keys: list[str], cap: int
+    part: pd.DataFrame, options: _Options | None, keys: list[str], cap: int, *tables: RateTable
 ) -> _PartTotals:
     if options is None:  # already converted by aidtrack.dask.convert
         conv = part
     else:
-        assert table is not None
-        conv = options.convert(part, table, "coerce")
+        conv = options.convert(part, tables, "coerce")
         if _beyond_floats(conv):  # as aidtrack.frames.aggregate.prepare: exact Decimals where floats cannot hold
-            conv = dataclasses.replace(options, dtype="decimal").convert(part, table, "coerce")
+            conv = dataclasses.replace(options, dtype="decimal").convert(part, tables, "coerce")
     meta = conv.attrs[META_KEY]
+    used = frozenset(meta.get("sources", (meta["source"],))) if len(conv) else frozenset()
     problems, count = _problems_in(conv, cap)
     missing = conv[meta["converted"]].isna().to_numpy()
     if missing.any():
@@ -373,7 +383,7 @@ def _totals_partition(
                 for i in missing.nonzero()[0][:cap].tolist()
             )
         return _PartTotals(len(part), None, problems, count)  # the whole computation raises: no sums needed
-    return _PartTotals(len(part), partial_totals(conv, keys), problems, count)
+    return _PartTotals(len(part), partial_totals(conv, keys), problems, count, used)
 
 
 def _beyond_floats(conv: pd.DataFrame) -> bool:
@@ -422,7 +432,8 @@ def totals(
         raise InvalidArgumentError("sort", sort, f"sort must be 'keys' or 'total', got {sort!r}")
     _check_errors("raise", "float", max_lookback_days, max_problems)
     meta = ddf._meta.attrs.get(META_KEY)
-    shared: Any = None
+    shared: list[Any] = []
+    tables: tuple[RateTable, ...] = ()
     options: _Options | None = None
     if isinstance(meta, dict) and meta.get("converted") in ddf.columns:
         from aidtrack.frames.aggregate import prepare
@@ -443,15 +454,15 @@ def totals(
             into="converted",
             dtype="float",
         )
-        table = resolve_table(source)
-        empty = _convert_partition(ddf._meta, table, options, "coerce")  # argument and column checks
+        tables = resolve_tables(source)
+        empty = _convert_partition(ddf._meta, options, "coerce", *tables)  # argument and column checks
         partial_totals(empty.drop(columns=["problem"]), keys)  # grouping keys exist
-        shared = share_table(table)
+        shared = [share_table(t) for t in tables]
         needed = [k for k in keys if k not in ("day", "week", "month", "quarter", "year")]
         bound = ["qualifier"] if "qualifier" in ddf.columns else []
         cols = list(dict.fromkeys([amount, currency, date, *needed, *bound]))
         ddf = ddf[cols]  # read only what the totals need (parquet: column pruning)
-    parts = [delayed(_totals_partition)(p, shared, options, keys, max_problems) for p in ddf.to_delayed()]
+    parts = [delayed(_totals_partition)(p, options, keys, max_problems, *shared) for p in ddf.to_delayed()]
     while len(parts) > 1:  # a tree of combines, in partition order: memory stays bounded whatever the partitions
         parts = [
             delayed(_combine_parts)(max_problems, *parts[i : i + _SPLIT_EVERY])
@@ -461,7 +472,10 @@ def totals(
     if found.count:
         raise UnconvertibleRowsError(list(found.problems), rows=found.rows, count=found.count)
     assert found.partial is not None
-    return totals_from_partials([found.partial], sort=sort)
+    frame = totals_from_partials([found.partial], sort=sort)
+    if tables and found.rows:  # as pandas: the first table, in priority order, that priced any row
+        frame.attrs["source"] = next((t.info for t in tables if t.info in found.used), tables[0].info)
+    return frame
 
 
 _SPLIT_EVERY = 8
@@ -474,7 +488,9 @@ def _combine_parts(cap: int, *parts: _PartTotals) -> _PartTotals:
     count = 0
     rows = 0
     partial: PartialTotals | None = None
+    used: frozenset[SourceInfo] = frozenset()
     for p in parts:
+        used |= p.used
         for q in p.problems:
             if len(problems) < cap:
                 problems.append(ConversionProblem(q.index, q.position + rows, q.currency, q.date, q.reason))
@@ -482,7 +498,7 @@ def _combine_parts(cap: int, *parts: _PartTotals) -> _PartTotals:
         if not count and p.partial is not None:
             partial = p.partial if partial is None else partial.combine(p.partial)
         rows += p.rows
-    return _PartTotals(rows, None if count else partial, tuple(problems), count)
+    return _PartTotals(rows, None if count else partial, tuple(problems), count, used)
 
 
 def grand_total(

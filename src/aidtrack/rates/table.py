@@ -49,7 +49,16 @@ _PICKLE_VERSION = 1
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FREQUENCIES", "MEASURES", "PackedColumn", "RateTable", "Series", "SourceInfo", "period_bounds", "period_label"]
+__all__ = [
+    "FREQUENCIES",
+    "MEASURES",
+    "PackedColumn",
+    "RateTable",
+    "Series",
+    "SourceInfo",
+    "period_bounds",
+    "period_label",
+]
 
 FREQUENCIES = {"D": "daily", "M": "monthly", "Q": "quarterly", "A": "annual"}
 """Table frequencies: ``D`` daily fixings; ``M``/``Q``/``A`` one published rate per month, quarter or year."""
