@@ -23,13 +23,22 @@ distributed = pytest.importorskip("distributed")
 import aidtrack.dask as ad  # noqa: E402
 from aidtrack.frames.aggregate import totals  # noqa: E402
 from aidtrack.frames.convert import UnconvertibleRowsError, convert_frame  # noqa: E402
-from aidtrack.policy import FixedDate  # noqa: E402
+from aidtrack.policy import FiscalYearMean, FixedDate, TrailingMean  # noqa: E402
 from aidtrack.rates.bundled import bundled_table  # noqa: E402
 from aidtrack.rates.table import RateTable  # noqa: E402
 
 pytestmark = pytest.mark.timeout(300)
 
-POLICIES: list[Any] = ["daily", "exact", "monthly_mean", "annual_mean", FixedDate(date(2020, 3, 2))]
+POLICIES: list[Any] = [
+    "daily",
+    "exact",
+    "monthly_mean",
+    "quarterly_mean",
+    "annual_mean",
+    "fiscal_year_uk",
+    TrailingMean(days=30),
+    FixedDate(date(2020, 3, 2)),
+]
 CURRENCIES = ["USD", "CAD", "EUR", "JPY", "GBP", "KWD", "ISK", "XXX", "usd"]
 
 
@@ -342,7 +351,8 @@ def test_policies_conversions_pledges_and_money_round_trip() -> None:
     pledge = Pledge.model_validate(
         {"donor": "Canada", "amount": Money("440000000", "CAD"), "announced": "2025-01-09", "category": "military"}
     )
-    for obj in [c, c.result, pledge, RatePolicy.ANNUAL_MEAN, FixedDate(date(2020, 3, 2)), *c.legs]:
+    policies = [RatePolicy.ANNUAL_MEAN, FixedDate(date(2020, 3, 2)), FiscalYearMean(7), TrailingMean(days=90)]
+    for obj in [c, c.result, pledge, *policies, *c.legs]:
         for dumps in (pickle.dumps, cloudpickle.dumps):
             assert pickle.loads(dumps(obj)) == obj
 
