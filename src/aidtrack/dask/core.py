@@ -50,6 +50,7 @@ from dask.base import compute
 from dask.delayed import delayed
 
 from aidtrack.amounts import Rounding
+from aidtrack.conversion import target_currency
 from aidtrack.errors import InvalidArgumentError, InvalidFrameError
 from aidtrack.frames.aggregate import (
     GroupKey,
@@ -256,7 +257,7 @@ def _need_dask_frame(ddf: Any, what: str) -> dd.DataFrame:
 
 def convert(
     ddf: dd.DataFrame,
-    to: str,
+    to: str | None = None,
     *,
     policy: PolicyLike = "daily",
     source: SourceLike | None = None,
@@ -284,7 +285,7 @@ def convert(
     ddf = _need_dask_frame(ddf, "convert")
     _check_errors(errors, dtype, max_lookback_days, max_problems)
     options = _Options(
-        to=to,
+        to=target_currency(None, to),  # EUR unless given, as everywhere in aidtrack
         policy=policy,
         rounding=rounding,
         max_lookback_days=max_lookback_days,
