@@ -83,6 +83,7 @@ from aidtrack.errors import (
     InvalidArgumentError,
     RecordProblem,
 )
+from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:
     from aidtrack.amounts import Rounding
@@ -386,10 +387,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for col in COLUMNS:
         values = [r.get(col) for r in rows]
         if col in _DATE_COLUMNS:
-            data[col] = np.array(
-                [np.datetime64(v, "s") if v is not None else np.datetime64("NaT", "s") for v in values],
-                dtype="datetime64[s]",
-            )
+            data[col] = date_column(values)
         else:
             data[col] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, columns=list(COLUMNS))

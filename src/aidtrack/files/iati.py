@@ -88,6 +88,7 @@ from aidtrack.errors import (
     RecordProblem,
     UnsafeXmlError,
 )
+from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -532,10 +533,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for col in COLUMNS:
         values = [r.get(col) for r in rows]
         if col in _DATE_COLUMNS:
-            data[col] = np.array(
-                [np.datetime64(v, "s") if v is not None else np.datetime64("NaT", "s") for v in values],
-                dtype="datetime64[s]",
-            )
+            data[col] = date_column(values)
         elif col == "humanitarian":
             data[col] = pd.array(values, dtype="boolean")
         else:

@@ -33,7 +33,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,7 +49,7 @@ from aidtrack.tabular import COLUMNS, header_problems, pledge_from_row, pledge_t
 if TYPE_CHECKING:
     pass
 
-__all__ = ["FRAME_COLUMNS", "LocatedRowProblem", "frame_to_pledges", "pledges_to_frame"]
+__all__ = ["FRAME_COLUMNS", "LocatedRowProblem", "date_column", "frame_to_pledges", "pledges_to_frame"]
 
 FRAME_COLUMNS = ("id", *COLUMNS)
 """The columns of :func:`pledges_to_frame`, in order."""
@@ -66,9 +66,11 @@ class LocatedRowProblem(RowProblem):
         return f"{self.location}: {self.reason}" if self.location else super().__str__()
 
 
-def _dates(values: list[date | None]) -> np.ndarray[Any, Any]:
-    out = np.array([np.datetime64(v, "s") if v is not None else np.datetime64("NaT", "s") for v in values])
-    return out.astype("M8[s]") if len(out) else np.array([], dtype="M8[s]")
+def date_column(values: Sequence[date | None]) -> np.ndarray[Any, Any]:
+    """Dates (``None`` for none) as a ``datetime64[s]`` array with NaT: the date columns of every pledge frame."""
+    return np.array(
+        [np.datetime64(v, "s") if v is not None else np.datetime64("NaT", "s") for v in values], dtype="M8[s]"
+    )
 
 
 def pledges_to_frame(pledges: Iterable[Pledge]) -> pd.DataFrame:
@@ -84,13 +86,13 @@ def pledges_to_frame(pledges: Iterable[Pledge]) -> pd.DataFrame:
         if name == "amount":
             data[name] = pd.Series([p.amount.amount for p in items], dtype=object)
         elif name == "date":
-            data[name] = _dates([p.announced for p in items])
+            data[name] = date_column([p.announced for p in items])
         elif name == "period_start":
-            data[name] = _dates([p.period.start if p.period else None for p in items])
+            data[name] = date_column([p.period.start if p.period else None for p in items])
         elif name == "period_end":
-            data[name] = _dates([p.period.end if p.period else None for p in items])
+            data[name] = date_column([p.period.end if p.period else None for p in items])
         elif name == "rate_date":
-            data[name] = _dates([p.rate_date for p in items])
+            data[name] = date_column([p.rate_date for p in items])
         else:
             data[name] = text(name)
     return pd.DataFrame(data, columns=list(FRAME_COLUMNS))
