@@ -539,9 +539,20 @@ class RemoteSource(Generic[T]):
         return dataclasses.replace(value, info=value.info.replace(**changes))
 
     # -- what each source defines ---------------------------------------------------------------
+    def _start_text(self) -> str | None:
+        """The source's ``start`` option as text (a date or a period such as ``"2024-01"``), if it has one."""
+        start = getattr(self, "start", None)
+        return start.isoformat() if isinstance(start, date) else start
+
+    def _meta(self) -> dict[str, str]:
+        """What the cache records about the request beside the body: the start of the data asked for."""
+        start = self._start_text()
+        return {} if start is None else {"start": start}
+
     def _usable(self, entry: CacheEntry) -> bool:
-        """Whether a cached entry answers this source's options (query, start date)."""
-        return True
+        """Whether a cached entry answers this source's options: it must reach back to the start asked for."""
+        start = self._start_text()
+        return start is None or entry.meta.get("start", "9999") <= start
 
     def _from_cache(self, cb: CachedBytes) -> T:
         raise NotImplementedError
@@ -870,9 +881,6 @@ class _SingleFile(RemoteSource[T]):
     def _parse(self, data: bytes, *, url: str | None, retrieved: datetime | None) -> T:
         raise NotImplementedError
 
-    def _meta(self) -> dict[str, str]:
-        return {}
-
     def _from_cache(self, cb: CachedBytes) -> T:
         value = self._parse(cb.data, url=None, retrieved=cb.entry.retrieved)
         return self._mark(value, **{k: v for k, v in self._info(cb.entry, str(cb.path)).items() if k != "name"})
@@ -935,18 +943,12 @@ class EcbDataPortal(_SingleFile[RateTable]):
 
         return parse_sdmx_csv(data, key=self.key, name=self.name, url=url, retrieved=retrieved)
 
-    def _meta(self) -> dict[str, str]:
-        return {"start": self.start.isoformat()}
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
-
 
 class EcbOfficialAverages(_SingleFile[OfficialAverages]):
     """The ECB's own monthly (``freq="M"``) or annual (``"A"``) averages, from the Data Portal.
 
     ``load()`` returns :class:`~aidtrack.rates.parsers.sdmx.OfficialAverages`; use
-    :func:`aidtrack.rates.parsers.sdmx.compare_means` to check aidtrack's unrounded means
+    :func:`aidtrack.policy.compare_means` to check aidtrack's unrounded means
     against these rounded published values. Not a rate source for conversions.
     """
 
@@ -983,12 +985,6 @@ class EcbOfficialAverages(_SingleFile[OfficialAverages]):
         from aidtrack.rates.parsers.sdmx import parse_sdmx_averages
 
         return parse_sdmx_averages(data, freq=self.freq, key=self.key, name=self.name, url=url, retrieved=retrieved)
-
-    def _meta(self) -> dict[str, str]:
-        return {"start": self.start}
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999") <= self.start
 
 
 class BankOfCanadaValet(_SingleFile[RateTable]):
@@ -1041,12 +1037,6 @@ class BankOfCanadaValet(_SingleFile[RateTable]):
 
         return parse_valet_json(data, key=self.key, name=self.name, url=url, retrieved=retrieved)
 
-    def _meta(self) -> dict[str, str]:
-        return {"start": self.start.isoformat()}
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
-
 
 class Frankfurter(_SingleFile[RateTable]):
     """Rates from Frankfurter v1 (``api.frankfurter.dev``), a republication of the ECB's fixings.
@@ -1093,12 +1083,6 @@ class Frankfurter(_SingleFile[RateTable]):
         if table.base != self.rates_base:
             raise RateDataError(f"asked for base {self.rates_base}, the response has {table.base}", where=self.name)
         return table
-
-    def _meta(self) -> dict[str, str]:
-        return {"start": self.start.isoformat()}
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
 
 
 class ImfExchangeRates(_SingleFile[RateTable]):
@@ -1161,12 +1145,6 @@ class ImfExchangeRates(_SingleFile[RateTable]):
                 where=self.name,
             )
         return table
-
-    def _meta(self) -> dict[str, str]:
-        return {"start": self.start}
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999") <= self.start
 
 
 class NbuRates(RemoteSource[RateTable]):
@@ -1246,11 +1224,8 @@ class NbuRates(RemoteSource[RateTable]):
             info.last_date,
             tuple(c for c in value.currencies if c != info.base),
             tuple(records),
-            {"start": self.start.isoformat()},
+            self._meta(),
         )
-
-    def _usable(self, entry: CacheEntry) -> bool:
-        return entry.meta.get("start", "9999-12-31") <= self.start.isoformat()
 
 
 # -- by name -------------------------------------------------------------------------------------
