@@ -36,19 +36,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from aidtrack._dates import parse_conversion_date
-from aidtrack.amounts import EXACT_CONTEXT, RATE_CONTEXT, Rounding, quantize
-from aidtrack.currency import normalize_currency
+from aidtrack.amounts import EXACT_CONTEXT, MONEY_CONTEXT, RATE_CONTEXT, Rounding, quantize, quantum, to_decimal
+from aidtrack.currency import _NORMALIZED, normalize_currency
 from aidtrack.errors import AidtrackError, FieldProblem, InvalidArgumentError, InvalidRecordError, UnknownCurrencyError
 from aidtrack.money import Money
 from aidtrack.policy import (
+    _AS_POLICY,
     DEFAULT_MAX_LOOKBACK_DAYS,
     Policy,
     PolicyLike,
     RateLeg,
+    RatePolicy,
     as_policy,
     is_mean,
     mean_window,
@@ -56,7 +58,7 @@ from aidtrack.policy import (
     prices,
     quote,
 )
-from aidtrack.rates.sources import SourceLike, resolve_tables
+from aidtrack.rates.sources import LazyTables, SourceLike, resolve_tables_lazily
 from aidtrack.rates.table import RateTable, SourceInfo
 
 __all__ = ["DEFAULT_TARGET", "Conversion", "convert", "convert_money", "target_currency"]
@@ -276,6 +278,86 @@ def convert(
     >>> print(convert(Money("2e9", "NOK"), to="EUR", on="2025-01-09", policy="monthly_mean").explain())
     NOK 2,000,000,000.00 = EUR 170,276,924.46 at 0.08513846... EUR/NOK (monthly_mean; mean of 22 fixings ...)
     """
+    # The common call, answered from what earlier calls proved valid: codes, dates and policy names
+    # already checked (valid ones only are cached), and the pair's pricing for the day memoised per
+    # table (:func:`_priced`). Anything else, or any doubt, takes the checked path below, which
+    # gives the same Conversion and raises the same errors.
+    if type(from_currency) is str and type(max_lookback_days) is int:
+        target: object = to if to_currency is None else (to_currency if to is None else 0)  # 0: given twice
+        cur = _NORMALIZED.get(from_currency)
+        tgt = _NORMALIZED.get(target) if type(target) is str else (DEFAULT_TARGET if target is None else None)
+        day = on if type(on) is date else (_DAYS.get(on) if type(on) is str else None)
+        pol: Any = _AS_POLICY.get(policy) if type(policy) is str else (policy if type(policy) is RatePolicy else None)
+        integer = type(amount) is int
+        dec: Any = (
+            (Decimal(amount) if -_AMOUNT_BOUND < amount < _AMOUNT_BOUND else None)  # type: ignore[operator,arg-type]
+            if integer
+            else _plain_amount(amount)
+        )
+        half_even = rounding is _HALF_EVEN or (type(rounding) is str and rounding == "half_even")
+        if (
+            cur is not None
+            and tgt is not None
+            and cur != tgt
+            and day is not None
+            and pol is not None
+            and dec is not None
+            and (half_even or rounding is _HALF_UP or (type(rounding) is str and rounding == "half_up"))
+        ):
+            tables = resolve_tables_lazily(source)
+            first = tables.first if type(tables) is LazyTables else tables[0]
+            priced = first._priced.get(
+                (cur, tgt, day, pol._value_ if type(pol) is RatePolicy else pol, max_lookback_days)
+            )
+            if priced is not None:
+                src_rate, dst_rate, rate, legs, info, minor, unit = priced
+                if unit == 1 and integer:  # an integer amount times Decimal(1) is the amount itself
+                    unrounded = _divide(dec, src_rate)
+                elif unit == 2 and integer:  # an exact product divided by Decimal(1) is the product itself
+                    unrounded = _multiply(dec, dst_rate)
+                else:
+                    unrounded = _divide(_multiply(dec, dst_rate), src_rate)
+                try:  # amounts.quantize(unrounded, tgt, mode), through the context of that mode
+                    rounded = (_QUANTIZE_HALF_EVEN if half_even else _QUANTIZE_HALF_UP)(unrounded, minor)
+                except InvalidOperation:  # too large to round within 60 digits: the checked path says so
+                    pass
+                else:
+                    # what _money() and _conversion() do, inline (two calls fewer per conversion)
+                    original: Any = _NewMoney()
+                    original.amount = dec
+                    original.currency = cur
+                    original.__class__ = Money
+                    result: Any = _NewMoney()
+                    result.amount = rounded
+                    result.currency = tgt
+                    result.__class__ = Money
+                    conversion: Any = _NewConversion()
+                    conversion.original = original
+                    conversion.result = result
+                    conversion.unrounded = unrounded
+                    conversion.rate = rate
+                    conversion.on = day
+                    conversion.policy = pol
+                    conversion.legs = legs
+                    conversion.rounding = _HALF_EVEN if half_even else _HALF_UP
+                    conversion.source = info
+                    conversion.__class__ = Conversion
+                    return conversion  # type: ignore[no-any-return]
+    return _convert_checked(amount, from_currency, to_currency, to, on, policy, source, rounding, max_lookback_days)
+
+
+def _convert_checked(
+    amount: Money | Decimal | int | float | str,
+    from_currency: str | None,
+    to_currency: str | None,
+    to: str | None,
+    on: date | datetime | str,
+    policy: PolicyLike,
+    source: SourceLike | None,
+    rounding: Rounding | str,
+    max_lookback_days: int,
+) -> Conversion:
+    """:func:`convert` with every argument checked (the first call of a kind, and every unusual one)."""
     if isinstance(amount, Money):
         if from_currency is not None and normalize_currency(from_currency) != amount.currency:
             hint = (
@@ -306,15 +388,17 @@ def convert(
     pol = as_policy(policy)
     mode = Rounding(rounding)
     if latest:
-        tables = resolve_tables(source)
+        tables = resolve_tables_lazily(source)
         if money.currency == target:
             day = tables[0].info.last_date
             return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
         return convert_money(money, target, None, pol, tables, rounding=mode, max_lookback_days=max_lookback_days)
     day = parse_conversion_date(on)
+    if type(on) is str and len(_DAYS) < _CACHE_MAX:
+        _DAYS[on] = day
     if money.currency == target:
         return Conversion(money, money.round(mode), money.amount, Decimal(1), day, pol, (), mode, None)
-    tables = resolve_tables(source)
+    tables = resolve_tables_lazily(source)
     return convert_money(money, target, day, pol, tables, rounding=mode, max_lookback_days=max_lookback_days)
 
 
@@ -336,9 +420,8 @@ def convert_money(
     """
     if isinstance(table, RateTable):
         return _convert_one(money, to, on, policy, table, rounding, max_lookback_days)
-    tables = list(table)
     failures: list[tuple[RateTable, AidtrackError]] = []
-    for t in tables:
+    for t in table:  # a later table (LazyTables) is loaded only when the ones before it cannot price
         try:
             return _convert_one(money, to, on, policy, t, rounding, max_lookback_days)
         except AidtrackError as exc:
@@ -391,10 +474,164 @@ def _convert_one(
         on = table.info.last_date
     if money.currency == to:
         return Conversion(money, money.round(rounding), money.amount, Decimal(1), on, policy, (), rounding, None)
-    src = quote(table, money.currency, on, policy, max_lookback_days=max_lookback_days)
+    priced = _priced(table, money.currency, to, on, policy, max_lookback_days)
+    conversion = _finish(money, to, on, policy, rounding, priced)
+    if conversion is None:  # too large to round within 60 digits: the error names the amount
+        quantize(EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, priced[1]), priced[0]), to, rounding)
+        raise AssertionError("unreachable: quantize() raised above")  # pragma: no cover
+    return conversion
+
+
+# -- the memoised core ------------------------------------------------------------------------------
+# A conversion's pricing (both legs, the cross rate, the source) depends only on the table, the two
+# currencies, the date, the policy and the look-back: it is computed once by quote() and kept on the
+# table (whose rows never change); each call then costs two multiplications and a rounding. Only
+# successes are kept: a refusal is worked out (and raised) afresh every time.
+
+Priced = tuple[Decimal, Decimal, Decimal, tuple[RateLeg, ...], SourceInfo, Decimal, int]
+"""``(rate of the original currency, rate of the target, cross rate, legs, table info, target's minor unit,
+unit)``: ``unit`` is 1 when the target's rate is exactly ``Decimal(1)`` (the table's base), 2 when the
+original's is, else 0 (an integer amount times 1, or its product divided by 1, is itself: exactly what the
+60-digit context gives, so that step is skipped)."""
+
+_PRICED_MAX = 50_000
+"""At most this many pricings are kept per table (then the table's memo starts again): about 25 MB."""
+_CACHE_MAX = 4096
+_DAYS: dict[str, date] = {}
+"""Date strings as given -> the date they name (valid ones only)."""
+_HALF_EVEN, _HALF_UP = Rounding.HALF_EVEN, Rounding.HALF_UP
+_multiply, _divide = EXACT_CONTEXT.multiply, EXACT_CONTEXT.divide
+_HALF_EVEN_CONTEXT = MONEY_CONTEXT.copy()
+_HALF_EVEN_CONTEXT.rounding = ROUND_HALF_EVEN
+_HALF_UP_CONTEXT = MONEY_CONTEXT.copy()
+_HALF_UP_CONTEXT.rounding = ROUND_HALF_UP
+# Context.quantize(x, q) is x.quantize(q, rounding=<the context's>, context=MONEY_CONTEXT) without keyword
+# arguments, which cost more than the rounding itself
+_QUANTIZE_HALF_EVEN, _QUANTIZE_HALF_UP = _HALF_EVEN_CONTEXT.quantize, _HALF_UP_CONTEXT.quantize
+_AMOUNT_BOUND = 10**30
+
+
+def _priced(table: RateTable, cur: str, to: str, on: date, policy: Policy, max_lookback_days: int) -> Priced:
+    """The pricing of ``cur`` -> ``to`` on ``on`` by ``table`` (memoised per table), or the error of :func:`quote`."""
+    memo = table._priced
+    key = (cur, to, on, policy._value_ if type(policy) is RatePolicy else policy, max_lookback_days)
+    found: Priced | None = memo.get(key)
+    if found is None:
+        found = _price(table, cur, to, on, policy, max_lookback_days=max_lookback_days)
+        if len(memo) >= _PRICED_MAX:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _price(
+    table: RateTable,
+    cur: str,
+    to: str,
+    on: date,
+    policy: Policy,
+    *,
+    max_lookback_days: int = DEFAULT_MAX_LOOKBACK_DAYS,
+) -> Priced:
+    """The pricing of ``cur`` -> ``to`` on ``on`` by ``table``, never memoised (what the memo must equal).
+
+    Two :func:`~aidtrack.policy.quote` calls; the cross rate ``rate(to) / rate(cur)`` to 28 digits;
+    the legs other than the base's. Raises what :func:`~aidtrack.policy.quote` raises.
+    """
+    src = quote(table, cur, on, policy, max_lookback_days=max_lookback_days)
     dst = quote(table, to, on, policy, max_lookback_days=max_lookback_days)
-    unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, dst.rate), src.rate)
-    rate = RATE_CONTEXT.divide(dst.rate, src.rate)
-    result = Money(quantize(unrounded, to, rounding), to)
     legs = tuple(leg for leg in (src, dst) if leg.currency != table.base)
-    return Conversion(money, result, unrounded, rate, on, policy, legs, rounding, table.info)
+    unit = 1 if _is_one(dst.rate) else 2 if _is_one(src.rate) else 0
+    return (src.rate, dst.rate, RATE_CONTEXT.divide(dst.rate, src.rate), legs, table.info, quantum(to), unit)
+
+
+def _is_one(rate: Decimal) -> bool:
+    """Whether ``rate`` is ``Decimal('1')`` itself (value 1, exponent 0: multiplying by it changes nothing)."""
+    return rate == 1 and rate.as_tuple().exponent == 0
+
+
+def _finish(money: Money, to: str, on: date, policy: Policy, rounding: Rounding, priced: Priced) -> Conversion | None:
+    """The conversion of ``money`` at a pricing: the exact product, rounded once (``None`` if it cannot be)."""
+    src_rate, dst_rate, rate, legs, info, minor, _ = priced
+    unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, dst_rate), src_rate)
+    try:
+        rounded = unrounded.quantize(minor, rounding=rounding.decimal_mode, context=MONEY_CONTEXT)
+    except InvalidOperation:
+        return None
+    return _conversion(money, _money(rounded, to), unrounded, rate, on, policy, legs, rounding, info)
+
+
+class _NewMoney:
+    """The slots of ``Money``, writable: a checked amount and code are set here, then it becomes a ``Money``.
+
+    Same slots, same layout, so ``__class__`` may be assigned (plain CPython semantics): no second
+    validation and no ``object.__setattr__`` per field. ``tests/test_scalar_memo.py`` checks the layouts agree.
+    """
+
+    __slots__ = ("amount", "currency")
+    amount: Decimal
+    currency: str
+
+
+class _NewConversion:
+    """The slots of :class:`Conversion`, writable: checked fields are set here, then it becomes a ``Conversion``.
+
+    Three times cheaper than the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field).
+    """
+
+    __slots__ = ("legs", "on", "original", "policy", "rate", "result", "rounding", "source", "unrounded")
+    original: Money
+    result: Money
+    unrounded: Decimal
+    rate: Decimal
+    on: date
+    policy: Policy
+    legs: tuple[RateLeg, ...]
+    rounding: Rounding
+    source: SourceInfo | None
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    """A ``Money`` of an amount and code already checked (no second validation)."""
+    money: Any = _NewMoney()
+    money.amount = amount
+    money.currency = currency
+    money.__class__ = Money
+    return money  # type: ignore[no-any-return]
+
+
+def _conversion(
+    original: Money,
+    result: Money,
+    unrounded: Decimal,
+    rate: Decimal,
+    on: date,
+    policy: Policy,
+    legs: tuple[RateLeg, ...],
+    rounding: Rounding,
+    source: SourceInfo | None,
+) -> Conversion:
+    """A ``Conversion`` of fields already checked (what its ``__init__`` gives, three times faster)."""
+    conversion: Any = _NewConversion()
+    conversion.original = original
+    conversion.result = result
+    conversion.unrounded = unrounded
+    conversion.rate = rate
+    conversion.on = on
+    conversion.policy = policy
+    conversion.legs = legs
+    conversion.rounding = rounding
+    conversion.source = source
+    conversion.__class__ = Conversion
+    return conversion  # type: ignore[no-any-return]
+
+
+def _plain_amount(amount: object) -> Decimal | None:
+    """``to_decimal(amount)`` of a valid ``Decimal``, ``float`` or ``str`` (``None``: the checked path decides)."""
+    kind = type(amount)
+    if kind is Decimal or kind is float or kind is str:
+        try:
+            return to_decimal(amount)
+        except ValueError:
+            return None
+    return None

@@ -8,11 +8,8 @@ history carries them). Minor units come from the same data.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from functools import cache
-
-from babel.numbers import get_currency_precision, list_currencies
 
 from aidtrack.errors import UnknownCurrencyError
 
@@ -29,6 +26,8 @@ __all__ = [
 
 @cache
 def _known() -> frozenset[str]:
+    from babel.numbers import list_currencies  # babel loads on first use: import aidtrack stays light
+
     return frozenset(list_currencies())
 
 
@@ -54,13 +53,24 @@ def normalize_currency(code: object) -> str:
     ...
     aidtrack.errors.UnknownCurrencyError: unknown currency code 'US$': ... (did you mean 'USD'?)
     """
-    if not isinstance(code, str):
+    if type(code) is str:
+        found = _NORMALIZED.get(code)
+        if found is not None:
+            return found
+    elif not isinstance(code, str):
         raise UnknownCurrencyError(code)
     norm = code.strip().upper()
     if norm not in _known():
         hints, note = suggest_currency(code)
         raise UnknownCurrencyError(code, known=hints, note=note)
+    if type(code) is str and len(_NORMALIZED) < _NORMALIZED_MAX:
+        _NORMALIZED[code] = norm
     return norm
+
+
+_NORMALIZED: dict[str, str] = {}
+"""Codes as given (``" usd "``) -> their checked normal form, for valid codes only (errors are never cached)."""
+_NORMALIZED_MAX = 4096
 
 
 # Symbols and prefixes that stand for one currency (the suggestion is a hint in an error, never applied silently).
@@ -161,6 +171,8 @@ def suggest_currency(text: object) -> tuple[tuple[str, ...], str]:
     letters = "".join(ch for ch in norm if ch.isalpha() and ch.isascii())
     if len(letters) == 3 and letters in _known() and letters != norm:
         return (letters,), ""
+    import difflib
+
     hints = difflib.get_close_matches(norm, sorted(_known()), n=3, cutoff=0.6)
     return tuple(hints), ""
 
@@ -172,6 +184,8 @@ def minor_units(code: str) -> int:
     >>> minor_units("EUR"), minor_units("JPY"), minor_units("BHD")
     (2, 0, 3)
     """
+    from babel.numbers import get_currency_precision
+
     return int(get_currency_precision(normalize_currency(code)))
 
 

@@ -319,6 +319,24 @@ def as_policy(value: PolicyLike) -> Policy:
     """
     if isinstance(value, RatePolicy | FixedDate | FiscalYearMean | TrailingMean):
         return value
+    if type(value) is str:
+        found = _AS_POLICY.get(value)
+        if found is None:
+            found = _as_policy(value)
+            if len(_AS_POLICY) < _AS_POLICY_MAX:
+                _AS_POLICY[value] = found
+        return found
+    return _as_policy(value)
+
+
+_AS_POLICY: dict[str, Policy] = {}
+"""Policy names as given -> their policy (valid names only: an error is never cached; policies are immutable)."""
+_AS_POLICY_MAX = 1024
+
+
+def _as_policy(value: PolicyLike) -> Policy:
+    if isinstance(value, RatePolicy | FixedDate | FiscalYearMean | TrailingMean):
+        return value
     if isinstance(value, date):
         return FixedDate(value)
     if isinstance(value, str):

@@ -45,7 +45,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias, overload, runtime_checkable
 
 from aidtrack.errors import InvalidArgumentError, SourceScopeWarning
 from aidtrack.rates.bundled import bundled_imf_source, bundled_source
@@ -61,6 +61,7 @@ __all__ = [
     "resolve_source",
     "resolve_table",
     "resolve_tables",
+    "resolve_tables_lazily",
     "set_default_source",
     "source_names",
     "using_source",
@@ -326,6 +327,65 @@ def resolve_source(source: Any, *, offline: bool | None = None, rates_base: str 
 def resolve_tables(source: Any) -> tuple[RateTable, ...]:
     """The tables of ``source`` in priority order: one, or each of a composite's."""
     src = resolve_source(source)
+    if hasattr(src, "tables") and not isinstance(src, RateTable):
+        return tuple(src.tables())
+    return (resolve_table(src),)
+
+
+class LazyTables(Sequence[RateTable]):
+    """A composite's tables in priority order, each source loaded when first needed.
+
+    The first table is loaded at once (every conversion needs it); a later source (the IMF
+    table behind the ECB in the default) is loaded only when a conversion falls through to it,
+    so a cold ``convert()`` priced by the first source never reads the others.
+    """
+
+    __slots__ = ("_tables", "first", "sources")
+
+    def __init__(self, sources: Sequence[Any]) -> None:
+        self.sources = tuple(sources)
+        self.first = resolve_table(self.sources[0])
+        self._tables: list[RateTable | None] = [self.first, *([None] * (len(self.sources) - 1))]
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    @overload
+    def __getitem__(self, index: int) -> RateTable: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RateTable]: ...
+
+    def __getitem__(self, index: int | slice) -> RateTable | Sequence[RateTable]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.sources)))]
+        found = self._tables[index]
+        if found is None:
+            found = self._tables[index] = resolve_table(self.sources[index])
+        return found
+
+    def __repr__(self) -> str:
+        return f"LazyTables({self.sources!r})"
+
+
+_STANDARD_LAZY: list[LazyTables] = []
+"""The standard default's tables: both sources are bundled snapshots, loaded once per process, so one
+:class:`LazyTables` serves every call."""
+
+
+def resolve_tables_lazily(source: Any) -> Sequence[RateTable]:
+    """:func:`resolve_tables`, with a composite's later sources loaded only when first needed (:class:`LazyTables`).
+
+    For the standard default (no ``source``, no :func:`using_source` block, no
+    :func:`set_default_source`) the same object is returned every time.
+    """
+    if source is None and _PROCESS is None and not _OPEN_SCOPES and _SCOPED.get() is _UNSET:
+        if not _STANDARD_LAZY:
+            _STANDARD_LAZY.append(LazyTables(_standard().sources))
+        return _STANDARD_LAZY[0]
+    src = resolve_source(source)
+    if isinstance(src, Composite):
+        return LazyTables(src.sources)
     if hasattr(src, "tables") and not isinstance(src, RateTable):
         return tuple(src.tables())
     return (resolve_table(src),)

@@ -366,6 +366,8 @@ class RateTable:
         self._columns: dict[str, Callable[[], Series] | Series] = dict(columns)
         self._currencies = tuple(sorted({base, *self._columns}))
         self._pack: tuple[tuple[str, ...], bytes, str] | None = None
+        self._priced: dict[tuple[Any, ...], Any] = {}
+        """What :mod:`aidtrack.conversion` memoises about this table (its rows never change)."""
 
     # -- pickling: compact rows plus their SHA-256, rebuilt lazily ------------------
     def _packed(self) -> tuple[tuple[str, ...], bytes, str]:
