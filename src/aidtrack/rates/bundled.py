@@ -13,24 +13,31 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date  # noqa: F401  (doctests)
+from collections.abc import Callable
+from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from aidtrack.errors import RateDataError
-from aidtrack.rates.table import RateTable
+from aidtrack.rates.table import PackedColumn, RateTable, Series, SourceInfo, _deltas, _join_rates, _undeltas
 
 __all__ = [
     "BUNDLED_FILE",
     "BUNDLED_IMF_FILE",
     "BUNDLED_IMF_SHA256",
     "BUNDLED_SHA256",
+    "PREPARSED_FOLDER",
     "BundledECB",
     "BundledIMF",
+    "CachedColumn",
     "bundled_imf_source",
     "bundled_imf_table",
     "bundled_source",
     "bundled_table",
+    "preparsed_path",
+    "read_preparsed",
+    "write_preparsed",
 ]
 
 BUNDLED_FILE = "eurofxref-hist.zip"
@@ -130,8 +137,6 @@ def bundled_imf_table() -> RateTable:
 
 
 def _read_bundled() -> RateTable:
-    from aidtrack.rates.parsers.ecb import ECB_HIST_URL
-
     # A plain path beside this module: cheaper to import than importlib.resources,
     # and the package is always installed as files (the wheel is not zip-safe).
     with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", BUNDLED_FILE), "rb") as fh:
@@ -143,12 +148,182 @@ def _read_bundled() -> RateTable:
             "reinstall aidtrack or run scripts/refresh_ecb.py",
             where="aidtrack package data",
         )
-    # The bytes are verified, so each currency's values are checked on first use only.
-    from aidtrack.rates.parsers.ecb import parse_eurofxref_zip
+    path = preparsed_path(digest)
+    table = read_preparsed(path, digest) if path is not None else None
+    if table is not None:
+        return table
+    from aidtrack.rates.parsers.ecb import ECB_HIST_URL, parse_eurofxref_zip
 
-    return parse_eurofxref_zip(
-        data, key=BundledECB.key, name=BundledECB.name, url=ECB_HIST_URL, retrieved=None, sha256=digest, eager=False
+    # The bytes are verified: with nowhere to keep a pre-parsed copy, each currency's values are
+    # parsed and checked on first use only; otherwise all at once (one pass), and the copy is written.
+    writable = path is not None and _writable(path.parent)
+    table = parse_eurofxref_zip(
+        data,
+        key=BundledECB.key,
+        name=BundledECB.name,
+        url=ECB_HIST_URL,
+        retrieved=None,
+        sha256=digest,
+        eager=writable,
     )
+    if writable and path is not None:
+        write_preparsed(path, table, digest)
+    return table
+
+
+# -- the pre-parsed copy of the bundled ECB table -----------------------------------------------
+# Parsing the bundled CSV costs tens of milliseconds per process (a cold start's largest part);
+# the columns, once parsed, are kept in the user cache folder in a compact form, keyed by the SHA-256
+# of the zip they came from and verified by a SHA-256 of their own before use. A copy that fails any
+# check (damaged, truncated, from another snapshot or format) is ignored and written anew.
+
+PREPARSED_FOLDER = "tables"
+"""The sub-folder of the cache folder (:func:`aidtrack.rates.remote.cache.cache_dir`) holding pre-parsed tables."""
+_PREPARSED_MAGIC = b"aidtrack-preparsed-table/1"
+
+
+def preparsed_path(zip_sha256: str) -> Path | None:
+    """Where the pre-parsed copy of the bundled ECB table (from the zip with this SHA-256) is kept.
+
+    ``<cache folder>/tables/ecb-bundled-<first 16 hex digits>.table``; ``None`` where no cache
+    folder can be named (no home directory).
+    """
+    from aidtrack._cachedir import cache_dir
+
+    try:
+        folder = cache_dir()
+    except (OSError, RuntimeError, KeyError):  # pragma: no cover - no home directory to put a cache in
+        return None
+    return folder / PREPARSED_FOLDER / f"{BundledECB.key}-{zip_sha256[:16]}.table"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def write_preparsed(path: Path, table: RateTable, zip_sha256: str) -> bool:
+    """Write ``table`` (every column) to ``path`` atomically; ``False`` when the folder refuses the file.
+
+    Layout: a first line ``aidtrack-preparsed-table/1 <SHA-256 of the rest>``, then ASCII header lines
+    (the zip's SHA-256, the table's key, name, URL, the currencies, the byte size of each section), a
+    blank line, and the sections: the calendar's day differences, then per currency its fixing days'
+    differences and its exact rate strings, each compressed with zlib.
+    """
+    import zlib
+
+    from aidtrack._atomic import atomic_write_bytes
+
+    names = [c for c in table.currencies if c != table.base]
+    parts = [_deltas(table.calendar)]
+    for cur in names:
+        series = table.series(cur)
+        parts += [_deltas(series.ordinals), _join_rates(series.raw)]
+    sections = [zlib.compress(p, 6) for p in parts]
+    info = table.info
+    head = "\n".join(
+        [
+            f"zip-sha256 {zip_sha256}",
+            f"key {info.key}",
+            f"name {info.name}",
+            f"url {info.url or ''}",
+            f"base {table.base}",
+            f"currencies {','.join(names)}",
+            f"sections {','.join(str(len(x)) for x in sections)}",
+            "",
+            "",
+        ]
+    ).encode("ascii")
+    rest = head + b"".join(sections)
+    data = _PREPARSED_MAGIC + b" " + hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
+    try:
+        atomic_write_bytes(path, data)
+    except OSError:
+        return False
+    return True
+
+
+def read_preparsed(path: Path, zip_sha256: str) -> RateTable | None:
+    """The table kept at ``path`` if it passes every check (else ``None``: parse the zip again).
+
+    Checks: the first line and format, the SHA-256 of everything after it, the zip's SHA-256 it was
+    built from, the header's fields and section sizes. Each currency's section is decompressed on
+    first use (:class:`CachedColumn`).
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    first, newline, rest = data.partition(b"\n")
+    magic, _, digest = first.partition(b" ")
+    if not newline or magic != _PREPARSED_MAGIC or hashlib.sha256(rest).hexdigest().encode("ascii") != digest:
+        return None
+    head, blank, body = rest.partition(b"\n\n")
+    try:
+        fields = dict(line.split(" ", 1) for line in head.decode("ascii").split("\n"))
+        names = fields["currencies"].split(",")
+        sizes = [int(x) for x in fields["sections"].split(",")]
+    except (UnicodeDecodeError, ValueError, KeyError):
+        return None
+    if (
+        not blank
+        or fields.get("zip-sha256") != zip_sha256
+        or fields.get("key") != BundledECB.key
+        or fields.get("base") != "EUR"
+        or len(sizes) != 1 + 2 * len(names)
+        or sum(sizes) != len(body)
+    ):
+        return None
+    import zlib
+
+    sections: list[bytes] = []
+    at = 0
+    for size in sizes:
+        sections.append(body[at : at + size])
+        at += size
+    try:
+        calendar = _undeltas(zlib.decompress(sections[0]))
+    except zlib.error:  # pragma: no cover - the SHA-256 matched: only a writer's bug could get here
+        return None
+    if not calendar:
+        return None
+    columns: dict[str, Callable[[], Series] | Series] = {
+        cur: CachedColumn(cur, sections[1 + 2 * k], sections[2 + 2 * k]) for k, cur in enumerate(names)
+    }
+    info = SourceInfo(
+        key=fields["key"],
+        name=fields["name"],
+        base="EUR",
+        first_date=date.fromordinal(calendar[0]),
+        last_date=date.fromordinal(calendar[-1]),
+        url=fields["url"] or None,
+        retrieved=None,
+        sha256=zip_sha256,
+    )
+    return RateTable(base="EUR", calendar=calendar, columns=columns, info=info)
+
+
+class CachedColumn:
+    """One currency of a pre-parsed table: compressed until first used, then a :class:`Series`.
+
+    The bytes were checked against the file's SHA-256 when the table was read.
+    """
+
+    __slots__ = ("currency", "days", "rates")
+
+    def __init__(self, currency: str, days: bytes, rates: bytes) -> None:
+        self.currency = currency
+        self.days = days
+        self.rates = rates
+
+    def __call__(self) -> Series:
+        import zlib
+
+        return PackedColumn(self.currency, zlib.decompress(self.days), zlib.decompress(self.rates))()
 
 
 @cache

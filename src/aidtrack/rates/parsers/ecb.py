@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
 import re
-import zipfile
 from array import array
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -85,6 +83,8 @@ def parse_eurofxref_zip(
     """
     if sha256 is None:
         sha256 = hashlib.sha256(data).hexdigest()
+    import io
+    import zipfile
     import zlib
 
     cap = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
@@ -507,6 +507,9 @@ def write_eurofxref_csv(table: RateTable) -> bytes:
 
 def write_eurofxref_zip(table: RateTable) -> bytes:
     """:func:`write_eurofxref_csv` inside a zip like ``eurofxref-hist.zip`` (same bytes for the same table)."""
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         member = zipfile.ZipInfo("eurofxref-hist.csv", date_time=(1999, 1, 4, 0, 0, 0))

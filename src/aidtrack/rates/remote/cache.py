@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from aidtrack._atomic import atomic_write_bytes
+from aidtrack._cachedir import CACHE_DIR_ENV, cache_dir
 from aidtrack.errors import CacheError, CacheReadOnlyError, InvalidArgumentError
 
 __all__ = [
@@ -52,8 +53,6 @@ __all__ = [
     "cache_dir",
 ]
 
-CACHE_DIR_ENV = "AIDTRACK_CACHE_DIR"
-"""Environment variable naming the cache folder (overrides the per-user default)."""
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 _KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
@@ -67,25 +66,6 @@ def _aware(value: object) -> datetime:
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValueError(f"timestamp {value!r} has no time zone")
     return when
-
-
-def cache_dir(directory: str | os.PathLike[str] | None = None) -> Path:
-    """The cache folder: ``directory`` if given, else ``$AIDTRACK_CACHE_DIR``, else the per-user cache.
-
-    The per-user cache comes from platformdirs (``~/.cache/aidtrack`` on Linux,
-    ``~/Library/Caches/aidtrack`` on macOS, ``%LOCALAPPDATA%\\aidtrack\\Cache`` on Windows).
-
-    >>> cache_dir("/tmp/rates")
-    PosixPath('/tmp/rates')
-    """
-    if directory is not None:
-        return Path(directory).expanduser()
-    env = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("aidtrack", appauthor=False))
 
 
 @dataclass(frozen=True, slots=True)
