@@ -8,6 +8,7 @@ history carries them). Minor units come from the same data.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import cache
 
@@ -26,9 +27,93 @@ __all__ = [
 
 @cache
 def _known() -> frozenset[str]:
-    from babel.numbers import list_currencies  # babel loads on first use: import aidtrack stays light
+    return frozenset(_iso4217())
 
-    return frozenset(list_currencies())
+
+@cache
+def _iso4217() -> dict[str, int]:
+    """Every ISO 4217 code babel knows, with its minor units (``list_currencies``, ``get_currency_precision``).
+
+    Loading babel's CLDR data costs tens of milliseconds, a large part of a cold start; both
+    answers come from one file of babel's (``global.dat``), so they are kept in the cache folder
+    (``tables/iso4217-*.txt``), keyed by that file's path, size and modification time and verified
+    by a SHA-256 of their own. A copy that fails a check is ignored and written anew.
+    """
+    from aidtrack._cachedir import cache_dir
+
+    key = _babel_data_key()
+    path = None
+    try:
+        folder = cache_dir() if key is not None else None
+    except (OSError, RuntimeError, KeyError):  # pragma: no cover - no home directory to put a cache in
+        folder = None
+    if key is not None and folder is not None:
+        path = os.path.join(folder, "tables", f"iso4217-{_sha256_hex(key.encode())[:16]}.txt")
+        found = _read_iso4217(path, key)
+        if found is not None:
+            return found
+    from babel.numbers import get_currency_precision, list_currencies
+
+    table = {code: int(get_currency_precision(code)) for code in sorted(list_currencies())}
+    if path is not None:
+        _write_iso4217(path, key or "", table)
+    return table
+
+
+def _babel_data_key() -> str | None:
+    """``path|size|mtime`` of babel's ``global.dat`` (found without importing babel), or ``None``."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("babel")
+        locations = spec.submodule_search_locations if spec is not None else None
+        if not locations:
+            return None
+        path = os.path.join(locations[0], "global.dat")
+        st = os.stat(path)
+    except (OSError, ImportError, ValueError):
+        return None
+    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+
+
+_ISO4217_MAGIC = "aidtrack-iso4217/1"
+
+
+def _sha256_hex(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_iso4217(path: str, key: str) -> dict[str, int] | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        first, newline, rest = data.partition(b"\n")
+        magic, _, digest = first.decode("ascii").partition(" ")
+        if not newline or magic != _ISO4217_MAGIC or _sha256_hex(rest) != digest:
+            return None
+        lines = rest.decode("ascii").split("\n")
+        if lines[0] != f"key {key}":
+            return None
+        table = {code: int(digits) for code, digits in (line.split(" ") for line in lines[1:] if line)}
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not table or not all(len(c) == 3 and c.isalpha() and c.isupper() for c in table):
+        return None
+    return table
+
+
+def _write_iso4217(path: str, key: str, table: dict[str, int]) -> None:
+    from aidtrack._atomic import atomic_write_bytes
+
+    rest = "\n".join([f"key {key}", *(f"{c} {d}" for c, d in table.items())]).encode("ascii") + b"\n"
+    data = f"{_ISO4217_MAGIC} {_sha256_hex(rest)}\n".encode("ascii") + rest
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write_bytes(path, data)
+    except (OSError, UnicodeEncodeError):
+        pass  # a read-only cache folder: babel answers next time as well
 
 
 def is_currency(code: str) -> bool:
@@ -184,9 +269,7 @@ def minor_units(code: str) -> int:
     >>> minor_units("EUR"), minor_units("JPY"), minor_units("BHD")
     (2, 0, 3)
     """
-    from babel.numbers import get_currency_precision
-
-    return int(get_currency_precision(normalize_currency(code)))
+    return _iso4217()[normalize_currency(code)]
 
 
 def currency_name(code: str, *, locale: str = "en") -> str:

@@ -75,7 +75,9 @@ def test_damaged_copy_is_never_used_and_is_rebuilt(cache_dir: Path, parsed: Rate
     bundled._read_bundled()
     path = preparsed_path(BUNDLED_SHA256)
     assert path is not None
-    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    damaged = damage(path.read_bytes())  # type: ignore[operator]
+    assert damaged != path.read_bytes()
+    path.write_bytes(damaged)
     assert read_preparsed(path, BUNDLED_SHA256) is None
     table = bundled._read_bundled()
     _same(table, parsed)
@@ -130,3 +132,62 @@ def test_unwritable_cache_folder_parses_lazily(
     assert not (cache_dir / "tables").exists()
     assert type(table._columns["USD"]).__name__ == "_LazyColumn"
     _same(table, parsed)
+
+
+# -- the ISO 4217 codes and minor units, kept beside it (babel's data unchanged) ------------------------
+
+
+def _iso_fresh() -> dict[str, int]:
+    from aidtrack import currency
+
+    currency._iso4217.cache_clear()
+    currency._known.cache_clear()
+    currency.minor_units.cache_clear()
+    return currency._iso4217()
+
+
+@pytest.fixture
+def _restore_iso() -> object:
+    yield
+    _iso_fresh()
+
+
+def _iso_path(cache_dir: Path) -> Path:
+    (found,) = (cache_dir / "tables").glob("iso4217-*.txt")
+    return found
+
+
+@pytest.mark.usefixtures("_restore_iso")
+def test_iso4217_copy_equals_babel(cache_dir: Path) -> None:
+    from babel.numbers import get_currency_precision, list_currencies
+
+    from aidtrack.currency import is_currency, minor_units
+
+    expected = {c: get_currency_precision(c) for c in list_currencies()}
+    assert _iso_fresh() == expected  # from babel, and written
+    assert _iso_path(cache_dir).exists()
+    assert _iso_fresh() == expected  # from the copy
+    assert minor_units("JPY") == 0 and minor_units("BHD") == 3 and is_currency("cyp")
+
+
+@pytest.mark.usefixtures("_restore_iso")
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-3],
+        lambda data: data.replace(b"\nEUR 2\n", b"\nEUR 3\n"),  # a minor unit changed: the digest no longer matches
+        lambda data: b"",
+        lambda data: data.replace(b"key ", b"key elsewhere", 1),
+    ],
+)
+def test_damaged_iso4217_copy_is_never_used(cache_dir: Path, damage: object) -> None:
+    from babel.numbers import get_currency_precision, list_currencies
+
+    expected = {c: get_currency_precision(c) for c in list_currencies()}
+    _iso_fresh()
+    path = _iso_path(cache_dir)
+    damaged = damage(path.read_bytes())  # type: ignore[operator]
+    assert damaged != path.read_bytes()
+    path.write_bytes(damaged)
+    assert _iso_fresh() == expected
+    assert _iso_fresh() == expected  # rewritten, and read back
