@@ -191,3 +191,18 @@ def test_damaged_iso4217_copy_is_never_used(cache_dir: Path, damage: object) -> 
     path.write_bytes(damaged)
     assert _iso_fresh() == expected
     assert _iso_fresh() == expected  # rewritten, and read back
+
+
+def test_imf_table_copy_equals_parsing_the_csv(cache_dir: Path) -> None:
+    from aidtrack.rates.bundled import BUNDLED_IMF_SHA256, BundledIMF
+
+    first = bundled._read_imf()  # parsed, and the copy written
+    path = preparsed_path(BUNDLED_IMF_SHA256, key=BundledIMF.key)
+    assert path is not None and path.exists()
+    copy = read_preparsed(path, BUNDLED_IMF_SHA256, key=BundledIMF.key)
+    assert copy is not None
+    assert read_preparsed(path, BUNDLED_IMF_SHA256) is None  # not the ECB table's copy
+    _same(copy, first)
+    assert copy.is_period_table and copy.frequency == "A" and copy.info.attribution
+    assert copy.content_sha256 == first.content_sha256
+    _same(bundled._read_imf(), first)

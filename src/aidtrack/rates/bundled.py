@@ -117,12 +117,19 @@ def _data_file(name: str, expected: str, fix: str) -> bytes:
 
 
 def _read_imf() -> RateTable:
+    data = _data_file(BUNDLED_IMF_FILE, BUNDLED_IMF_SHA256, "reinstall aidtrack")
+    path = preparsed_path(BUNDLED_IMF_SHA256, key=BundledIMF.key)
+    table = read_preparsed(path, BUNDLED_IMF_SHA256, key=BundledIMF.key) if path is not None else None
+    if table is not None:
+        return table
     from aidtrack.rates.parsers.imf import parse_imf_table_csv
 
-    data = _data_file(BUNDLED_IMF_FILE, BUNDLED_IMF_SHA256, "reinstall aidtrack")
-    return parse_imf_table_csv(
+    table = parse_imf_table_csv(
         data, key=BundledIMF.key, name=BundledIMF.name, url=BUNDLED_IMF_URL, vintage=BUNDLED_IMF_VINTAGE
     )
+    if path is not None and _writable(path.parent):
+        write_preparsed(path, table, BUNDLED_IMF_SHA256)
+    return table
 
 
 @cache
@@ -148,8 +155,8 @@ def _read_bundled() -> RateTable:
             "reinstall aidtrack or run scripts/refresh_ecb.py",
             where="aidtrack package data",
         )
-    path = preparsed_path(digest)
-    table = read_preparsed(path, digest) if path is not None else None
+    path = preparsed_path(digest, key=BundledECB.key)
+    table = read_preparsed(path, digest, key=BundledECB.key) if path is not None else None
     if table is not None:
         return table
     from aidtrack.rates.parsers.ecb import ECB_HIST_URL, parse_eurofxref_zip
@@ -171,21 +178,23 @@ def _read_bundled() -> RateTable:
     return table
 
 
-# -- the pre-parsed copy of the bundled ECB table -----------------------------------------------
-# Parsing the bundled CSV costs tens of milliseconds per process (a cold start's largest part);
-# the columns, once parsed, are kept in the user cache folder in a compact form, keyed by the SHA-256
-# of the zip they came from and verified by a SHA-256 of their own before use. A copy that fails any
-# check (damaged, truncated, from another snapshot or format) is ignored and written anew.
+# -- pre-parsed copies of the bundled tables ------------------------------------------------------
+# Parsing a bundled file costs tens of milliseconds per process (the ECB history: the largest part of
+# a cold start; the IMF table: more than a first DataFrame call's conversion). A table, once parsed,
+# is kept in the user cache folder in a compact form, keyed by the SHA-256 of the file it came from
+# and verified by a SHA-256 of its own before use. A copy that fails any check (damaged, truncated,
+# from another snapshot or format) is ignored and written anew.
 
 PREPARSED_FOLDER = "tables"
 """The sub-folder of the cache folder (:func:`aidtrack.rates.remote.cache.cache_dir`) holding pre-parsed tables."""
 _PREPARSED_MAGIC = b"aidtrack-preparsed-table/1"
+_INFO_FIELDS = ("key", "name", "base", "url", "sha256", "frequency", "measure", "vintage", "attribution")
 
 
-def preparsed_path(zip_sha256: str) -> Path | None:
-    """Where the pre-parsed copy of the bundled ECB table (from the zip with this SHA-256) is kept.
+def preparsed_path(file_sha256: str, *, key: str = BundledECB.key) -> Path | None:
+    """Where the pre-parsed copy of a bundled table (from the file with this SHA-256) is kept.
 
-    ``<cache folder>/tables/ecb-bundled-<first 16 hex digits>.table``; ``None`` where no cache
+    ``<cache folder>/tables/<key>-<first 16 hex digits>.table``; ``None`` where no cache
     folder can be named (no home directory).
     """
     from aidtrack._cachedir import cache_dir
@@ -194,7 +203,7 @@ def preparsed_path(zip_sha256: str) -> Path | None:
         folder = cache_dir()
     except (OSError, RuntimeError, KeyError):  # pragma: no cover - no home directory to put a cache in
         return None
-    return folder / PREPARSED_FOLDER / f"{BundledECB.key}-{zip_sha256[:16]}.table"
+    return folder / PREPARSED_FOLDER / f"{key}-{file_sha256[:16]}.table"
 
 
 def _writable(folder: Path) -> bool:
@@ -205,38 +214,44 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-def write_preparsed(path: Path, table: RateTable, zip_sha256: str) -> bool:
-    """Write ``table`` (every column) to ``path`` atomically; ``False`` when the folder refuses the file.
+def write_preparsed(path: Path, table: RateTable, file_sha256: str) -> bool:
+    """Write ``table`` (every column) to ``path`` atomically; ``False`` when it is not written.
 
     Layout: a first line ``aidtrack-preparsed-table/1 <SHA-256 of the rest>``, then ASCII header lines
-    (the zip's SHA-256, the table's key, name, URL, the currencies, the byte size of each section), a
-    blank line, and the sections: the calendar's day differences, then per currency its fixing days'
-    differences and its exact rate strings, each compressed with zlib.
+    (the source file's SHA-256, the table's :class:`SourceInfo` fields, its currencies, the byte size of
+    each section), a blank line, and the sections: the calendar's day differences, then per currency
+    its fixing days' differences and its exact rate strings, each compressed with zlib. Only a table
+    as a bundled file gives it is written (no download time, no staleness, no cache path).
     """
     import zlib
 
     from aidtrack._atomic import atomic_write_bytes
 
+    info = table.info
+    if info.retrieved is not None or info.stale or info.fallback or info.cache_path:
+        return False
+    fields = [f"{name} {getattr(info, name) or ''}" for name in _INFO_FIELDS]
     names = [c for c in table.currencies if c != table.base]
     parts = [_deltas(table.calendar)]
     for cur in names:
         series = table.series(cur)
         parts += [_deltas(series.ordinals), _join_rates(series.raw)]
     sections = [zlib.compress(p, 6) for p in parts]
-    info = table.info
-    head = "\n".join(
-        [
-            f"zip-sha256 {zip_sha256}",
-            f"key {info.key}",
-            f"name {info.name}",
-            f"url {info.url or ''}",
-            f"base {table.base}",
-            f"currencies {','.join(names)}",
-            f"sections {','.join(str(len(x)) for x in sections)}",
-            "",
-            "",
-        ]
-    ).encode("ascii")
+    lines = [
+        f"file-sha256 {file_sha256}",
+        *fields,
+        f"first-date {info.first_date.isoformat()}",
+        f"last-date {info.last_date.isoformat()}",
+        f"quoted-in-base {int(table.quoted_in_base)}",
+        f"currencies {','.join(names)}",
+        f"sections {','.join(str(len(x)) for x in sections)}",
+    ]
+    try:
+        head = ("\n".join(lines) + "\n\n").encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    if any("\n" in line for line in fields):
+        return False
     rest = head + b"".join(sections)
     data = _PREPARSED_MAGIC + b" " + hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
     try:
@@ -246,12 +261,12 @@ def write_preparsed(path: Path, table: RateTable, zip_sha256: str) -> bool:
     return True
 
 
-def read_preparsed(path: Path, zip_sha256: str) -> RateTable | None:
-    """The table kept at ``path`` if it passes every check (else ``None``: parse the zip again).
+def read_preparsed(path: Path, file_sha256: str, *, key: str = BundledECB.key) -> RateTable | None:
+    """The table kept at ``path`` if it passes every check (else ``None``: parse the bundled file again).
 
-    Checks: the first line and format, the SHA-256 of everything after it, the zip's SHA-256 it was
-    built from, the header's fields and section sizes. Each currency's section is decompressed on
-    first use (:class:`CachedColumn`).
+    Checks: the first line and format, the SHA-256 of everything after it, the source file's SHA-256
+    and the table's key it was built for, the header's fields and section sizes. Each currency's
+    section is decompressed on first use (:class:`CachedColumn`).
     """
     try:
         with open(path, "rb") as fh:
@@ -267,13 +282,16 @@ def read_preparsed(path: Path, zip_sha256: str) -> RateTable | None:
         fields = dict(line.split(" ", 1) for line in head.decode("ascii").split("\n"))
         names = fields["currencies"].split(",")
         sizes = [int(x) for x in fields["sections"].split(",")]
+        first_date = date.fromisoformat(fields["first-date"])
+        last_date = date.fromisoformat(fields["last-date"])
+        quoted_in_base = {"0": False, "1": True}[fields["quoted-in-base"]]
+        info_fields = {name: fields[name] or None for name in _INFO_FIELDS}
     except (UnicodeDecodeError, ValueError, KeyError):
         return None
     if (
         not blank
-        or fields.get("zip-sha256") != zip_sha256
-        or fields.get("key") != BundledECB.key
-        or fields.get("base") != "EUR"
+        or fields.get("file-sha256") != file_sha256
+        or info_fields["key"] != key
         or len(sizes) != 1 + 2 * len(names)
         or sum(sizes) != len(body)
     ):
@@ -287,24 +305,15 @@ def read_preparsed(path: Path, zip_sha256: str) -> RateTable | None:
         at += size
     try:
         calendar = _undeltas(zlib.decompress(sections[0]))
-    except zlib.error:  # pragma: no cover - the SHA-256 matched: only a writer's bug could get here
+        info = SourceInfo(first_date=first_date, last_date=last_date, **info_fields)  # type: ignore[arg-type]
+    except (zlib.error, TypeError):  # pragma: no cover - the SHA-256 matched: only a writer's bug could get here
         return None
     if not calendar:
         return None
     columns: dict[str, Callable[[], Series] | Series] = {
         cur: CachedColumn(cur, sections[1 + 2 * k], sections[2 + 2 * k]) for k, cur in enumerate(names)
     }
-    info = SourceInfo(
-        key=fields["key"],
-        name=fields["name"],
-        base="EUR",
-        first_date=date.fromordinal(calendar[0]),
-        last_date=date.fromordinal(calendar[-1]),
-        url=fields["url"] or None,
-        retrieved=None,
-        sha256=zip_sha256,
-    )
-    return RateTable(base="EUR", calendar=calendar, columns=columns, info=info)
+    return RateTable(base=info.base, calendar=calendar, columns=columns, info=info, quoted_in_base=quoted_in_base)
 
 
 class CachedColumn:
