@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,25 @@ _ISOLATED_ENV = (
     "AIDTRACK_BOC_VALET_URL",
     "AIDTRACK_FRANKFURTER_URL",
 )
+
+
+_SESSION_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A cache folder for code that runs before any fixture (test modules' top level, at collection).
+
+    Loading a bundled table or checking a currency writes pre-parsed copies into the cache folder
+    (``tables/``); the run never writes into the user's own cache.
+    """
+    folder = tempfile.mkdtemp(prefix="aidtrack-test-cache-")
+    _SESSION_CACHE.append(folder)
+    os.environ["AIDTRACK_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SESSION_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_loopback(host: Any) -> bool:
