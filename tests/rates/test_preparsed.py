@@ -45,6 +45,19 @@ def _same(a: RateTable, b: RateTable) -> None:
             assert a.series(cur).raw == b.series(cur).raw, cur
 
 
+def test_reference_equals_the_lazy_parse(parsed: RateTable) -> None:
+    """Without a cache folder the zip is parsed lazily (as before the copies): the same table."""
+    lazy = parse_eurofxref_zip(
+        ZIP.read_bytes(),
+        key=bundled.BundledECB.key,
+        name=bundled.BundledECB.name,
+        url=ECB_HIST_URL,
+        sha256=BUNDLED_SHA256,
+        eager=False,
+    )
+    _same(lazy, parsed)
+
+
 def test_first_load_writes_the_copy_and_the_next_reads_it(cache_dir: Path, parsed: RateTable) -> None:
     path = preparsed_path(BUNDLED_SHA256)
     assert path == cache_dir / "tables" / f"ecb-bundled-{BUNDLED_SHA256[:16]}.table"
