@@ -310,13 +310,13 @@ def convert(
                 (cur, tgt, day, pol._value_ if type(pol) is RatePolicy else pol, max_lookback_days)
             )
             if priced is not None:
-                src_rate, dst_rate, rate, legs, info, minor, unit = priced
+                divisor, multiplier, rate, legs, info, minor, unit = priced
                 if unit == 1 and integer:  # an integer amount times Decimal(1) is the amount itself
-                    unrounded = _divide(dec, src_rate)
+                    unrounded = _divide(dec, divisor)
                 elif unit == 2 and integer:  # an exact product divided by Decimal(1) is the product itself
-                    unrounded = _multiply(dec, dst_rate)
+                    unrounded = _multiply(dec, multiplier)
                 else:
-                    unrounded = _divide(_multiply(dec, dst_rate), src_rate)
+                    unrounded = _divide(_multiply(dec, multiplier), divisor)
                 try:  # amounts.quantize(unrounded, tgt, mode), through the context of that mode
                     rounded = (_QUANTIZE_HALF_EVEN if half_even else _QUANTIZE_HALF_UP)(unrounded, minor)
                 except InvalidOperation:  # too large to round within 60 digits: the checked path says so
@@ -489,10 +489,12 @@ def _convert_one(
 # successes are kept: a refusal is worked out (and raised) afresh every time.
 
 Priced = tuple[Decimal, Decimal, Decimal, tuple[RateLeg, ...], SourceInfo, Decimal, int]
-"""``(rate of the original currency, rate of the target, cross rate, legs, table info, target's minor unit,
-unit)``: ``unit`` is 1 when the target's rate is exactly ``Decimal(1)`` (the table's base), 2 when the
-original's is, else 0 (an integer amount times 1, or its product divided by 1, is itself: exactly what the
-60-digit context gives, so that step is skipped)."""
+"""``(divisor, multiplier, cross rate, legs, table info, target's minor unit, unit)``: the unrounded result
+is ``amount x multiplier / divisor`` (the rates of the target and of the original currency per unit of the
+base; for a table quoted in base units, the published quotes of the original and of the target, which give
+the same product without the rounding of an inverse). ``unit`` is 1 when the multiplier is exactly
+``Decimal(1)`` (the table's base), 2 when the divisor is, else 0 (an integer amount times 1, or its product
+divided by 1, is itself: exactly what the 60-digit context gives, so that step is skipped)."""
 
 _PRICED_MAX = 50_000
 """At most this many pricings are kept per table (then the table's memo starts again): about 25 MB."""
@@ -541,8 +543,25 @@ def _price(
     src = quote(table, cur, on, policy, max_lookback_days=max_lookback_days)
     dst = quote(table, to, on, policy, max_lookback_days=max_lookback_days)
     legs = tuple(leg for leg in (src, dst) if leg.currency != table.base)
-    unit = 1 if _is_one(dst.rate) else 2 if _is_one(src.rate) else 0
-    return (src.rate, dst.rate, RATE_CONTEXT.divide(dst.rate, src.rate), legs, table.info, quantum(to), unit)
+    divisor, multiplier = src.rate, dst.rate
+    if table.quoted_in_base:
+        # Quoted in base units (Bank of Canada: CAD per USD): ``rate`` is 1 / quote to 28 digits, so
+        # amount x rate(to) / rate(from) would carry that rounding into the result (CAD 4.11 at 6 CAD/USD
+        # is USD 0.685 exactly, but 0.685000...01 through 1/6). The same product from the published quotes,
+        # amount x quote(from) / quote(to), is exact.
+        quoted_src, quoted_dst = _published(src, table), _published(dst, table)
+        if quoted_src is not None and quoted_dst is not None:
+            divisor, multiplier = quoted_dst, quoted_src
+    unit = 1 if _is_one(multiplier) else 2 if _is_one(divisor) else 0
+    cross = RATE_CONTEXT.divide(multiplier, divisor)
+    return (divisor, multiplier, cross, legs, table.info, quantum(to), unit)
+
+
+def _published(leg: RateLeg, table: RateTable) -> Decimal | None:
+    """``leg``'s quote in the table's own direction (1 for the base), or ``None`` if it has none of its own."""
+    if leg.currency == table.base:
+        return Decimal(1)
+    return leg.published if leg.parity is None else None
 
 
 def _is_one(rate: Decimal) -> bool:
@@ -552,8 +571,8 @@ def _is_one(rate: Decimal) -> bool:
 
 def _finish(money: Money, to: str, on: date, policy: Policy, rounding: Rounding, priced: Priced) -> Conversion | None:
     """The conversion of ``money`` at a pricing: the exact product, rounded once (``None`` if it cannot be)."""
-    src_rate, dst_rate, rate, legs, info, minor, _ = priced
-    unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, dst_rate), src_rate)
+    divisor, multiplier, rate, legs, info, minor, _ = priced
+    unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(money.amount, multiplier), divisor)
     try:
         rounded = unrounded.quantize(minor, rounding=rounding.decimal_mode, context=MONEY_CONTEXT)
     except InvalidOperation:

@@ -777,10 +777,21 @@ class LegArrays:
     """int32 per day: the series position (daily, exact) or the window number (means)."""
     exact: Sequence[Decimal] | Sequence[str]
     """The exact rate behind ``pos``: the series' raw strings, or the exact rates per window."""
+    published: Sequence[Decimal] | Sequence[str] | None = None
+    """For a table quoted in base units (``quoted_in_base``): the published quote or mean behind
+    ``pos``, of which ``exact`` holds the inverse (:attr:`RateLeg.published`); ``None`` otherwise."""
 
     def exact_rate(self, day: int) -> Decimal:
         """The exact rate (per unit of the base) behind day index ``day``."""
         value = self.exact[int(self.pos[day])]
+        return value if isinstance(value, Decimal) else Decimal(value)
+
+    def published_quote(self, day: int) -> Decimal | None:
+        """The published quote (units of the base per unit of the currency) behind day index ``day``,
+        or ``None`` for a table quoted per unit of the base (where it is :meth:`exact_rate`)."""
+        if self.published is None:
+            return None
+        value = self.published[int(self.pos[day])]
         return value if isinstance(value, Decimal) else Decimal(value)
 
 
@@ -902,6 +913,7 @@ def _period_arrays(table: RateTable, currency: str, policy: MeanPolicy) -> LegAr
         np.append(np.where(ok, 1, 0), 0).astype(np.int32),
         np.append(kk, 0).astype(np.int32),
         exact,
+        series.raw if table.quoted_in_base else None,
     )
 
 
@@ -916,7 +928,16 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
     first_fixing = int(ords[0])
 
     def finish(
-        ok: Any, rate: Any, first_day: Any, last_day: Any, count: Any, pos: Any, exact: Any, *, any_day: bool = False
+        ok: Any,
+        rate: Any,
+        first_day: Any,
+        last_day: Any,
+        count: Any,
+        pos: Any,
+        exact: Any,
+        *,
+        any_day: bool = False,
+        published: Any = None,
     ) -> LegArrays:
         if not any_day:
             ok = ok & (days >= first_fixing)  # as quote(): never before the currency's first fixing
@@ -931,6 +952,7 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
             np.append(np.where(ok, count, 0), 0).astype(np.int32),
             np.append(pos, 0).astype(np.int32),
             exact,
+            published if table.quoted_in_base else None,
         )
 
     if policy is RatePolicy.DAILY or policy is RatePolicy.EXACT:
@@ -948,7 +970,7 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
             rates = np.array([float(v) for v in exact], dtype=np.float64)
         else:
             exact = series.raw
-        return finish(ok, rates[i], fixday, fixday, 1, i, exact)
+        return finish(ok, rates[i], fixday, fixday, 1, i, exact, published=series.raw)
 
     memo = _memo(table)
     if isinstance(policy, TrailingMean):
@@ -958,10 +980,20 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
             assert policy.end is not None
             fixed = _window(table, currency, policy.start, policy.end, memo)
             if isinstance(fixed, str):
-                return finish(zeros.astype(bool), np.nan, 0, 0, 0, zeros, [Decimal(0)], any_day=True)
-            lo, hi, rate, _ = fixed
+                return finish(
+                    zeros.astype(bool), np.nan, 0, 0, 0, zeros, [Decimal(0)], any_day=True, published=[Decimal(1)]
+                )
+            lo, hi, rate, quoted_mean = fixed
             return finish(
-                ~zeros.astype(bool), float(rate), ords[lo], ords[hi - 1], hi - lo, zeros, [rate], any_day=True
+                ~zeros.astype(bool),
+                float(rate),
+                ords[lo],
+                ords[hi - 1],
+                hi - lo,
+                zeros,
+                [rate],
+                any_day=True,
+                published=[quoted_mean],
             )
         return _trailing_arrays(table, currency, policy.days or 0, days, ords, finish)
 
@@ -976,8 +1008,9 @@ def _plain_arrays(table: RateTable, currency: str, policy: MeanPolicy, lookback:
     w_last = np.array([m[1] - 1 if m else 0 for m in done], dtype=np.int64)
     w_count = (w_last - w_first + 1).astype(np.int32)
     w_exact = [m[2] if m else Decimal(0) for m in done]
+    w_published = [m[3] if m else Decimal(1) for m in done]
     w_first, w_last = ords[w_first], ords[w_last]  # positions -> day ordinals
-    return finish(w_ok[k], w_rate[k], w_first[k], w_last[k], w_count[k], k, w_exact)
+    return finish(w_ok[k], w_rate[k], w_first[k], w_last[k], w_count[k], k, w_exact, published=w_published)
 
 
 def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, ords: Any, finish: Any) -> LegArrays:
@@ -997,12 +1030,17 @@ def _trailing_arrays(table: RateTable, currency: str, length: int, days: Any, or
     keys, pos = np.unique(runs, return_inverse=True)
     prefix = _prefix(table, currency, _memo(table))
     exact: list[Decimal] = []
+    published: list[Decimal] = []
     for run in keys.tolist():
-        exact.append(_mean_of(table, prefix, *divmod(run, len(ords) + 1))[0] if run >= 0 else Decimal(0))
+        per_base, quoted = (
+            _mean_of(table, prefix, *divmod(run, len(ords) + 1)) if run >= 0 else (Decimal(0), Decimal(1))
+        )
+        exact.append(per_base)
+        published.append(quoted)
     rate = np.array([float(v) if run >= 0 else np.nan for v, run in zip(exact, keys.tolist(), strict=True)])
     first = ords[np.minimum(lo, len(ords) - 1)]
     last = ords[np.maximum(hi - 1, 0)]
-    arrays: LegArrays = finish(ok, rate[pos], first, last, hi - lo, pos, exact)
+    arrays: LegArrays = finish(ok, rate[pos], first, last, hi - lo, pos, exact, published=published)
     return arrays
 
 

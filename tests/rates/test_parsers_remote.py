@@ -470,3 +470,28 @@ def test_valet_inversion_converts_like_dividing_by_the_quote(quote_units: int, p
         expected = (amount / q).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
     assert convert(amount, "CAD", to="USD", on="2026-04-28", source=t).result == Money(expected, "USD")
     assert valet_quote(t, "USD", 0, places=places) == q
+
+
+@pytest.mark.parametrize("policy", ["daily", "exact", "monthly_mean"])
+def test_a_tie_through_an_inverted_quote_rounds_like_the_quote(policy: str) -> None:
+    """CAD 4.11 at 6 CAD/USD is USD 0.685 exactly: half-even gives 0.68, the scalar and the frame path alike.
+
+    Through the inverted 28-digit rate (0.1666...667) the product is 0.685000...0001 and rounds to 0.69;
+    the published quotes give the exact product. The cross pair (USD -> JPY through CAD) and the way
+    back (USD -> CAD) use the quotes too.
+    """
+    days = [date(2026, 4, d).isoformat() for d in range(1, 31)]  # a whole month, for the monthly mean
+    t = RateTable.from_rows(
+        [(d, "USD", "6") for d in days] + [(d, "JPY", "0.04") for d in days],
+        base="CAD",
+        key="boc-test",
+        name="Bank of Canada (test)",
+        quoted_in_base=True,
+    )
+    cases = [("4.11", "CAD", "USD", "0.68"), ("0.005", "USD", "JPY", "1"), ("0.125", "USD", "CAD", "0.75")]
+    for amount, cur, to, expected in cases:
+        c = convert(amount, cur, to=to, on="2026-04-28", policy=policy, source=t)
+        assert c.result == Money(expected, to), (amount, cur, to)
+        assert c.unrounded == Decimal(amount) * (Decimal(1) if cur == "CAD" else t.series(cur).rate(0)) / (
+            Decimal(1) if to == "CAD" else t.series(to).rate(0)
+        )
