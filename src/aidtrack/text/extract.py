@@ -83,7 +83,16 @@ from aidtrack.pledge import Category, Qualifier
 from aidtrack.text import _lexicon as lex
 from aidtrack.text.clauses import NOT_NEW, AmountReading, Reading, read_amount
 from aidtrack.text.donors import DonorMention, donor_code, find_collectives, find_donors
-from aidtrack.text.parsing import MoneyMatch, _original_span, _remap_match, _scaled_numbers, _visible_text, find_money
+from aidtrack.text.parsing import (
+    MoneyMatch,
+    _locale_id,
+    _money_gate,
+    _original_span,
+    _remap_match,
+    _scaled_numbers,
+    _visible_text,
+    find_money,
+)
 
 if TYPE_CHECKING:
     from aidtrack.money import Money
@@ -272,6 +281,8 @@ class PledgeCandidate:
 # characters, at a semicolon, a comma or a space, so that the work per sentence stays bounded: extraction is
 # linear in the length of the text whatever its punctuation.
 _MAX_SENTENCE = 1000
+# Whether extract_pledges skips sentences in which parsing._money_gate finds nothing (tests switch it off to compare).
+_GATE = True
 _SENTENCE_END = re.compile(r"[.!?]+[\"'»«“”’)\]]*(?=\s|$)")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 
@@ -726,8 +737,12 @@ def extract_pledges(
     verb_cue, noun_cue = _cue("verb", lang2), _cue("noun", lang2)
     out: list[PledgeCandidate] = []
     previous: _Previous | None = None
+    gate = _money_gate(_locale_id(locale)) if _GATE else None
     for s_start, s_end, paragraph in _sentences(text):
         sentence = text[s_start:s_end]
+        if gate is not None and gate.search(sentence) is None:  # no currency and no scale word: no amount
+            previous = _Previous(paragraph, text, s_start, s_end, lang2, recipient_code, territory, sentence)
+            continue
         context = previous if previous is not None and previous.paragraph == paragraph else None
         raw = [_shift(m, s_start) for m in find_money(sentence, locale=locale)]
         carried_money = context.money if context is not None else None
@@ -831,9 +846,10 @@ class _Previous:
         lang: str,
         recipient: str | None,
         territory: str | None,
+        sentence: str | None = None,
     ) -> None:
         self.paragraph = paragraph
-        self.sentence = text[start:end]
+        self.sentence = text[start:end] if sentence is None else sentence
         self._text, self._start, self._lang = text, start, lang
         self._recipient, self._territory = recipient, territory
         self.donors: list[DonorMention] | None = None

@@ -90,6 +90,8 @@ _MAX_TEXT = 1_000_000
 # zero-width space / non-joiner / joiner, word joiner and the byte-order mark. They never split or join a number.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# Whether find_money first checks a text with the cheap prefilter of _syntax (tests switch it off to compare).
+_PREFILTER = True
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class _Syntax:
     groups: str
     numeral: str
     pattern: re.Pattern[str]
+    prefilter: re.Pattern[str] | None
     symbols: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
     codes: frozenset[str]
@@ -429,10 +432,67 @@ def _syntax(locale_id: str) -> _Syntax:
         groups="".join(sorted(groups)),
         numeral=numeral,
         pattern=re.compile(pattern, re.IGNORECASE),
+        prefilter=_prefilter(symbols, names, codes, [*scales, *attached], number),
         symbols=symbols,
         names=names,
         codes=codes,
     )
+
+
+def _prefilter(
+    symbols: Iterable[str], names: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str
+) -> re.Pattern[str] | None:
+    """A cheap pattern that finds something in every text where the amount pattern of :func:`_syntax` matches.
+
+    :func:`find_money` runs the amount pattern (a large regular expression tried at every word) only on
+    a text where this one matches: in ordinary news most sentences hold no currency and are skipped at
+    a fraction of the cost. It looks for a currency (symbol, name or code) that is not preceded by a
+    letter, possibly through a scale word right before it, and that is followed by a character that
+    is not a letter or by a number. Why it never skips an amount: every match of the amount pattern
+    contains its currency, ``pcur`` before the number or ``scur`` after it;
+
+    * ``pcur`` starts the match (the pattern's look-behind refuses a word character before it) or
+      follows a qualifier and spaces; after it come optional spaces and a number, so a character that
+      is not a letter, or a number word or article (``(?=number)``);
+    * ``scur`` ends the match (so no letter and no digit follows it) and follows ``_SEP`` (a space or a
+      hyphen), a digit, or a scale word: a number word must be followed by a space or a hyphen, which
+      ``_SEP`` takes (no currency starts with one), and an article needs a scale word;
+    * a scale word right before ``scur`` ("5 MillionenEuro") follows ``_SEP`` or a digit in turn.
+
+    Words are matched as tries (one branch per next character, ``\\s+`` for a space, which allows at
+    least what ``_SPACE+`` allows), so the pattern accepts every text the argument needs and more.
+    ``None`` (no prefilter) if a currency form starts with a space or a hyphen, which the argument
+    excludes. ``tests/test_extract_speed.py`` checks the promise on random text.
+    """
+    forms = sorted({*symbols, *names})
+    if any(f[:1].isspace() or f[:1] == "-" for f in forms):  # pragma: no cover - no CLDR form does
+        return None
+    plain_number = re.sub(r"\(\?P<\w+>", "(?:", number)  # the number pattern without its group names
+    scale = rf"(?:(?:{_trie_alternation(sorted(scales))}){_SEP}?)?"
+    currency = rf"(?:{_trie_alternation(forms)}|(?-i:{_trie_alternation(sorted(codes))}))"
+    return re.compile(rf"{_NOT_AFTER_LETTER}{scale}{currency}(?:(?![^\W\d_])|(?={plain_number}))", re.IGNORECASE)
+
+
+_NOT_AFTER_LETTER = r"(?<![^\W\d_])"  # at the start, or after a character that is not a letter
+
+
+@cache
+def _money_gate(locale_id: str) -> re.Pattern[str] | None:
+    """A cheap pattern that finds something in every sentence where extraction can find an amount.
+
+    It matches where the prefilter of :func:`find_money` matches (a currency), or where a scale word of a
+    million or more stands at the start of a word or right after a scale adjective there ("einer
+    weiterenMilliarde"): every number :func:`_scaled_numbers` reads has one (its number ends in a digit,
+    or is a word followed by spaces, or an adjective). A sentence where it finds nothing holds no amount
+    and no scaled number, so :func:`aidtrack.text.extract.extract_pledges` skips it.
+    """
+    syntax = _syntax(locale_id)
+    if syntax.prefilter is None:  # pragma: no cover - see _prefilter
+        return None
+    big = sorted(w for w, e in lex.SCALES[syntax.lang].items() if e >= 6)
+    body = syntax.prefilter.pattern.removeprefix(_NOT_AFTER_LETTER)
+    scaled = rf"(?:{lex.SCALE_ADJECTIVES[syntax.lang]})?(?:{_trie_alternation(big)})(?!\w)"
+    return re.compile(rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})", re.IGNORECASE)
 
 
 # -- values ------------------------------------------------------------------------------
@@ -561,6 +621,8 @@ def _check_hint(currency: str | None) -> str | None:
 def _iter_raw(text: str, syntax: _Syntax) -> Iterator[re.Match[str]]:
     if len(text) > _MAX_TEXT:
         raise MoneyParseError(text[:80] + "...", f"text too long ({len(text)} characters; at most {_MAX_TEXT})")
+    if _PREFILTER and syntax.prefilter is not None and syntax.prefilter.search(text) is None:
+        return  # no currency where an amount's currency can stand: no amount (see _prefilter)
     yield from syntax.pattern.finditer(text)
 
 
