@@ -143,7 +143,8 @@ def _spawn(src: str | None, ordinary: int) -> tuple[subprocess.Popen[str], str]:
 
 
 def _ask(proc: subprocess.Popen[str], name: str) -> dict[str, Any]:
-    assert proc.stdin is not None and proc.stdout is not None
+    assert proc.stdin is not None
+    assert proc.stdout is not None
     proc.stdin.write(name + "\n")
     proc.stdin.flush()
     return dict(json.loads(proc.stdout.readline()))
