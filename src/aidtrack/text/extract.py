@@ -87,11 +87,11 @@ from aidtrack.text.parsing import (
     MoneyMatch,
     _locale_id,
     _money_gate,
+    _money_in_visible,
     _original_span,
     _remap_match,
     _scaled_numbers,
     _visible_text,
-    find_money,
 )
 
 if TYPE_CHECKING:
@@ -428,10 +428,9 @@ def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str
                 notes.append(f"{m.group(0)!r} is after the published date, so it is not the announcement date")
                 continue
             return found, m.group(0), notes
-    days = {**lex.WEEKDAYS[lang]}
+    days = lex.WEEKDAYS[lang]
     rel = lex.RELATIVE_DAYS[lang]
-    alt = "|".join(sorted([*days, *rel], key=len, reverse=True))
-    rel_match = re.search(rf"(?<![\w])(?:(?:am|on|last|letzten)\s+)?(?P<word>{alt})(?![\w])", sentence, re.IGNORECASE)
+    rel_match = _relative_day_pattern(lang).search(sentence)
     if rel_match is not None:
         word = rel_match.group("word").casefold()
         if word in rel:
@@ -444,7 +443,27 @@ def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str
     return published, None, notes
 
 
+@cache
+def _relative_day_pattern(lang: str) -> re.Pattern[str]:
+    """A weekday or a relative day ("am Montag", "yesterday") of :func:`_sentence_date`, built once."""
+    alt = "|".join(sorted([*lex.WEEKDAYS[lang], *lex.RELATIVE_DAYS[lang]], key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:(?:am|on|last|letzten)\s+)?(?P<word>{alt})(?![\w])", re.IGNORECASE)
+
+
 def _period(sentence: str, lang: str) -> tuple[tuple[date, date] | None, str | None]:
+    for compiled in _period_patterns(lang):
+        m = compiled.search(sentence)
+        if m is not None:
+            a = int(m.group("a"))
+            b = int(m.group("b")) if m.groupdict().get("b") else a
+            if b >= a:
+                return (date(a, 1, 1), date(b, 12, 31)), m.group(0)
+    return None, None
+
+
+@cache
+def _period_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The year-range patterns of :func:`_period`, in the order they are tried, compiled once."""
     if lang == "de":
         patterns = [
             r"(?:von|zwischen)\s+(?P<a>(?:19|20)\d\d)\s+(?:bis|und)\s+(?P<b>(?:19|20)\d\d)",
@@ -458,14 +477,7 @@ def _period(sentence: str, lang: str) -> tuple[tuple[date, date] | None, str | N
             r"for\s+(?:the\s+years\s+)?(?P<a>(?:19|20)\d\d)\s+(?:to|through|until|and)\s+(?P<b>(?:19|20)\d\d)",
             r"for\s+(?:the\s+year\s+)?(?P<a>(?:19|20)\d\d)(?!\d)",
         ]
-    for pattern in patterns:
-        m = re.search(pattern, sentence, re.IGNORECASE)
-        if m is not None:
-            a = int(m.group("a"))
-            b = int(m.group("b")) if m.groupdict().get("b") else a
-            if b >= a:
-                return (date(a, 1, 1), date(b, 12, 31)), m.group(0)
-    return None, None
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
 # -- extraction ---------------------------------------------------------------------------------
@@ -741,14 +753,15 @@ def extract_pledges(
     verb_cue, noun_cue = _cue("verb", lang2), _cue("noun", lang2)
     out: list[PledgeCandidate] = []
     previous: _Previous | None = None
-    gate = _money_gate(_locale_id(locale)) if _GATE else None
+    locale_id = _locale_id(locale)
+    gate = _money_gate(locale_id) if _GATE else None
     for s_start, s_end, paragraph in _sentences(text):
         sentence = text[s_start:s_end]
-        if gate is not None and gate.search(sentence) is None:  # no currency and no scale word: no amount
+        if gate is not None and not gate.holds(sentence):  # no currency and no scale word: no amount
             previous = _Previous(paragraph, text, s_start, s_end, lang2, recipient_code, territory, sentence)
             continue
         context = previous if previous is not None and previous.paragraph == paragraph else None
-        raw = [_shift(m, s_start) for m in find_money(sentence, locale=locale)]
+        raw = [_shift(m, s_start) for m in _money_in_visible(sentence, locale_id)]
         carried_money = context.money if context is not None else None
         bare = _bare_amounts(sentence, s_start, locale, lang2, raw, carried_money) if _has_scale(sentence) else []
         shifted = sorted([*raw, *bare], key=lambda m: m.start)

@@ -163,6 +163,7 @@ class _Syntax:
     numeral: str
     pattern: re.Pattern[str]
     prefilter: re.Pattern[str] | None
+    number: str  # the number part of ``pattern`` (its source)
     symbols: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
     codes: frozenset[str]
@@ -433,6 +434,7 @@ def _syntax(locale_id: str) -> _Syntax:
         numeral=numeral,
         pattern=re.compile(pattern, re.IGNORECASE),
         prefilter=_prefilter(symbols, names, codes, [*scales, *attached], number),
+        number=number,
         symbols=symbols,
         names=names,
         codes=codes,
@@ -467,32 +469,108 @@ def _prefilter(
     forms = sorted({*symbols, *names})
     if any(f[:1].isspace() or f[:1] == "-" for f in forms):  # pragma: no cover - no CLDR form does
         return None
-    plain_number = re.sub(r"\(\?P<\w+>", "(?:", number)  # the number pattern without its group names
-    scale = rf"(?:(?:{_trie_alternation(sorted(scales))}){_SEP}?)?"
-    currency = rf"(?:{_trie_alternation(forms)}|(?-i:{_trie_alternation(sorted(codes))}))"
-    return re.compile(rf"{_NOT_AFTER_LETTER}{scale}{currency}(?:(?![^\W\d_])|(?={plain_number}))", re.IGNORECASE)
+    return re.compile(_NOT_AFTER_LETTER + _currency_source(forms, codes, scales, number), re.IGNORECASE)
 
 
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"  # at the start, or after a character that is not a letter
 
 
-@cache
-def _money_gate(locale_id: str) -> re.Pattern[str] | None:
-    """A cheap pattern that finds something in every sentence where extraction can find an amount.
+def _currency_source(forms: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str) -> str:
+    """The prefilter after its look-behind: an optional scale word, a currency, then no letter or a number."""
+    plain_number = re.sub(r"\(\?P<\w+>", "(?:", number)  # the number pattern without its group names
+    scale = rf"(?:(?:{_trie_alternation(sorted(set(scales)))}){_SEP}?)?"
+    currency = _trie_alternation(sorted(set(forms)))
+    if codes:
+        currency = rf"{currency}|(?-i:{_trie_alternation(sorted(set(codes)))})"
+    return rf"{scale}(?:{currency})(?:(?![^\W\d_])|(?={plain_number}))"
 
-    It matches where the prefilter of :func:`find_money` matches (a currency), or where a scale word of a
+
+class _Gate:
+    """Whether a sentence may hold an amount (see :func:`_money_gate`): False only when it cannot."""
+
+    __slots__ = ("_codes", "_folded", "_pattern", "_special")
+
+    def __init__(
+        self,
+        pattern: re.Pattern[str],
+        folded: re.Pattern[str] | None = None,
+        codes: re.Pattern[str] | None = None,
+        special: re.Pattern[str] | None = None,
+    ) -> None:
+        self._pattern, self._folded, self._codes, self._special = pattern, folded, codes, special
+
+    def holds(self, sentence: str) -> bool:
+        if self._folded is None or self._codes is None or self._special is None:
+            return self._pattern.search(sentence) is not None
+        if self._special.search(sentence) is not None:  # a character that lower() does not fold as re does
+            return self._pattern.search(sentence) is not None
+        return self._folded.search(sentence.lower()) is not None or self._codes.search(sentence) is not None
+
+
+@cache
+def _money_gate(locale_id: str) -> _Gate | None:
+    """A cheap test that passes every sentence in which extraction can find an amount.
+
+    It passes where the prefilter of :func:`find_money` matches (a currency), or where a scale word of a
     million or more stands at the start of a word or right after a scale adjective there ("einer
     weiterenMilliarde"): every number :func:`_scaled_numbers` reads has one (its number ends in a digit,
-    or is a word followed by spaces, or an adjective). A sentence where it finds nothing holds no amount
-    and no scaled number, so :func:`aidtrack.text.extract.extract_pledges` skips it.
+    or is a word followed by spaces, or an adjective). A sentence that fails holds no amount and no scaled
+    number, so :func:`aidtrack.text.extract.extract_pledges` skips it.
+
+    The same test runs case-sensitively on ``sentence.lower()`` (the regular-expression engine tries a
+    branch per next character much faster without ``IGNORECASE``), with the currency codes, which must
+    be upper case, looked for anywhere in the sentence as written. Lower-casing and ``IGNORECASE`` agree
+    on every character but a few (``İ``, and the dotless ``ı`` and long ``ſ`` that ``re`` also equates
+    with ``i`` and ``s``): a sentence holding one of those is tested with the ``IGNORECASE`` pattern.
+    ``tests/test_extract_speed.py`` checks every code point.
     """
     syntax = _syntax(locale_id)
     if syntax.prefilter is None:  # pragma: no cover - see _prefilter
         return None
-    big = sorted(w for w, e in lex.SCALES[syntax.lang].items() if e >= 6)
+    lang = syntax.lang
+    big = [w for w, e in lex.SCALES[lang].items() if e >= 6]
+    adjectives = lex.SCALE_ADJECTIVES[lang]
     body = syntax.prefilter.pattern.removeprefix(_NOT_AFTER_LETTER)
-    scaled = rf"(?:{lex.SCALE_ADJECTIVES[syntax.lang]})?(?:{_trie_alternation(big)})(?!\w)"
-    return re.compile(rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})", re.IGNORECASE)
+    scaled = rf"(?:{adjectives})?(?:{_trie_alternation(sorted(big))})(?!\w)"
+    pattern = re.compile(rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})", re.IGNORECASE)
+    forms = [f.lower() for f in (*syntax.symbols, *syntax.names)]
+    scales = [w.lower() for w in (*lex.SCALES[lang], *lex.SCALES_ATTACHED[lang])]
+    number = re.sub(r"\(\?P<\w+>", "(?:", syntax.number)
+    special = _fold_exceptions([*forms, *scales, *big, number, adjectives])
+    if special is None or number != number.lower() or adjectives != adjectives.lower():  # pragma: no cover
+        return _Gate(pattern)
+    folded_body = _currency_source(forms, (), scales, number)
+    folded_scaled = rf"(?:{adjectives})?(?:{_trie_alternation(sorted({w.lower() for w in big}))})(?!\w)"
+    return _Gate(
+        pattern,
+        folded=re.compile(rf"{_NOT_AFTER_LETTER}(?:{folded_body}|{folded_scaled})"),
+        codes=re.compile(_trie_alternation(sorted(syntax.codes))),
+        special=re.compile("[" + "".join(sorted(special)) + "]"),
+    )
+
+
+def _fold_exceptions(sources: Iterable[str]) -> set[str] | None:
+    """Characters whose ``lower()`` differs from how ``re.IGNORECASE`` equates them with a character in ``sources``.
+
+    ``re`` compares the simple lower case of two characters and also equates a few pairs with different
+    lower cases (``re._casefix``: ``i`` and the dotless ``ı``, ``s`` and the long ``ſ`` ...). ``İ`` lowers
+    to two characters. ``None`` when the pairs cannot be read or a source holds a character of a pair
+    whose partners are not all letters (then lower-casing is not used at all).
+    """
+    try:
+        from re._casefix import _EXTRA_CASES  # the pairs re.IGNORECASE equates besides lower case
+    except ImportError:  # pragma: no cover - CPython has had it since 3.11
+        return None
+    used = {ch for source in sources for ch in source}
+    out = {"\u0130"}  # İ: lower() gives "i" and a combining dot, re compares its simple lower case "i"
+    for low, others in _EXTRA_CASES.items():
+        if chr(low) in used:
+            partners = [chr(o) for o in others]
+            if not all(p.isalpha() for p in partners) or any(p in used for p in partners):  # pragma: no cover
+                return None
+            out.update(partners)
+            out.update(p.upper() for p in partners if len(p.upper()) == 1 and p.upper().lower() != chr(low))
+    return {re.escape(ch) for ch in out}
 
 
 # -- values ------------------------------------------------------------------------------
@@ -618,10 +696,10 @@ def _check_hint(currency: str | None) -> str | None:
     return normalize_currency(currency)
 
 
-def _iter_raw(text: str, syntax: _Syntax) -> Iterator[re.Match[str]]:
+def _iter_raw(text: str, syntax: _Syntax, *, prefilter: bool = True) -> Iterator[re.Match[str]]:
     if len(text) > _MAX_TEXT:
         raise MoneyParseError(text[:80] + "...", f"text too long ({len(text)} characters; at most {_MAX_TEXT})")
-    if _PREFILTER and syntax.prefilter is not None and syntax.prefilter.search(text) is None:
+    if prefilter and _PREFILTER and syntax.prefilter is not None and syntax.prefilter.search(text) is None:
         return  # no currency where an amount's currency can stand: no amount (see _prefilter)
     yield from syntax.pattern.finditer(text)
 
@@ -856,6 +934,21 @@ def find_money(
             found.append(built)
     out = _ranges(found, visible, syntax)
     return out if kept is None else [_remap_match(m, text, kept) for m in out]
+
+
+def _money_in_visible(text: str, locale_id: str) -> list[MoneyMatch]:
+    """``find_money(text, locale=locale_id)`` for a text without invisible characters, without the prefilter.
+
+    For :func:`aidtrack.text.extract.extract_pledges`, which has already tested the sentence with
+    :func:`_money_gate` (a wider test): the prefilter would only repeat it.
+    """
+    syntax = _syntax(locale_id)
+    found: list[MoneyMatch] = []
+    for raw in _iter_raw(text, syntax, prefilter=False):
+        built = _build(raw, text, syntax, hint=None, countries=[], locale_id=locale_id)
+        if built is not None:
+            found.append(built)
+    return _ranges(found, text, syntax)
 
 
 @cache
