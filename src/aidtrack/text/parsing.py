@@ -59,6 +59,7 @@ Money('440000000', 'CAD')
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -557,13 +558,13 @@ def _fold_exceptions(sources: Iterable[str]) -> set[str] | None:
     to two characters. ``None`` when the pairs cannot be read or a source holds a character of a pair
     whose partners are not all letters (then lower-casing is not used at all).
     """
-    try:
-        from re._casefix import _EXTRA_CASES  # the pairs re.IGNORECASE equates besides lower case
-    except ImportError:  # pragma: no cover - CPython has had it since 3.11
+    try:  # the pairs re.IGNORECASE equates besides lower case (re's own table, generated from Unicode)
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover - CPython has had it since 3.11
         return None
     used = {ch for source in sources for ch in source}
     out = {"\u0130"}  # İ: lower() gives "i" and a combining dot, re compares its simple lower case "i"
-    for low, others in _EXTRA_CASES.items():
+    for low, others in extra.items():
         if chr(low) in used:
             partners = [chr(o) for o in others]
             if not all(p.isalpha() for p in partners) or any(p in used for p in partners):  # pragma: no cover
