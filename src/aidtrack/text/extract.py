@@ -288,6 +288,7 @@ _LINE = re.compile(r"[^\n]+")
 _FOLLOWING = re.compile(r"\s*(\S?)")
 _ORDINAL = re.compile(r"\d{1,2}")
 _INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -332,8 +333,8 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
                 token = window.rsplit(None, 1)[-1].casefold() if window and not window[-1].isspace() else ""
                 if (
                     token.rstrip(".") in lex.ABBREVIATIONS
-                    or _ORDINAL.fullmatch(token)
-                    or _INITIALS.fullmatch(token)
+                    or (len(token) <= 2 and _ORDINAL.fullmatch(token))
+                    or (token[-1:] in _ASCII_LOWER and token[1:2] in ("", ".") and _INITIALS.fullmatch(token))
                 ):
                     continue
             spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
@@ -344,6 +345,10 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
 
 def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``text[start:end]`` stripped, and cut into pieces of at most ``_MAX_SENTENCE`` characters."""
+    if end - start <= _MAX_SENTENCE:  # the usual case: one piece, stripped (str.strip's spaces are isspace())
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        return [(start + lead, start + len(piece.rstrip()))] if lead < len(piece) else []
     out: list[tuple[int, int]] = []
     while start < end:
         cut = end
@@ -753,13 +758,17 @@ def extract_pledges(
     verb_cue, noun_cue = _cue("verb", lang2), _cue("noun", lang2)
     out: list[PledgeCandidate] = []
     previous: _Previous | None = None
+    skipped: tuple[int, int, int] | None = None  # (start, end, paragraph) of a sentence the gate skipped last
     locale_id = _locale_id(locale)
     gate = _money_gate(locale_id) if _GATE else None
     for s_start, s_end, paragraph in _sentences(text):
-        sentence = text[s_start:s_end]
-        if gate is not None and not gate.holds(sentence):  # no currency and no scale word: no amount
-            previous = _Previous(paragraph, text, s_start, s_end, lang2, recipient_code, territory, sentence)
+        if gate is not None and not gate.holds(text[s_start:s_end]):  # no currency and no scale word: no amount
+            skipped = (s_start, s_end, paragraph)
             continue
+        sentence = text[s_start:s_end]
+        if skipped is not None:  # the sentence before this one, as the next may carry its donor over
+            previous = _Previous(skipped[2], text, skipped[0], skipped[1], lang2, recipient_code, territory)
+            skipped = None
         context = previous if previous is not None and previous.paragraph == paragraph else None
         raw = [_shift(m, s_start) for m in _money_in_visible(sentence, locale_id)]
         carried_money = context.money if context is not None else None
@@ -863,10 +872,9 @@ class _Previous:
         lang: str,
         recipient: str | None,
         territory: str | None,
-        sentence: str | None = None,
     ) -> None:
         self.paragraph = paragraph
-        self.sentence = text[start:end] if sentence is None else sentence
+        self.sentence = text[start:end]
         self._text, self._start, self._lang = text, start, lang
         self._recipient, self._territory = recipient, territory
         self.donors: list[DonorMention] | None = None
