@@ -85,6 +85,7 @@ from aidtrack.text.clauses import NOT_NEW, AmountReading, Reading, read_amount
 from aidtrack.text.donors import DonorMention, donor_code, find_collectives, find_donors
 from aidtrack.text.parsing import (
     MoneyMatch,
+    _alternation,
     _locale_id,
     _money_gate,
     _money_in_visible,
@@ -649,12 +650,34 @@ _BARE_FOLLOWERS = {
 }
 
 
+@cache
+def _big_scales(lang: str) -> re.Pattern[str]:
+    """The scale words of a million or more, as :func:`aidtrack.text.parsing._scaled_numbers` reads them.
+
+    Each scaled number holds one; :func:`re.finditer` finds every place such a word starts or overlaps
+    one it found, so when all it finds lies inside amounts already read, every scaled number overlaps
+    one of them. The pattern starts with the class of the words' first letters (both cases: m, b and t
+    have no other case-insensitive equivalents), which the engine scans for in C.
+    """
+    words = [w for w, e in lex.SCALES[lang].items() if e >= 6]
+    firsts = sorted({w[0] for w in words})
+    if not set(firsts) <= set("mbt"):  # pragma: no cover - the lexicon's scale words start with m, b or t
+        return re.compile(_alternation(words), re.IGNORECASE)
+    branches = "|".join(rf"(?<=[{c}{c.upper()}])(?i:{_alternation(w[1:] for w in words if w[0] == c)})" for c in firsts)
+    return re.compile(rf"[{''.join(firsts)}{''.join(firsts).upper()}](?:{branches})")
+
+
 def _bare_amounts(
     sentence: str, offset: int, locale: str, lang: str, money: list[MoneyMatch], carried: MoneyMatch | None
 ) -> list[MoneyMatch]:
     """Scaled numbers without a currency, read in the currency of the amount before them (same or previous sentence)."""
     out: list[MoneyMatch] = []
     taken = [(m.start - offset, m.end - offset) for m in money]
+    if _GATE and all(
+        any(a <= w.start() and w.end() <= b for a, b in taken) for w in _big_scales(lang).finditer(sentence)
+    ):
+        # every scale word is inside an amount already read, so every scaled number overlaps one (skipped below)
+        return out
     for n in _scaled_numbers(sentence, locale=locale):
         if any(n.start < e and s < n.end for s, e in taken):
             continue
