@@ -313,6 +313,7 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
     paragraph = 0
     previous_line_end = 0
     blank = False
+    ends, following_at, abbreviations = _SENTENCE_END.finditer, _FOLLOWING.match, lex.ABBREVIATIONS
     for line in _LINE.finditer(text):
         line_start, line_end = line.span()
         if not line.group(0).strip():
@@ -323,22 +324,29 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
         blank = False
         previous_line_end = line_end
         start = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, line_end):
+        for m in ends(text, line_start, line_end):
             end = m.end()
-            following = _FOLLOWING.match(text, end, line_end).group(1)  # type: ignore[union-attr]  # always matches
+            following = following_at(text, end, line_end).group(1)  # type: ignore[union-attr]  # always matches
             if following and not (following.isupper() or following.isdigit() or following in "\"'„“«»(["):
                 continue  # "... 5 Mio. Euro zu" : a lower-case word after the stop (tested first: cheaper)
-            if m.group(0).startswith("."):
-                window = text[max(start, m.start() - 40) : m.start()]
+            stop = m.start()
+            if text[stop] == ".":
+                window = text[max(start, stop - 40) : stop]
                 # the last run of non-space characters that ends the window (none if it ends in a space)
                 token = window.rsplit(None, 1)[-1].casefold() if window and not window[-1].isspace() else ""
                 if (
-                    token.rstrip(".") in lex.ABBREVIATIONS
+                    token.rstrip(".") in abbreviations
                     or (len(token) <= 2 and _ORDINAL.fullmatch(token))
                     or (token[-1:] in _ASCII_LOWER and token[1:2] in ("", ".") and _INITIALS.fullmatch(token))
                 ):
                     continue
-            spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
+            if end - start <= _MAX_SENTENCE:  # one piece (what _bounded does, inline: the usual case)
+                piece = text[start:end]
+                lead = len(piece) - len(piece.lstrip())
+                if lead < len(piece):
+                    spans.append((start + lead, start + len(piece.rstrip()), paragraph))
+            else:
+                spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
             start = end
         spans.extend((a, b, paragraph) for a, b in _bounded(text, start, line_end))
     return spans

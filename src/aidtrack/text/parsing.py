@@ -163,7 +163,7 @@ class _Syntax:
     groups: str
     numeral: str
     pattern: re.Pattern[str]
-    prefilter: re.Pattern[str] | None
+    prefilter: str | None  # the source of the prefilter pattern (see _prefilter), compiled on first use
     number: str  # the number part of ``pattern`` (its source)
     symbols: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
@@ -444,7 +444,7 @@ def _syntax(locale_id: str) -> _Syntax:
 
 def _prefilter(
     symbols: Iterable[str], names: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str
-) -> re.Pattern[str] | None:
+) -> str | None:
     """A cheap pattern that finds something in every text where the amount pattern of :func:`_syntax` matches.
 
     :func:`find_money` runs the amount pattern (a large regular expression tried at every word) only on
@@ -465,40 +465,61 @@ def _prefilter(
     Words are matched as tries (one branch per next character, ``\\s+`` for a space, which allows at
     least what ``_SPACE+`` allows), so the pattern accepts every text the argument needs and more.
     ``None`` (no prefilter) if a currency form starts with a space or a hyphen, which the argument
-    excludes. ``tests/test_extract_speed.py`` checks the promise on random text.
+    excludes. ``tests/test_extract_speed.py`` checks the promise on random text. The source is
+    returned: :func:`_ignoring_case` compiles it when it is first needed.
     """
     forms = sorted({*symbols, *names})
     if any(f[:1].isspace() or f[:1] == "-" for f in forms):  # pragma: no cover - no CLDR form does
         return None
-    return re.compile(_NOT_AFTER_LETTER + _currency_source(forms, codes, scales, number), re.IGNORECASE)
+    return _NOT_AFTER_LETTER + _currency_source(forms, codes, scales, number)
+
+
+@cache
+def _ignoring_case(source: str) -> re.Pattern[str]:
+    """``source`` compiled with ``re.IGNORECASE``, once (the prefilter and the gate are compiled when first used)."""
+    return re.compile(source, re.IGNORECASE)
 
 
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"  # at the start, or after a character that is not a letter
 
 
 def _currency_source(forms: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str) -> str:
-    """The prefilter after its look-behind: an optional scale word, a currency, then no letter or a number."""
+    """The prefilter after its look-behind: an optional scale word, a currency, then no letter or a number.
+
+    The words are lower-cased: the same language under ``re.IGNORECASE`` (which compares lower cases),
+    and the same tries for the prefilter and the folded gate of :func:`_money_gate` (built once).
+    """
     plain_number = re.sub(r"\(\?P<\w+>", "(?:", number)  # the number pattern without its group names
-    scale = rf"(?:(?:{_trie_alternation(sorted(set(scales)))}){_SEP}?)?"
-    currency = _trie_alternation(sorted(set(forms)))
+    scale = rf"(?:(?:{_trie_of(frozenset(w.lower() for w in scales))}){_SEP}?)?"
+    currency = _trie_of(frozenset(f.lower() for f in forms))
     if codes:
-        currency = rf"{currency}|(?-i:{_trie_alternation(sorted(set(codes)))})"
+        currency = rf"{currency}|(?-i:{_trie_of(frozenset(codes))})"
     return rf"{scale}(?:{currency})(?:(?![^\W\d_])|(?={plain_number}))"
+
+
+@cache
+def _trie_of(words: frozenset[str]) -> str:
+    return _trie_alternation(sorted(words))
 
 
 class _Gate:
     """Whether a sentence may hold an amount (see :func:`_money_gate`): False only when it cannot."""
 
-    __slots__ = ("_codes", "_folded", "_pattern", "_special")
+    __slots__ = ("_codes", "_folded", "_source", "_special")
 
     def __init__(
         self,
-        pattern: re.Pattern[str],
+        source: str,
         folded: re.Pattern[str] | None = None,
         codes: re.Pattern[str] | None = None,
         special: re.Pattern[str] | None = None,
     ) -> None:
-        self._pattern, self._folded, self._codes, self._special = pattern, folded, codes, special
+        self._source, self._folded, self._codes, self._special = source, folded, codes, special
+
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        """The test with ``IGNORECASE`` on the sentence as written (compiled when first needed)."""
+        return _ignoring_case(self._source)
 
     def holds(self, sentence: str) -> bool:
         if self._folded is None or self._codes is None or self._special is None:
@@ -535,9 +556,9 @@ def _money_gate(locale_id: str) -> _Gate | None:
     lang = syntax.lang
     big = [w for w, e in lex.SCALES[lang].items() if e >= 6]
     adjectives = lex.SCALE_ADJECTIVES[lang]
-    body = syntax.prefilter.pattern.removeprefix(_NOT_AFTER_LETTER)
+    body = syntax.prefilter.removeprefix(_NOT_AFTER_LETTER)
     scaled = rf"(?:{adjectives})?(?:{_trie_alternation(sorted(big))})(?!\w)"
-    pattern = re.compile(rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})", re.IGNORECASE)
+    pattern = rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})"
     forms = [f.lower() for f in (*syntax.symbols, *syntax.names)]
     scales = [w.lower() for w in (*lex.SCALES[lang], *lex.SCALES_ATTACHED[lang])]
     number = re.sub(r"\(\?P<\w+>", "(?:", syntax.number)
@@ -704,7 +725,12 @@ def _check_hint(currency: str | None) -> str | None:
 def _iter_raw(text: str, syntax: _Syntax, *, prefilter: bool = True) -> Iterator[re.Match[str]]:
     if len(text) > _MAX_TEXT:
         raise MoneyParseError(text[:80] + "...", f"text too long ({len(text)} characters; at most {_MAX_TEXT})")
-    if prefilter and _PREFILTER and syntax.prefilter is not None and syntax.prefilter.search(text) is None:
+    if (
+        prefilter
+        and _PREFILTER
+        and syntax.prefilter is not None
+        and _ignoring_case(syntax.prefilter).search(text) is None
+    ):
         return  # no currency where an amount's currency can stand: no amount (see _prefilter)
     yield from syntax.pattern.finditer(text)
 
