@@ -53,7 +53,7 @@ def _texts(draw: st.DrawFn) -> str:
 _ANY_TEXT = st.one_of(_texts(), st.text(alphabet="5€$kKrRsSıſİEeUuRrOoMmIi .,-\u00a0", max_size=30))
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_ANY_TEXT, locale=st.sampled_from(LOCALES))
 @example(text="5 MillionenEuro", locale="de")
 @example(text="kreine Milliarde", locale="de")
@@ -66,7 +66,7 @@ def test_the_prefilter_passes_every_text_with_an_amount(text: str, locale: str) 
         assert parsing._ignoring_case(syntax.prefilter).search(text) is not None, text
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_ANY_TEXT, locale=st.sampled_from(LOCALES))
 @example(text="einer weiterenMilliarde", locale="de")
 @example(text="zwei Millionen", locale="de")
