@@ -82,6 +82,14 @@ def test_the_sentence_gate_passes_every_sentence_with_an_amount_or_a_scaled_numb
         assert gate.holds(text), text
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_ANY_TEXT, locale=st.sampled_from(LOCALES))
+def test_the_amounts_extraction_reads_are_find_moneys(text: str, locale: str) -> None:
+    """extract_pledges reads a sentence's amounts with _money_in_visible: find_money without its prefilter."""
+    visible, _ = parsing._visible_text(text)
+    assert parsing._money_in_visible(visible, parsing._locale_id(locale)) == find_money(visible, locale=locale)
+
+
 def _folded_sources(locale: str) -> list[str]:
     """The literal word lists of the folded gate (see parsing._money_gate)."""
     syntax = _syntax(locale)
