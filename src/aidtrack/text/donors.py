@@ -134,8 +134,13 @@ def _trie_alternation(words: Sequence[str]) -> str:
     position (the names pattern has hundreds). Where several words match at a
     position they lie on one path of the trie, and the longer is tried first
     (a node's children before the word that ends there), which is the order
-    of :func:`_alternation` (longest first), so the matches are the same.
+    of :func:`_alternation` (longest first), so the matches are the same. Words with two spaces in a
+    row (none of the lexicon's) get the plain alternation.
     """
+    if any("  " in word for word in words):
+        # two spaces in a row are two \s+ tokens: the first, greedy, can take the whitespace the second
+        # needs, and the trie would then prefer a shorter word than the plain alternation (" " over "  .")
+        return _alternation(words)
     trie: _Trie = {}
     end = ""  # the key marking the end of a word (no token is empty)
     for word in set(words):

@@ -83,7 +83,17 @@ from aidtrack.pledge import Category, Qualifier
 from aidtrack.text import _lexicon as lex
 from aidtrack.text.clauses import NOT_NEW, AmountReading, Reading, read_amount
 from aidtrack.text.donors import DonorMention, donor_code, find_collectives, find_donors
-from aidtrack.text.parsing import MoneyMatch, _original_span, _remap_match, _scaled_numbers, _visible_text, find_money
+from aidtrack.text.parsing import (
+    MoneyMatch,
+    _alternation,
+    _locale_id,
+    _money_gate,
+    _money_in_visible,
+    _original_span,
+    _remap_match,
+    _scaled_numbers,
+    _visible_text,
+)
 
 if TYPE_CHECKING:
     from aidtrack.money import Money
@@ -272,8 +282,14 @@ class PledgeCandidate:
 # characters, at a semicolon, a comma or a space, so that the work per sentence stays bounded: extraction is
 # linear in the length of the text whatever its punctuation.
 _MAX_SENTENCE = 1000
+# Whether extract_pledges skips sentences in which parsing._money_gate finds nothing (tests switch it off to compare).
+_GATE = True
 _SENTENCE_END = re.compile(r"[.!?]+[\"'»«“”’)\]]*(?=\s|$)")
-_LAST_TOKEN = re.compile(r"(\S+)$")
+_LINE = re.compile(r"[^\n]+")
+_FOLLOWING = re.compile(r"\s*(\S?)")
+_ORDINAL = re.compile(r"\d{1,2}")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -297,38 +313,51 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
     paragraph = 0
     previous_line_end = 0
     blank = False
-    for line in re.finditer(r"[^\n]+", text):
+    ends, following_at, abbreviations = _SENTENCE_END.finditer, _FOLLOWING.match, lex.ABBREVIATIONS
+    for line in _LINE.finditer(text):
+        line_start, line_end = line.span()
         if not line.group(0).strip():
             blank = True
             continue
-        if blank or text.count("\n", previous_line_end, line.start()) > 1:
+        if blank or text.count("\n", previous_line_end, line_start) > 1:
             paragraph += 1
         blank = False
-        previous_line_end = line.end()
-        start = line.start()
-        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+        previous_line_end = line_end
+        start = line_start
+        for m in ends(text, line_start, line_end):
             end = m.end()
-            window = text[max(start, m.start() - 40) : m.start()]
-            before = _LAST_TOKEN.search(window)
-            token = before.group(1).casefold() if before else ""
-            nxt = re.compile(r"\s*(\S?)").match(text, end, line.end())
-            following = nxt.group(1) if nxt else ""
-            if m.group(0).startswith(".") and (
-                token.rstrip(".") in lex.ABBREVIATIONS
-                or re.fullmatch(r"\d{1,2}", token)
-                or re.fullmatch(r"(?:[a-z]\.)*[a-z]", token)
-            ):
-                continue
+            following = following_at(text, end, line_end).group(1)  # type: ignore[union-attr]  # always matches
             if following and not (following.isupper() or following.isdigit() or following in "\"'„“«»(["):
-                continue
-            spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
+                continue  # "... 5 Mio. Euro zu" : a lower-case word after the stop (tested first: cheaper)
+            stop = m.start()
+            if text[stop] == ".":
+                window = text[max(start, stop - 40) : stop]
+                # the last run of non-space characters that ends the window (none if it ends in a space)
+                token = window.rsplit(None, 1)[-1].casefold() if window and not window[-1].isspace() else ""
+                if (
+                    token.rstrip(".") in abbreviations
+                    or (len(token) <= 2 and _ORDINAL.fullmatch(token))
+                    or (token[-1:] in _ASCII_LOWER and token[1:2] in ("", ".") and _INITIALS.fullmatch(token))
+                ):
+                    continue
+            if end - start <= _MAX_SENTENCE:  # one piece (what _bounded does, inline: the usual case)
+                piece = text[start:end]
+                lead = len(piece) - len(piece.lstrip())
+                if lead < len(piece):
+                    spans.append((start + lead, start + len(piece.rstrip()), paragraph))
+            else:
+                spans.extend((a, b, paragraph) for a, b in _bounded(text, start, end))
             start = end
-        spans.extend((a, b, paragraph) for a, b in _bounded(text, start, line.end()))
+        spans.extend((a, b, paragraph) for a, b in _bounded(text, start, line_end))
     return spans
 
 
 def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``text[start:end]`` stripped, and cut into pieces of at most ``_MAX_SENTENCE`` characters."""
+    if end - start <= _MAX_SENTENCE:  # the usual case: one piece, stripped (str.strip's spaces are isspace())
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        return [(start + lead, start + len(piece.rstrip()))] if lead < len(piece) else []
     out: list[tuple[int, int]] = []
     while start < end:
         cut = end
@@ -413,10 +442,9 @@ def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str
                 notes.append(f"{m.group(0)!r} is after the published date, so it is not the announcement date")
                 continue
             return found, m.group(0), notes
-    days = {**lex.WEEKDAYS[lang]}
+    days = lex.WEEKDAYS[lang]
     rel = lex.RELATIVE_DAYS[lang]
-    alt = "|".join(sorted([*days, *rel], key=len, reverse=True))
-    rel_match = re.search(rf"(?<![\w])(?:(?:am|on|last|letzten)\s+)?(?P<word>{alt})(?![\w])", sentence, re.IGNORECASE)
+    rel_match = _relative_day_pattern(lang).search(sentence)
     if rel_match is not None:
         word = rel_match.group("word").casefold()
         if word in rel:
@@ -429,7 +457,27 @@ def _sentence_date(sentence: str, lang: str, published: date) -> tuple[date, str
     return published, None, notes
 
 
+@cache
+def _relative_day_pattern(lang: str) -> re.Pattern[str]:
+    """A weekday or a relative day ("am Montag", "yesterday") of :func:`_sentence_date`, built once."""
+    alt = "|".join(sorted([*lex.WEEKDAYS[lang], *lex.RELATIVE_DAYS[lang]], key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:(?:am|on|last|letzten)\s+)?(?P<word>{alt})(?![\w])", re.IGNORECASE)
+
+
 def _period(sentence: str, lang: str) -> tuple[tuple[date, date] | None, str | None]:
+    for compiled in _period_patterns(lang):
+        m = compiled.search(sentence)
+        if m is not None:
+            a = int(m.group("a"))
+            b = int(m.group("b")) if m.groupdict().get("b") else a
+            if b >= a:
+                return (date(a, 1, 1), date(b, 12, 31)), m.group(0)
+    return None, None
+
+
+@cache
+def _period_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The year-range patterns of :func:`_period`, in the order they are tried, compiled once."""
     if lang == "de":
         patterns = [
             r"(?:von|zwischen)\s+(?P<a>(?:19|20)\d\d)\s+(?:bis|und)\s+(?P<b>(?:19|20)\d\d)",
@@ -443,14 +491,7 @@ def _period(sentence: str, lang: str) -> tuple[tuple[date, date] | None, str | N
             r"for\s+(?:the\s+years\s+)?(?P<a>(?:19|20)\d\d)\s+(?:to|through|until|and)\s+(?P<b>(?:19|20)\d\d)",
             r"for\s+(?:the\s+year\s+)?(?P<a>(?:19|20)\d\d)(?!\d)",
         ]
-    for pattern in patterns:
-        m = re.search(pattern, sentence, re.IGNORECASE)
-        if m is not None:
-            a = int(m.group("a"))
-            b = int(m.group("b")) if m.groupdict().get("b") else a
-            if b >= a:
-                return (date(a, 1, 1), date(b, 12, 31)), m.group(0)
-    return None, None
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
 # -- extraction ---------------------------------------------------------------------------------
@@ -617,12 +658,34 @@ _BARE_FOLLOWERS = {
 }
 
 
+@cache
+def _big_scales(lang: str) -> re.Pattern[str]:
+    """The scale words of a million or more, as :func:`aidtrack.text.parsing._scaled_numbers` reads them.
+
+    Each scaled number holds one; :func:`re.finditer` finds every place such a word starts or overlaps
+    one it found, so when all it finds lies inside amounts already read, every scaled number overlaps
+    one of them. The pattern starts with the class of the words' first letters (both cases: m, b and t
+    have no other case-insensitive equivalents), which the engine scans for in C.
+    """
+    words = [w for w, e in lex.SCALES[lang].items() if e >= 6]
+    firsts = sorted({w[0] for w in words})
+    if not set(firsts) <= set("mbt"):  # pragma: no cover - the lexicon's scale words start with m, b or t
+        return re.compile(_alternation(words), re.IGNORECASE)
+    branches = "|".join(rf"(?<=[{c}{c.upper()}])(?i:{_alternation(w[1:] for w in words if w[0] == c)})" for c in firsts)
+    return re.compile(rf"[{''.join(firsts)}{''.join(firsts).upper()}](?:{branches})")
+
+
 def _bare_amounts(
     sentence: str, offset: int, locale: str, lang: str, money: list[MoneyMatch], carried: MoneyMatch | None
 ) -> list[MoneyMatch]:
     """Scaled numbers without a currency, read in the currency of the amount before them (same or previous sentence)."""
     out: list[MoneyMatch] = []
     taken = [(m.start - offset, m.end - offset) for m in money]
+    if _GATE and all(
+        any(a <= w.start() and w.end() <= b for a, b in taken) for w in _big_scales(lang).finditer(sentence)
+    ):
+        # every scale word is inside an amount already read, so every scaled number overlaps one (skipped below)
+        return out
     for n in _scaled_numbers(sentence, locale=locale):
         if any(n.start < e and s < n.end for s, e in taken):
             continue
@@ -726,10 +789,19 @@ def extract_pledges(
     verb_cue, noun_cue = _cue("verb", lang2), _cue("noun", lang2)
     out: list[PledgeCandidate] = []
     previous: _Previous | None = None
+    skipped: tuple[int, int, int] | None = None  # (start, end, paragraph) of a sentence the gate skipped last
+    locale_id = _locale_id(locale)
+    gate = _money_gate(locale_id) if _GATE else None
     for s_start, s_end, paragraph in _sentences(text):
+        if gate is not None and not gate.holds(text[s_start:s_end]):  # no currency and no scale word: no amount
+            skipped = (s_start, s_end, paragraph)
+            continue
         sentence = text[s_start:s_end]
+        if skipped is not None:  # the sentence before this one, as the next may carry its donor over
+            previous = _Previous(skipped[2], text, skipped[0], skipped[1], lang2, recipient_code, territory)
+            skipped = None
         context = previous if previous is not None and previous.paragraph == paragraph else None
-        raw = [_shift(m, s_start) for m in find_money(sentence, locale=locale)]
+        raw = [_shift(m, s_start) for m in _money_in_visible(sentence, locale_id)]
         carried_money = context.money if context is not None else None
         bare = _bare_amounts(sentence, s_start, locale, lang2, raw, carried_money) if _has_scale(sentence) else []
         shifted = sorted([*raw, *bare], key=lambda m: m.start)

@@ -59,6 +59,7 @@ Money('440000000', 'CAD')
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -90,6 +91,8 @@ _MAX_TEXT = 1_000_000
 # zero-width space / non-joiner / joiner, word joiner and the byte-order mark. They never split or join a number.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# Whether find_money first checks a text with the cheap prefilter of _syntax (tests switch it off to compare).
+_PREFILTER = True
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ class _Syntax:
     groups: str
     numeral: str
     pattern: re.Pattern[str]
+    prefilter: str | None  # the source of the prefilter pattern (see _prefilter), compiled on first use
+    number: str  # the number part of ``pattern`` (its source)
     symbols: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]]
     codes: frozenset[str]
@@ -415,6 +420,8 @@ def _syntax(locale_id: str) -> _Syntax:
         rf"(?:(?P<num>{numeral})|(?P<word>{words}){adj}(?=[\s\u00a0-])"
         rf"|(?P<art>{article}{en_article}){adj}(?={_SEP}(?:{scale_alt})))"
     )
+    # _prefilter and _money_gate rest on this shape (a currency before or after the number, what may stand
+    # around it): a change here must keep their argument true (tests/test_extract_speed.py checks them)
     pattern = (
         rf"(?<![\w$€£¥])(?:(?P<qual>{quals}){_SPACE}+)?"
         rf"(?:{prefix}{_SPACE}?{number}{scale_part}?"
@@ -429,10 +436,169 @@ def _syntax(locale_id: str) -> _Syntax:
         groups="".join(sorted(groups)),
         numeral=numeral,
         pattern=re.compile(pattern, re.IGNORECASE),
+        prefilter=_prefilter(symbols, names, codes, [*scales, *attached], number),
+        number=number,
         symbols=symbols,
         names=names,
         codes=codes,
     )
+
+
+def _prefilter(
+    symbols: Iterable[str], names: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str
+) -> str | None:
+    """A cheap pattern that finds something in every text where the amount pattern of :func:`_syntax` matches.
+
+    :func:`find_money` runs the amount pattern (a large regular expression tried at every word) only on
+    a text where this one matches: in ordinary news most sentences hold no currency and are skipped at
+    a fraction of the cost. It looks for a currency (symbol, name or code) that is not preceded by a
+    letter, possibly through a scale word right before it, and that is followed by a character that
+    is not a letter or by a number. Why it never skips an amount: every match of the amount pattern
+    contains its currency, ``pcur`` before the number or ``scur`` after it;
+
+    * ``pcur`` starts the match (the pattern's look-behind refuses a word character before it) or
+      follows a qualifier and spaces; after it come optional spaces and a number, so a character that
+      is not a letter, or a number word or article (``(?=number)``);
+    * ``scur`` ends the match (so no letter and no digit follows it) and follows ``_SEP`` (a space or a
+      hyphen), a digit, or a scale word: a number word must be followed by a space or a hyphen, which
+      ``_SEP`` takes (no currency starts with one), and an article needs a scale word;
+    * a scale word right before ``scur`` ("5 MillionenEuro") follows ``_SEP`` or a digit in turn.
+
+    Words are matched as tries (one branch per next character, ``\\s+`` for a space, which allows at
+    least what ``_SPACE+`` allows), so the pattern accepts every text the argument needs and more.
+    ``None`` (no prefilter) if a currency form starts with a space or a hyphen, which the argument
+    excludes. ``tests/test_extract_speed.py`` checks the promise on random text. The source is
+    returned: :func:`_ignoring_case` compiles it when it is first needed.
+    """
+    forms = sorted({*symbols, *names})
+    if any(f[:1].isspace() or f[:1] == "-" for f in forms):  # pragma: no cover - no CLDR form does
+        return None
+    return _NOT_AFTER_LETTER + _currency_source(forms, codes, scales, number)
+
+
+@cache
+def _ignoring_case(source: str) -> re.Pattern[str]:
+    """``source`` compiled with ``re.IGNORECASE``, once (the prefilter and the gate are compiled when first used)."""
+    return re.compile(source, re.IGNORECASE)
+
+
+_NOT_AFTER_LETTER = r"(?<![^\W\d_])"  # at the start, or after a character that is not a letter
+
+
+def _currency_source(forms: Iterable[str], codes: Iterable[str], scales: Iterable[str], number: str) -> str:
+    """The prefilter after its look-behind: an optional scale word, a currency, then no letter or a number.
+
+    The words are lower-cased: the same language under ``re.IGNORECASE`` (which compares lower cases),
+    and the same tries for the prefilter and the folded gate of :func:`_money_gate` (built once).
+    """
+    plain_number = re.sub(r"\(\?P<\w+>", "(?:", number)  # the number pattern without its group names
+    scale = rf"(?:(?:{_trie_of(frozenset(w.lower() for w in scales))}){_SEP}?)?"
+    currency = _trie_of(frozenset(f.lower() for f in forms))
+    if codes:
+        currency = rf"{currency}|(?-i:{_trie_of(frozenset(codes))})"
+    return rf"{scale}(?:{currency})(?:(?![^\W\d_])|(?={plain_number}))"
+
+
+@cache
+def _trie_of(words: frozenset[str]) -> str:
+    return _trie_alternation(sorted(words))
+
+
+class _Gate:
+    """Whether a sentence may hold an amount (see :func:`_money_gate`): False only when it cannot."""
+
+    __slots__ = ("_codes", "_folded", "_source", "_special")
+
+    def __init__(
+        self,
+        source: str,
+        folded: re.Pattern[str] | None = None,
+        codes: re.Pattern[str] | None = None,
+        special: re.Pattern[str] | None = None,
+    ) -> None:
+        self._source, self._folded, self._codes, self._special = source, folded, codes, special
+
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        """The test with ``IGNORECASE`` on the sentence as written (compiled when first needed)."""
+        return _ignoring_case(self._source)
+
+    def holds(self, sentence: str) -> bool:
+        if self._folded is None or self._codes is None or self._special is None:
+            return self._pattern.search(sentence) is not None
+        if self._special.search(sentence) is not None:  # a character that lower() does not fold as re does
+            return self._pattern.search(sentence) is not None
+        # " " + ...: the folded pattern takes the character before the word it tests (see _money_gate)
+        return self._folded.search(" " + sentence.lower()) is not None or self._codes.search(sentence) is not None
+
+
+@cache
+def _money_gate(locale_id: str) -> _Gate | None:
+    """A cheap test that passes every sentence in which extraction can find an amount.
+
+    It passes where the prefilter of :func:`find_money` matches (a currency), or where a scale word of a
+    million or more stands at the start of a word or right after a scale adjective there ("einer
+    weiterenMilliarde"): every number :func:`_scaled_numbers` reads has one (its number ends in a digit,
+    or is a word followed by spaces, or an adjective). A sentence that fails holds no amount and no scaled
+    number, so :func:`aidtrack.text.extract.extract_pledges` skips it.
+
+    The same test runs case-sensitively on ``sentence.lower()`` (the regular-expression engine tries a
+    branch per next character much faster without ``IGNORECASE``), with the currency codes, which must
+    be upper case, looked for anywhere in the sentence as written. Lower-casing and ``IGNORECASE`` agree
+    on every character but a few (``İ``, and the dotless ``ı`` and long ``ſ`` that ``re`` also equates
+    with ``i`` and ``s``): a sentence holding one of those is tested with the ``IGNORECASE`` pattern.
+    ``tests/test_extract_speed.py`` checks every code point. The folded pattern consumes the character
+    before the word instead of looking behind (``[\\W\\d_]`` rather than ``(?<![^\\W\\d_])``, with a space
+    put before the sentence for its first word): starting with a character class lets the engine skip
+    to the next candidate character in C instead of trying the pattern at every position.
+    """
+    syntax = _syntax(locale_id)
+    if syntax.prefilter is None:  # pragma: no cover - see _prefilter
+        return None
+    lang = syntax.lang
+    big = [w for w, e in lex.SCALES[lang].items() if e >= 6]
+    adjectives = lex.SCALE_ADJECTIVES[lang]
+    body = syntax.prefilter.removeprefix(_NOT_AFTER_LETTER)
+    scaled = rf"(?:{adjectives})?(?:{_trie_alternation(sorted(big))})(?!\w)"
+    pattern = rf"{_NOT_AFTER_LETTER}(?:{body}|{scaled})"
+    forms = [f.lower() for f in (*syntax.symbols, *syntax.names)]
+    scales = [w.lower() for w in (*lex.SCALES[lang], *lex.SCALES_ATTACHED[lang])]
+    number = re.sub(r"\(\?P<\w+>", "(?:", syntax.number)
+    special = _fold_exceptions([*forms, *scales, *big, number, adjectives])
+    if special is None or number != number.lower() or adjectives != adjectives.lower():  # pragma: no cover
+        return _Gate(pattern)
+    folded_body = _currency_source(forms, (), scales, number)
+    folded_scaled = rf"(?:{adjectives})?(?:{_trie_alternation(sorted({w.lower() for w in big}))})(?!\w)"
+    return _Gate(
+        pattern,
+        folded=re.compile(rf"[\W\d_](?:{folded_body}|{folded_scaled})"),
+        codes=re.compile(_trie_alternation(sorted(syntax.codes))),
+        special=re.compile("[" + "".join(sorted(special)) + "]"),
+    )
+
+
+def _fold_exceptions(sources: Iterable[str]) -> set[str] | None:
+    """Characters whose ``lower()`` differs from how ``re.IGNORECASE`` equates them with a character in ``sources``.
+
+    ``re`` compares the simple lower case of two characters and also equates a few pairs with different
+    lower cases (``re._casefix``: ``i`` and the dotless ``ı``, ``s`` and the long ``ſ`` ...). ``İ`` lowers
+    to two characters. ``None`` when the pairs cannot be read or a source holds a character of a pair
+    whose partners are not all letters (then lower-casing is not used at all).
+    """
+    try:  # the pairs re.IGNORECASE equates besides lower case (re's own table, generated from Unicode)
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover - CPython has had it since 3.11
+        return None
+    used = {ch for source in sources for ch in source}
+    out = {"\u0130"}  # İ: lower() gives "i" and a combining dot, re compares its simple lower case "i"
+    for low, others in extra.items():
+        if chr(low) in used:
+            partners = [chr(o) for o in others]
+            if not all(p.isalpha() for p in partners) or any(p in used for p in partners):  # pragma: no cover
+                return None
+            out.update(partners)
+            out.update(p.upper() for p in partners if len(p.upper()) == 1 and p.upper().lower() != chr(low))
+    return {re.escape(ch) for ch in out}
 
 
 # -- values ------------------------------------------------------------------------------
@@ -558,9 +724,16 @@ def _check_hint(currency: str | None) -> str | None:
     return normalize_currency(currency)
 
 
-def _iter_raw(text: str, syntax: _Syntax) -> Iterator[re.Match[str]]:
+def _iter_raw(text: str, syntax: _Syntax, *, prefilter: bool = True) -> Iterator[re.Match[str]]:
     if len(text) > _MAX_TEXT:
         raise MoneyParseError(text[:80] + "...", f"text too long ({len(text)} characters; at most {_MAX_TEXT})")
+    if (
+        prefilter
+        and _PREFILTER
+        and syntax.prefilter is not None
+        and _ignoring_case(syntax.prefilter).search(text) is None
+    ):
+        return  # no currency where an amount's currency can stand: no amount (see _prefilter)
     yield from syntax.pattern.finditer(text)
 
 
@@ -794,6 +967,21 @@ def find_money(
             found.append(built)
     out = _ranges(found, visible, syntax)
     return out if kept is None else [_remap_match(m, text, kept) for m in out]
+
+
+def _money_in_visible(text: str, locale_id: str) -> list[MoneyMatch]:
+    """``find_money(text, locale=locale_id)`` for a text without invisible characters, without the prefilter.
+
+    For :func:`aidtrack.text.extract.extract_pledges`, which has already tested the sentence with
+    :func:`_money_gate` (a wider test): the prefilter would only repeat it.
+    """
+    syntax = _syntax(locale_id)
+    found: list[MoneyMatch] = []
+    for raw in _iter_raw(text, syntax, prefilter=False):
+        built = _build(raw, text, syntax, hint=None, countries=[], locale_id=locale_id)
+        if built is not None:
+            found.append(built)
+    return _ranges(found, text, syntax)
 
 
 @cache
