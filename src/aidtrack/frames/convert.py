@@ -89,6 +89,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
@@ -280,7 +281,7 @@ def _read_amounts(col: pd.Series) -> _Amounts:
         is_int = pd.api.types.is_integer_dtype(dtype)
         if isinstance(dtype, np.dtype):
             values = col.to_numpy()
-            finite = is_int or bool(np.isfinite(values).all())
+            finite = is_int or bool(np.isfinite(np.add.reduce(values)))  # a sum: no mask in the usual case
             na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
         else:  # nullable Int64 / Float64 / Float32
             na_mask = col.isna().to_numpy()
@@ -299,7 +300,8 @@ def _read_amounts(col: pd.Series) -> _Amounts:
         for i in np.flatnonzero(na).tolist():
             v = col.iloc[i]
             bad[i] = "missing amount" if pd.isna(v) else f"amount must be a finite number, got {float(v)!r}"
-        if not is_int:
+        top = max(float(np.fmax.reduce(floats, initial=0.0)), -float(np.fmin.reduce(floats, initial=0.0)))
+        if not is_int and top >= float(AMOUNT_LIMIT):  # two reductions first: no temporary arrays in the usual case
             for i in np.flatnonzero(
                 np.abs(np.where(na, 0.0, floats) if len(na) else floats) >= float(AMOUNT_LIMIT)
             ).tolist():
@@ -380,10 +382,10 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
             values = values.astype("M8[s]")
             unit = "s"
         ticks = values.view(np.int64)
-        days = ticks // per_day[unit]  # floor division: the calendar day, also before 1970
-        ords = days + _EPOCH
-        nat = np.isnat(values)
-        if nat.any():
+        ords = ticks // per_day[unit]  # floor division: the calendar day, also before 1970
+        ords += _EPOCH
+        if len(ticks) and int(ticks.min()) == _NAT:  # NaT is the smallest int64: one reduction, no mask usually
+            nat = np.isnat(values)
             for i in np.flatnonzero(nat).tolist():
                 bad[i] = "missing date"
             ords[nat] = 0
@@ -464,39 +466,10 @@ def convert_frame(
     (Decimal('482917877.62'), 22)
     """
     constant = check_prices(prices, base_year)
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
-    if dtype not in ("float", "decimal"):
-        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
-    if max_lookback_days < 0:
-        raise InvalidArgumentError(
-            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
-        )
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
-    target = target_currency(None, to)
-    pol = as_policy(policy)
-    mode = Rounding(rounding)
-    wanted = (amount, currency, date) if rate_date is None else (amount, currency, date, rate_date)
-    missing = [c for c in wanted if c not in frame.columns]
-    if missing:
-        raise InvalidFrameError(
-            f"the frame has no column {', '.join(repr(c) for c in missing)} "
-            f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date="
-            + (", rate_date=" if rate_date is not None else ""),
-            columns=missing,
-        )
-    mean = is_mean(pol)
+    target, pol, mode, mean = _check_arguments(
+        frame, to, policy, rounding, max_lookback_days, errors, dtype, amount, currency, date, into, rate_date
+    )
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
-    used_col = ["rate_date_used"] if rate_date is not None else []
-    out_cols = [into, "rate", *fixing_cols, *used_col, "rate_source"] + (["problem"] if errors == "coerce" else [])
-    clash = [c for c in out_cols if c in frame.columns]
-    if clash:
-        raise InvalidFrameError(
-            f"the frame already has column(s) {', '.join(map(repr, clash))}, which the conversion would "
-            "overwrite; drop or rename them first (or name the result with into=)",
-            columns=clash,
-        )
     tables = resolve_tables(source)
     out, bad_reason, recomputed, differed = _convert_table(
         frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean, rate_date
@@ -568,6 +541,57 @@ def convert_frame(
             errors=errors,
         )
     return out
+
+
+def _check_arguments(
+    frame: pd.DataFrame,
+    to: str | None,
+    policy: PolicyLike,
+    rounding: Rounding | str,
+    max_lookback_days: int,
+    errors: str,
+    dtype: str,
+    amount: str,
+    currency: str,
+    date: str,
+    into: str,
+    rate_date: str | None = None,
+) -> tuple[str, Policy, Rounding, bool]:
+    """The checks of :func:`convert_frame` before any row is read: target, policy, rounding, whether a mean."""
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    if dtype not in ("float", "decimal"):
+        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
+    if max_lookback_days < 0:
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
+    target = target_currency(None, to)
+    pol = as_policy(policy)
+    mode = Rounding(rounding)
+    wanted = (amount, currency, date) if rate_date is None else (amount, currency, date, rate_date)
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise InvalidFrameError(
+            f"the frame has no column {', '.join(repr(c) for c in missing)} "
+            f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date="
+            + (", rate_date=" if rate_date is not None else ""),
+            columns=missing,
+        )
+    mean = is_mean(pol)
+    fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
+    used_col = ["rate_date_used"] if rate_date is not None else []
+    out_cols = [into, "rate", *fixing_cols, *used_col, "rate_source"] + (["problem"] if errors == "coerce" else [])
+    clash = [c for c in out_cols if c in frame.columns]
+    if clash:
+        raise InvalidFrameError(
+            f"the frame already has column(s) {', '.join(map(repr, clash))}, which the conversion would "
+            "overwrite; drop or rename them first (or name the result with into=)",
+            columns=clash,
+        )
+    return target, pol, mode, mean
 
 
 def _fill_from_others(
@@ -697,10 +721,118 @@ def _convert_table(
     rate_date: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
-    n = len(frame)
-    amounts = _read_amounts(frame[amount])
-    codes, names, cur_reasons = _read_currencies(frame[currency], table, target)
-    ords, date_bad = _rate_days(frame, date, rate_date)
+    dates = _rate_days(frame, date, rate_date)
+    res = _convert_columns(frame[amount], frame[currency], dates, table, target, pol, mode, max_lookback_days)
+    n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
+    mu, scale, all_valid, any_same, ok_conv = res.mu, res.scale, res.all_valid, res.any_same, res.ok_conv
+    stack, flat, dst_leg, base_row, day_idx = res.stack, res.flat, res.dst_leg, res.base_row, res.day_idx
+    bad_reason, leg_names = res.bad_reason, res.leg_names
+
+    out = frame.copy(deep=False)
+    if dtype == "decimal":
+        dec_values: list[Decimal | None] = [None] * n
+        valid_rows = np.flatnonzero(valid).tolist()
+        for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
+            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu, context=MONEY_CONTEXT)
+        _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
+    else:
+        if mu:
+            rounded /= scale
+        _put(out, into, rounded)
+    if not all_valid:
+        r[~valid] = np.nan
+    _put(out, "rate", r)
+
+    # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
+    def fixing(name: str) -> np.ndarray[Any, Any]:
+        values = stack[name].take(flat)
+        if dst_leg is not None:
+            # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
+            from_dst = (res.src_row == base_row) | (stack["first"].take(flat) == _NAT)
+            if from_dst.any():
+                values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
+        if any_same or not all_valid:
+            values[~ok_conv] = 0 if name == "count" else _NAT
+        return values
+
+    if mean:
+        first, last, count = fixing("first"), fixing("last"), fixing("count")
+        if dst_leg is not None:
+            src_row = res.src_row
+            _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
+        _put(out, "fixing_first", first.view("M8[s]"))
+        _put(out, "fixing_last", last.view("M8[s]"))
+        _put(out, "fixing_count", count)
+    else:
+        _put(out, "fixing_date", fixing("first").view("M8[s]"))
+    src_name = table.info.key
+    source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
+    _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
+    return out, bad_reason, len(res.exact_rows), res.differed
+
+
+@dataclass
+class _Converted:
+    """The arrays of one conversion of a block of rows (see :func:`_convert_columns`)."""
+
+    n: int
+    table: RateTable
+    target: str
+    kind: MeanPolicy
+    names: list[str | None]
+    leg_names: tuple[str, ...]
+    base_row: int
+    valid: np.ndarray[Any, Any]
+    ok_conv: np.ndarray[Any, Any]
+    same: np.ndarray[Any, Any]
+    any_same: bool
+    all_valid: bool
+    bad_reason: dict[int, str]
+    ords: np.ndarray[Any, Any]
+    width: int
+    day_idx: np.ndarray[Any, Any]
+    flat: np.ndarray[Any, Any]
+    stack: dict[str, np.ndarray[Any, Any]]
+    dst_leg: LegArrays | None
+    r: np.ndarray[Any, Any]
+    rounded: np.ndarray[Any, Any]
+    """The result in minor units, as integral floats (missing where not ``valid``)."""
+    big: dict[int, int]
+    """Exact minor units of the rows recomputed in ``Decimal`` (``rounded`` holds their nearest double)."""
+    exact_rows: np.ndarray[Any, Any]
+    differed: int
+    mu: int
+    scale: float
+    top: float
+    """The largest magnitude of the float results in minor units (before the exact recomputation)."""
+
+    @cached_property
+    def src_row(self) -> np.ndarray[Any, Any]:
+        """Each row's leg (its row in ``stack``; ``base_row`` for the base currency)."""
+        rows: np.ndarray[Any, Any] = self.flat // self.width
+        return rows
+
+
+def _convert_columns(
+    amount_col: pd.Series,
+    currency_col: pd.Series,
+    dates: tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]],
+    table: RateTable,
+    target: str,
+    pol: Policy,
+    mode: Rounding,
+    max_lookback_days: int,
+) -> _Converted:
+    """Convert rows with one table: the arrays :func:`_convert_table` and the chunked totals
+    (:func:`aidtrack.frames.aggregate.totals`) build on.
+
+    ``dates`` is what :func:`_rate_days` gives: the day each row's rate is chosen for, and the reasons of
+    rows whose dates are bad.
+    """
+    n = len(amount_col)
+    amounts = _read_amounts(amount_col)
+    codes, names, cur_reasons = _read_currencies(currency_col, table, target)
+    ords, date_bad = dates
 
     # per-row problems with the input values: currency, then amount, then date (the order of convert())
     bad_reason: dict[int, str] = {}
@@ -723,9 +855,8 @@ def _convert_table(
     code_leg = np.array([leg_of_name.get(c, base_row) if c else base_row for c in names] + [base_row], dtype=np.int64)
     code_same = np.array([c == target for c in names] + [False], dtype=bool)
     safe_codes = np.where(codes < 0, len(names), codes) if (codes < 0).any() else codes
-    src_row = code_leg[safe_codes]
     any_same = bool(code_same.any())
-    same = code_same[safe_codes] if any_same else np.zeros(n, dtype=bool)
+    same = code_same.take(safe_codes) if any_same else np.zeros(n, dtype=bool)
     valid = np.ones(n, dtype=bool)
     if bad_reason:
         valid[np.fromiter(bad_reason, dtype=np.int64)] = False
@@ -748,7 +879,10 @@ def _convert_table(
     else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
         day_idx = ords - o0
         np.minimum(day_idx.view(np.uint64), np.uint64(ndays), out=day_idx.view(np.uint64))
-    flat = src_row * width + day_idx
+    # each row's place in the stack: its leg's row times the width plus its day. take() is about twice as fast
+    # as fancy indexing by int8 codes; the leg's row itself (flat // width) is only worked out where needed
+    flat = np.multiply(code_leg, width).take(safe_codes)
+    flat += day_idx
     # fresh arrays are reused in place (out=): at 10 million rows, page faults on new memory cost more
     # than the arithmetic
     src_rate = stack["rate"].take(flat)
@@ -762,8 +896,12 @@ def _convert_table(
         r[same] = 1.0
     all_valid = not bad_reason
     rescued: dict[int, Conversion] = {}
-    rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
-    if rate_bad.any():
+    rate_bad: np.ndarray[Any, Any] | None
+    if all_valid:  # noqa: SIM108 - one reduction instead of a mask: the sum is NaN exactly when a row has no rate
+        rate_bad = np.isnan(r) if np.isnan(np.add.reduce(r)) else None
+    else:
+        rate_bad = np.isnan(r) & valid
+    if rate_bad is not None and rate_bad.any():
         all_valid = False
         rescued = _rate_reasons(
             np.flatnonzero(rate_bad),
@@ -823,7 +961,8 @@ def _convert_table(
             exact_rows,
             amounts,
             same,
-            src_row,
+            flat,
+            width,
             leg_names,
             table,
             kind,
@@ -840,46 +979,12 @@ def _convert_table(
                 differed += 1
             rounded[i] = float(v)  # the nearest double: the float column is as exact as a float can be
 
-    out = frame.copy(deep=False)
-    if dtype == "decimal":
-        dec_values: list[Decimal | None] = [None] * n
-        valid_rows = np.flatnonzero(valid).tolist()
-        for i, w in zip(valid_rows, rounded[valid_rows].tolist(), strict=True):
-            dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu, context=MONEY_CONTEXT)
-        _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
-    else:
-        if mu:
-            rounded /= scale
-        _put(out, into, rounded)
-    if not all_valid:
-        r[~valid] = np.nan
-    _put(out, "rate", r)
-
-    # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
-    def fixing(name: str) -> np.ndarray[Any, Any]:
-        values = stack[name].take(flat)
-        if dst_leg is not None:
-            # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
-            from_dst = (src_row == base_row) | (stack["first"].take(flat) == _NAT)
-            if from_dst.any():
-                values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
-        if any_same or not all_valid:
-            values[~ok_conv] = 0 if name == "count" else _NAT
-        return values
-
-    if mean:
-        first, last, count = fixing("first"), fixing("last"), fixing("count")
-        if dst_leg is not None:
-            _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
-        _put(out, "fixing_first", first.view("M8[s]"))
-        _put(out, "fixing_last", last.view("M8[s]"))
-        _put(out, "fixing_count", count)
-    else:
-        _put(out, "fixing_date", fixing("first").view("M8[s]"))
-    src_name = table.info.key
-    source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
-    _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
-    return out, bad_reason, len(exact_rows), differed
+    return _Converted(
+        n=n, table=table, target=target, kind=kind, names=names, leg_names=leg_names, base_row=base_row,
+        valid=valid, ok_conv=ok_conv, same=same, any_same=any_same, all_valid=all_valid, bad_reason=bad_reason,
+        ords=ords, width=width, day_idx=day_idx, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded,
+        big=big, exact_rows=exact_rows, differed=differed, mu=mu, scale=scale, top=top,
+    )  # fmt: skip
 
 
 def _put(frame: pd.DataFrame, name: str, values: Any) -> None:
@@ -964,7 +1069,8 @@ def _recompute(
     rows: np.ndarray[Any, Any],
     amounts: _Amounts,
     same: np.ndarray[Any, Any],
-    src_row: np.ndarray[Any, Any],
+    flat: np.ndarray[Any, Any],
+    width: int,
     leg_names: tuple[str, ...],
     table: RateTable,
     kind: MeanPolicy,
@@ -985,7 +1091,7 @@ def _recompute(
         if same[i]:
             value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         else:
-            k = int(src_row[i])
+            k = int(flat[i]) // width
             d = int(day_idx[i])
             src = _leg(table, leg_names[k], kind, lookback).exact_rate(d) if k < len(leg_names) else Decimal(1)
             dst = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
