@@ -42,6 +42,7 @@ as for :func:`aidtrack.totals`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from aidtrack.amounts import MONEY_CONTEXT, RATE_CONTEXT, Rounding
-from aidtrack.errors import InvalidArgumentError, InvalidFrameError, InvalidGroupingError
+from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, InvalidGroupingError
 from aidtrack.frames.convert import (
     META_KEY,
     UnconvertibleRowsError,
@@ -124,21 +125,17 @@ def prepare(
     amount: str = "amount",
     currency: str = "currency",
     date: str = "date",
+    rate_date: str | None = None,
 ) -> pd.DataFrame:
-    """``data`` as a converted frame (see the module docs); every row must have a result."""
-    rate_date: str | None = None
-    if isinstance(data, pd.DataFrame):
-        meta = data.attrs.get(META_KEY)
-        if isinstance(meta, dict) and meta.get("converted") in data.columns:
-            return _check_converted(data, meta, to, policy, rounding)
-        frame = data
-    else:
-        from aidtrack.frames.rows import pledges_to_frame
+    """``data`` as a converted frame (see the module docs); every row must have a result.
 
-        frame = pledges_to_frame(data)
-        frame.index = pd.Index(frame["id"], name=None)  # a row without a rate is reported by its pledge id
-        if frame["rate_date"].notna().any():  # pledges with a rate date of their own (Pledge.rate_date)
-            rate_date = "rate_date"
+    ``rate_date`` names a column whose date picks each row's rate (see
+    :func:`~aidtrack.frames.convert.convert_frame`); pledges with a
+    :attr:`~aidtrack.pledge.Pledge.rate_date` use theirs.
+    """
+    frame, rate_date, meta = _input(data, rate_date)
+    if meta is not None:
+        return _check_converted(frame, meta, to, policy, rounding)
     options: dict[str, Any] = {
         "policy": "daily" if policy is None else policy,
         "source": source,
@@ -160,6 +157,22 @@ def prepare(
         # a float cannot hold these results to the minor unit: convert again into exact Decimals
         conv = convert_frame(frame, target, dtype="decimal", **options)
     return conv
+
+
+def _input(data: Data, rate_date: str | None) -> tuple[pd.DataFrame, str | None, dict[str, Any] | None]:
+    """``data`` as a frame, the rate-date column to use, and the conversion metadata of a converted frame."""
+    if isinstance(data, pd.DataFrame):
+        meta = data.attrs.get(META_KEY)
+        if isinstance(meta, dict) and meta.get("converted") in data.columns:
+            return data, rate_date, meta
+        return data, rate_date, None
+    from aidtrack.frames.rows import pledges_to_frame
+
+    frame = pledges_to_frame(data)
+    frame.index = pd.Index(frame["id"], name=None)  # a row without a rate is reported by its pledge id
+    if rate_date is None and frame["rate_date"].notna().any():  # pledges with a rate date of their own
+        rate_date = "rate_date"
+    return frame, rate_date, None
 
 
 def _check_converted(
@@ -333,6 +346,7 @@ def totals(
     denominator_year: DenominatorYear | None = None,
     per_capita: bool = False,
     allow_estimates: bool = False,
+    rate_date: str | None = None,
 ) -> pd.DataFrame:
     """Total ``data`` in ``to`` by ``by``: the vectorised :func:`aidtrack.totals`, with the same result.
 
@@ -341,6 +355,18 @@ def totals(
     ``year``) alone or as a list; ``None`` or ``[]`` gives one grand-total row.
     Record keys are read from the column of that name; periods from the date
     column. Groups are sorted by their keys (``sort="total"``: largest first).
+    ``rate_date`` names a column whose date picks each row's rate (see
+    :func:`~aidtrack.frames.convert.convert_frame`); periods still come from
+    the ``date`` column. Pledges with a :attr:`~aidtrack.pledge.Pledge.rate_date` use theirs.
+
+    **Memory.** Unconverted rows are converted a block of about a million rows
+    at a time and each block is summed at once into exact whole numbers of
+    minor units per group: the converted columns of the whole frame never
+    exist, so the extra memory stays below about 1.5 times the input frame's.
+    The result is identical to converting the whole frame first (every
+    option, policy and source; rows without a rate are all reported, as
+    :func:`~aidtrack.frames.convert.convert_frame` reports them). A frame
+    already converted is summed as it is.
 
     Real terms (:mod:`aidtrack.frames.real`, methods in :mod:`aidtrack.macro`):
     ``prices="constant", base_year=2024, deflator="dac"`` totals each pledge in
@@ -351,28 +377,32 @@ def totals(
     The denominators and their provenance are in ``attrs["denominators"]``.
     """
     keys = group_keys(by)
-    conv = prepare(
-        data,
-        to,
-        policy=policy,
-        source=source,
-        rounding=rounding,
-        max_lookback_days=max_lookback_days,
-        amount=amount,
-        currency=currency,
-        date=date,
-    )
-    meta = conv.attrs[META_KEY]
-    if check_prices(prices, base_year):
-        assert base_year is not None
-        conv = constant_prices(conv, META_KEY, base_year=base_year, deflator=deflator, allow_estimates=allow_estimates)
-        meta = {**meta, "converted": "constant"}  # sum the amounts in base-year prices
+    if sort not in ("keys", "total"):
+        raise InvalidArgumentError("sort", sort, f"sort must be 'keys' or 'total', got {sort!r}")
+    constant = check_prices(prices, base_year)
     if (share_of is not None or per_capita) and denominator_year is None:
         raise InvalidArgumentError(
             "denominator_year", None, "a share or per-capita figure needs denominator_year=<year> (e.g. 2021) or 'same'"
         )
-    frame = totals_from_partials([_partial(conv, meta, keys)], sort=sort)
-    if prices == "constant":
+    frame, rate_date, meta = _input(data, rate_date)
+    real = _Real(base_year, deflator, allow_estimates) if constant else None
+    if meta is not None:  # converted already: summed as it is
+        conv = _check_converted(frame, meta, to, policy, rounding)
+        partial = _whole_partial(conv, keys, None, {}, real)
+    else:
+        options: dict[str, Any] = {
+            "policy": "daily" if policy is None else policy,
+            "source": source,
+            "rounding": Rounding.HALF_EVEN if rounding is None else rounding,
+            "max_lookback_days": max_lookback_days,
+            "amount": amount,
+            "currency": currency,
+            "date": date,
+            "rate_date": rate_date,
+        }
+        partial = _chunked_partial(frame, keys, "EUR" if to is None else to, options, real)
+    frame = totals_from_partials([partial], sort=sort)
+    if constant:
         frame.attrs.update(prices="constant", base_year=base_year, deflator=deflator)
     if share_of is not None or per_capita:
         assert denominator_year is not None
@@ -384,6 +414,369 @@ def totals(
             allow_estimates=allow_estimates,
         )
     return frame
+
+
+@dataclass(frozen=True)
+class _Real:
+    """``prices="constant"``: the options of :func:`aidtrack.frames.real.constant_prices`."""
+
+    base_year: int | None
+    deflator: str
+    allow_estimates: bool
+
+    def apply(self, conv: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+        assert self.base_year is not None
+        meta = conv.attrs[META_KEY]
+        out = constant_prices(
+            conv, META_KEY, base_year=self.base_year, deflator=self.deflator, allow_estimates=self.allow_estimates
+        )
+        return out, {**meta, "converted": "constant"}  # sum the amounts in base-year prices
+
+
+def _whole_partial(
+    data: pd.DataFrame, keys: list[str], to: str | None, options: dict[str, Any], real: _Real | None
+) -> PartialTotals:
+    """The sums of the whole frame converted at once (``options`` for :func:`prepare`; none: converted already)."""
+    conv = prepare(data, to, **options) if options else data
+    meta = conv.attrs[META_KEY]
+    if real is not None:
+        conv, meta = real.apply(conv)
+    return _partial(conv, meta, keys)
+
+
+_BLOCK = 1 << 20
+"""Rows :func:`totals` converts and sums at a time (tests make it small to check every block boundary)."""
+_DENSE = 1 << 22
+"""At most this many combinations of group keys are summed in a dense table; beyond, only those that occur."""
+
+
+class _FallBack(Exception):
+    """A block raised an error whose report depends on the whole frame: total the whole frame at once."""
+
+
+def _chunked_partial(
+    frame: pd.DataFrame, keys: list[str], to: str, options: dict[str, Any], real: _Real | None
+) -> PartialTotals:
+    """The sums of ``frame`` converted a block at a time: the same :class:`PartialTotals` as the whole at once.
+
+    Current prices take the column core of the conversion (:func:`aidtrack.frames.convert._convert_columns`:
+    no output columns, no provenance); a block with rows the first table of a composite source cannot price
+    goes through :func:`prepare` (the row-by-row fallback to the next tables), as does every block under
+    constant prices (each block converted, then deflated). Rows without a result are collected over all
+    blocks and reported together, as the whole conversion reports them. A block whose deflation fails
+    makes the whole frame go through :func:`_whole_partial`, which raises the error it would raise.
+    """
+    from aidtrack.currency import minor_units
+    from aidtrack.frames.convert import _check_arguments, _convert_columns, _problems, _rate_days
+    from aidtrack.rates.sources import Composite, resolve_tables
+
+    amount, currency, date, rate_date = options["amount"], options["currency"], options["date"], options["rate_date"]
+    target, pol, mode, _ = _check_arguments(
+        frame,
+        to,
+        options["policy"],
+        options["rounding"],
+        options["max_lookback_days"],
+        "raise",
+        "float",
+        amount,
+        currency,
+        date,
+        "converted",
+        rate_date,
+    )
+    n = len(frame)
+    if n == 0:
+        return _whole_partial(frame, keys, to, options, real)
+    tables = resolve_tables(options["source"])
+    grouping = _Grouping(frame, keys, date)
+    size = grouping.size
+    # the same tables for every block (a composite is not resolved again)
+    block_options = {**options, "source": tables[0] if len(tables) == 1 else Composite(tables)}
+    bound = _bound_mask(frame)
+    any_bound = bool(bound.any())
+
+    counts = np.zeros(size, dtype=np.int64)
+    bounds = np.zeros(size, dtype=np.int64)
+    first = np.full(size, n, dtype=np.int64)
+    sums: Any = np.zeros(size, dtype=np.int64)
+    magnitude = 0.0
+    reasons: dict[int, str] = {}
+    used: set[int] = set()
+    mu = minor_units(target)
+
+    def through_prepare(block: pd.DataFrame, a: int) -> np.ndarray[Any, Any] | None:
+        try:
+            conv = prepare(block, target, **block_options)
+        except UnconvertibleRowsError as exc:
+            reasons.update((p.position + a, p.reason) for p in exc.problems)
+            return None
+        meta = conv.attrs[META_KEY]
+        used.update(k for k, t in enumerate(tables) if t.info in meta["sources"])
+        if reasons:
+            return None
+        if real is not None:
+            try:
+                conv, meta = real.apply(conv)
+            except AidtrackError as exc:  # its report names rows of the whole frame: let the whole path raise it
+                raise _FallBack from exc
+        return _minor_units(conv, meta)
+
+    def block_minor(a: int, b: int) -> np.ndarray[Any, Any] | None:
+        block = frame.iloc[a:b]
+        if real is not None:
+            return through_prepare(block, a)
+        res = _convert_columns(
+            block[amount],
+            block[currency],
+            _rate_days(block, date, rate_date),
+            tables[0],
+            target,
+            pol,
+            mode,
+            options["max_lookback_days"],
+        )
+        if res.bad_reason:
+            if len(tables) > 1:  # a composite: those rows go to the next tables, row by row (rare)
+                return through_prepare(block, a)
+            reasons.update((i + a, why) for i, why in res.bad_reason.items())
+            return None
+        used.add(0)
+        if reasons:
+            return None
+        return _block_minor(res, mu)
+
+    try:
+        for a in range(0, n, _BLOCK):
+            b = min(n, a + _BLOCK)
+            codes = grouping.codes(a, b)
+            counts += np.bincount(codes, minlength=size)
+            if any_bound:
+                bounds += np.bincount(codes[bound[a:b]], minlength=size)
+            new = np.flatnonzero(first.take(codes) == n)  # rows of groups not seen before
+            if len(new):
+                first[codes[new[::-1]]] = new[::-1] + a  # the last write is each group's first row
+            minor = block_minor(a, b)
+            if minor is None:
+                continue
+            block_sums, top = _block_sums(codes, minor, size)
+            magnitude += top
+            if sums.dtype != object and (block_sums.dtype == object or magnitude >= 2.0**62):
+                sums = sums.astype(object)  # Python ints: exact whatever the size
+            sums += block_sums
+    except _FallBack:
+        return _whole_partial(frame, keys, to, options, real)
+    if reasons:
+        raise UnconvertibleRowsError(_problems(frame, currency, date, reasons), rows=n)
+    source = tables[min(used)].info if used else tables[0].info
+    return grouping.partial(target, policy_name(pol), source, sums, counts, bounds, first, n, int(bound.sum()))
+
+
+def _block_minor(res: Any, mu: int) -> np.ndarray[Any, Any]:
+    """A converted block's amounts in exact minor units (see :func:`_minor_units`)."""
+    if res.top < 2.0**50:  # integral doubles; a recomputed row holds its exact value (below 2**53)
+        rounded: np.ndarray[Any, Any] = res.rounded
+        return rounded
+    # beyond 2**50 every row near a rounding boundary or that large was recomputed exactly; the others are
+    # integral doubles below 2**50
+    big = res.big
+    whole = [big[i] if i in big else int(v) for i, v in enumerate(res.rounded.tolist())]
+    if all(abs(i) < 2**62 for i in whole):
+        return np.array(whole, dtype=np.int64)
+    return np.array(whole, dtype=object)
+
+
+def _block_sums(groups: np.ndarray[Any, Any], minor: np.ndarray[Any, Any], size: int) -> tuple[Any, float]:
+    """Exact sums of ``minor`` per group (an int64 or object array) and a bound on their magnitude."""
+    n = len(minor)
+    if minor.dtype == np.float64 and n:
+        top = max(float(np.fmax.reduce(minor, initial=0.0)), -float(np.fmin.reduce(minor, initial=0.0)))
+        if top * n < 2**53:  # every partial sum is an exactly representable double
+            return np.bincount(groups, weights=minor, minlength=size).astype(np.int64), top * n
+        if top < 2.0**52 and n < 2**26:  # two exact halves: minor = high * 2**26 + low, 0 <= low < 2**26
+            high = np.floor(minor * 2.0**-26)
+            low = minor - high * 2.0**26
+            sums_high = np.bincount(groups, weights=high, minlength=size).astype(np.int64)
+            sums_low = np.bincount(groups, weights=low, minlength=size).astype(np.int64)
+            if top * n < 2.0**62:
+                return sums_high * 2**26 + sums_low, top * n
+            return sums_high.astype(object) * 2**26 + sums_low.astype(object), top * n
+    sums = _group_sums(groups, minor, size)
+    return np.array(sums, dtype=object), float(max((abs(v) for v in sums), default=0))
+
+
+class _Grouping:
+    """The group of every row of an unconverted frame, a block of rows at a time.
+
+    Labels are fixed once for the whole frame (the categories of a categorical column, every period between
+    the first and the last date), so a block's codes need no other block. Other columns, and key
+    combinations too many for a dense table, are coded for the whole frame at once.
+    """
+
+    def __init__(self, frame: pd.DataFrame, keys: list[str], date: str) -> None:
+        self.keys = keys
+        self.labels: list[list[Any]] = []
+        self._coders: list[Any] = []
+        day_reader = _DayReader(frame[date]) if any(k in PERIODS for k in keys) else None
+        for key in keys:
+            if key in PERIODS:
+                assert day_reader is not None
+                lookup, labels = day_reader.periods(PERIODS[key])
+                self._coders.append(functools.partial(day_reader.codes, lookup))
+            else:
+                if key not in frame.columns:
+                    raise InvalidFrameError(f"cannot group by {key!r}: the frame has no {key!r} column", columns=[key])
+                col = frame[key]
+                if isinstance(col.dtype, pd.CategoricalDtype) and not (key == "country" and col.isna().any()):
+                    cats = list(col.cat.categories)
+                    order = sorted(range(len(cats)), key=lambda k: cats[k])
+                    rank = np.empty(len(cats) + 1, dtype=np.int64)
+                    rank[np.array(order, dtype=np.int64)] = np.arange(len(cats))
+                    rank[len(cats)] = len(cats)  # code -1 (missing) picks this last entry
+                    labels = [cats[k] for k in order] + [None]
+                    cat_codes = col.cat.codes.to_numpy()
+                    self._coders.append(functools.partial(_take_slice, rank, cat_codes))
+                else:
+                    codes, labels = _column_codes(col, blank_na=key == "country")
+                    self._coders.append(functools.partial(_slice, codes))
+            self.labels.append(labels)
+        self.sizes = [max(len(lb), 1) for lb in self.labels]
+        total = int(np.prod(self.sizes, dtype=np.float64)) if keys else 1
+        self.dense = total <= _DENSE
+        self._flat: np.ndarray[Any, Any] | None = None
+        if self.dense:
+            self.size = total
+        else:  # too many combinations for a dense table: number the combinations that occur
+            n = len(frame)
+            code_list = [coder(0, n) for coder in self._coders]
+            flat_codes, self._present_keys = pd.factorize(pd.MultiIndex.from_arrays(code_list), sort=True)
+            self._flat = np.asarray(flat_codes, dtype=np.int64)
+            self.size = len(self._present_keys)
+
+    def codes(self, a: int, b: int) -> np.ndarray[Any, Any]:
+        """The group codes (``0 .. size - 1``) of rows ``a`` to ``b - 1``."""
+        if self._flat is not None:
+            return self._flat[a:b]
+        flat = np.zeros(b - a, dtype=np.int64)
+        for coder, width in zip(self._coders, self.sizes, strict=True):
+            flat *= width
+            flat += coder(a, b)
+        return flat
+
+    def partial(
+        self,
+        currency: str,
+        policy: str,
+        source: SourceInfo,
+        sums: Any,
+        counts: np.ndarray[Any, Any],
+        bounds: np.ndarray[Any, Any],
+        first: np.ndarray[Any, Any],
+        rows: int,
+        bound_rows: int,
+    ) -> PartialTotals:
+        """The :class:`PartialTotals` of the summed groups, in the order of :func:`totals`."""
+        present = np.flatnonzero(counts)
+        key_codes: Sequence[Any]
+        if not self.keys:
+            key_codes = []
+        elif self.dense:
+            key_codes = np.unravel_index(present, tuple(self.sizes))
+        else:
+            key_codes = [np.asarray(self._present_keys.get_level_values(j))[present] for j in range(len(self.keys))]
+        key_labels = [[labels[int(c)] for c in kc] for labels, kc in zip(self.labels, key_codes, strict=True)]
+        present_list = present.tolist()
+        group_labels = list(zip(*key_labels, strict=True)) if self.keys else [()] * len(present_list)
+        groups = {
+            lab: [int(sums[g]), int(counts[g]), int(bounds[g]), int(first[g])]
+            for lab, g in zip(group_labels, present_list, strict=True)
+        }
+        return PartialTotals(tuple(self.keys), currency, policy, source, groups, rows, bound_rows)
+
+
+def _slice(codes: np.ndarray[Any, Any], a: int, b: int) -> np.ndarray[Any, Any]:
+    return codes[a:b]
+
+
+def _take_slice(lookup: np.ndarray[Any, Any], codes: np.ndarray[Any, Any], a: int, b: int) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = lookup.take(codes[a:b])  # code -1 takes the lookup's last entry
+    return out
+
+
+class _DayReader:
+    """Day ordinals of a date column, a block at a time, and the periods between its first and last day.
+
+    A ``datetime64`` column is read block by block (no array of the whole frame's days); any other is read
+    once. A missing or bad date counts as the first day here: such a row has no result and is reported.
+    """
+
+    _RANGE = 1 << 16
+    """Periods are labelled for every day of a span up to this long; beyond, for the days that occur."""
+
+    def __init__(self, col: pd.Series) -> None:
+        from aidtrack.frames.convert import _DAY, _EPOCH, _NAT, _read_dates
+
+        self._ords: np.ndarray[Any, Any] | None = None
+        dtype = col.dtype
+        unit, step = np.datetime_data(dtype) if isinstance(dtype, np.dtype) and dtype.kind == "M" else ("", 0)  # type: ignore[arg-type]
+        per_day = {"D": 1, "s": _DAY, "ms": _DAY * 10**3, "us": _DAY * 10**6, "ns": _DAY * 10**9}.get(unit)
+        if per_day is not None and step == 1:
+            ticks = col.to_numpy().view(np.int64)
+            self._ticks: np.ndarray[Any, Any] = ticks
+            self._per_day = per_day
+            hi = int(ticks.max())
+            lo = int(ticks.min())
+            if lo == _NAT:
+                valid = ticks[ticks != _NAT]
+                lo, hi = (int(valid.min()), int(valid.max())) if len(valid) else (0, 0)
+            self.lo, self.hi = lo // per_day + _EPOCH, hi // per_day + _EPOCH
+        else:
+            ords, bad = _read_dates(col)
+            if bad:
+                good = np.ones(len(ords), dtype=bool)
+                good[np.fromiter(bad, dtype=np.int64)] = False
+                ords = np.where(good, ords, int(ords[good][0]) if good.any() else _EPOCH)
+            self._ords = ords
+            self.lo, self.hi = (int(ords.min()), int(ords.max())) if len(ords) else (_EPOCH, _EPOCH)
+
+    def days(self, a: int, b: int) -> np.ndarray[Any, Any]:
+        """Day ordinals of rows ``a`` to ``b - 1``, less the first day (``0 .. hi - lo``)."""
+        from aidtrack.frames.convert import _EPOCH
+
+        if self._ords is not None:
+            rel: np.ndarray[Any, Any] = self._ords[a:b] - self.lo
+            return rel
+        ticks = self._ticks[a:b]
+        days = ticks // self._per_day
+        days -= self.lo - _EPOCH
+        np.clip(days, 0, self.hi - self.lo, out=days)  # NaT (a reported row) to the first day
+        return days
+
+    def periods(self, freq: str) -> tuple[np.ndarray[Any, Any], list[Any]]:
+        """A lookup from day (less the first) to period code, and the periods in order."""
+        from aidtrack.frames.convert import _EPOCH
+
+        span = self.hi - self.lo + 1
+        if span <= self._RANGE:
+            days = np.arange(self.lo, self.hi + 1, dtype=np.int64)
+        else:  # a long span: only the days that occur
+            present = np.zeros(span, dtype=bool)
+            for a in range(0, self.rows, _BLOCK):
+                present[self.days(a, min(self.rows, a + _BLOCK))] = True
+            days = np.flatnonzero(present) + self.lo
+        periods = pd.PeriodIndex((days - _EPOCH).astype("M8[D]"), freq=freq)
+        pcodes, uniques = pd.factorize(periods, sort=True)
+        lookup = np.zeros(span, dtype=np.int64)
+        lookup[days - self.lo] = pcodes
+        return lookup, list(uniques)
+
+    @property
+    def rows(self) -> int:
+        return len(self._ords) if self._ords is not None else len(self._ticks)
+
+    def codes(self, lookup: np.ndarray[Any, Any], a: int, b: int) -> np.ndarray[Any, Any]:
+        out: np.ndarray[Any, Any] = lookup.take(self.days(a, b))
+        return out
 
 
 @dataclass
