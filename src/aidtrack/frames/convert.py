@@ -217,6 +217,8 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 
 
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
+_IN_CODE_ORDER = 64
+"""Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
 
 
 def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> LegArrays:
@@ -224,22 +226,31 @@ def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> Le
 
 
 def _stack(
-    table: RateTable, names: tuple[str, ...], kind: MeanPolicy, lookback: int
+    table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int
 ) -> dict[str, np.ndarray[Any, Any]]:
-    """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1)."""
+    """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1).
+
+    A ``None`` among ``names`` (the base currency, or a code that is no currency) gets a row like the
+    base's. ``inv`` holds ``1 / rate``: the rate into the base currency, computed once per table.
+    """
     per_table = _CACHE.setdefault(table, {})
     key = ("stack", names, kind, lookback if kind is RatePolicy.DAILY else -1)
     found = per_table.get(key)
     if found is None:
-        legs = [_leg(table, c, kind, lookback) for c in names]
         o0, o_end = day_span(table)
         width = o_end - o0 + 2
-        found = {
-            "rate": np.concatenate([lg.rate for lg in legs] + [np.ones(width)]),
-            "first": np.concatenate([lg.first for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
-            "last": np.concatenate([lg.last for lg in legs] + [np.full(width, _NAT, dtype=np.int64)]),
-            "count": np.concatenate([lg.count for lg in legs] + [np.zeros(width, dtype=np.int32)]),
+        ones = {
+            "rate": np.ones(width),
+            "first": np.full(width, _NAT, dtype=np.int64),
+            "last": np.full(width, _NAT, dtype=np.int64),
+            "count": np.zeros(width, dtype=np.int32),
         }
+        legs = [None if c is None else _leg(table, c, kind, lookback) for c in names] + [None]
+        found = {
+            field: np.concatenate([ones[field] if lg is None else getattr(lg, field) for lg in legs])
+            for field in ("rate", "first", "last", "count")
+        }
+        found["inv"] = np.divide(1.0, found["rate"])
         stacks = [k for k in per_table if k[0] == "stack"]
         for old in stacks[:-7]:  # keep a few combinations of currencies per table
             per_table.pop(old, None)  # (another thread may have dropped it already)
@@ -268,6 +279,8 @@ class _Amounts:
             assert d is not None
             return d
         v = self.values[i]
+        if self.values.dtype == np.float64:  # to_decimal's rule for a float (its shortest repr), checked already
+            return Decimal(repr(float(v)))
         return Decimal(int(v)) if self.kind == "int" else to_decimal(v)  # a float32 through its own repr
 
 
@@ -780,7 +793,7 @@ class _Converted:
     target: str
     kind: MeanPolicy
     names: list[str | None]
-    leg_names: tuple[str, ...]
+    leg_names: tuple[str | None, ...]
     base_row: int
     valid: np.ndarray[Any, Any]
     ok_conv: np.ndarray[Any, Any]
@@ -849,10 +862,19 @@ def _convert_columns(
         bad_reason.setdefault(i, why)
 
     # legs: one per currency in the data other than the base (whose rate is 1)
-    leg_names = tuple(sorted({c for c in names if c is not None and c != table.base}))
-    leg_of_name = {c: k for k, c in enumerate(leg_names)}
+    # with few codes (the usual case) the stack's rows follow the codes, so a row's place in the stack is
+    # code * width + day with no lookup; with many (a categorical of every currency), one row per leg
+    leg_names: tuple[str | None, ...]
+    code_leg: np.ndarray[Any, Any] | None
+    if len(names) <= _IN_CODE_ORDER:
+        leg_names = tuple(c if c is not None and c != table.base else None for c in names)
+        code_leg = None
+    else:
+        leg_names = tuple(sorted({c for c in names if c is not None and c != table.base}))
+        leg_of_name = {c: k for k, c in enumerate(leg_names)}
+        code_leg = np.array([leg_of_name.get(c, len(leg_names)) if c else len(leg_names) for c in names])
+        code_leg = np.append(code_leg, len(leg_names)).astype(np.int64)
     base_row = len(leg_names)  # the stack's last row: rate 1
-    code_leg = np.array([leg_of_name.get(c, base_row) if c else base_row for c in names] + [base_row], dtype=np.int64)
     code_same = np.array([c == target for c in names] + [False], dtype=bool)
     safe_codes = np.where(codes < 0, len(names), codes) if (codes < 0).any() else codes
     any_same = bool(code_same.any())
@@ -881,17 +903,20 @@ def _convert_columns(
         np.minimum(day_idx.view(np.uint64), np.uint64(ndays), out=day_idx.view(np.uint64))
     # each row's place in the stack: its leg's row times the width plus its day. take() is about twice as fast
     # as fancy indexing by int8 codes; the leg's row itself (flat // width) is only worked out where needed
-    flat = np.multiply(code_leg, width).take(safe_codes)
+    if code_leg is None:
+        flat = np.multiply(safe_codes, width, dtype=np.int64)  # one pass, also from int8 category codes
+    else:
+        flat = np.multiply(code_leg, width).take(safe_codes)
     flat += day_idx
     # fresh arrays are reused in place (out=): at 10 million rows, page faults on new memory cost more
     # than the arithmetic
-    src_rate = stack["rate"].take(flat)
     if dst_leg is None:
-        r = np.divide(1.0, src_rate, out=src_rate)
+        r = stack["inv"].take(flat)  # 1 / rate, as computed row by row
     else:
+        src_rate = stack["rate"].take(flat)
         r = dst_leg.rate.take(day_idx)
         np.divide(r, src_rate, out=r)
-    del src_rate
+        del src_rate
     if any_same:
         r[same] = 1.0
     all_valid = not bad_reason
@@ -934,16 +959,20 @@ def _convert_columns(
         # a row is "risky" when the float result may lie on the other side of a rounding boundary
         # than the exact one; a cheap global bound first, then the per-row bound on the few candidates
         top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
-        frac = np.subtract(scaled, rounded, out=scaled)  # exact (Sterbenz); scaled = rounded + frac
+        gap = np.subtract(scaled, rounded, out=scaled)  # exact (Sterbenz): the distance to the rounded value
         del scaled
         if top < _MAX_SCALED:
             edge = 0.5 - top * _REL_TOL
-            candidates = np.flatnonzero((frac >= edge) | (frac <= -edge))
+            candidates = np.flatnonzero(np.abs(gap, out=gap) >= edge)
         else:
             candidates = np.arange(n)
-        near_frac = np.abs(frac[candidates])
-        near = np.abs(rounded[candidates] + frac[candidates])
-        del frac
+        del gap
+        # the candidates' float results again (the same operations, so the same values)
+        near_scaled = amounts.floats[candidates] * r[candidates]
+        if mu:
+            near_scaled *= scale
+        near_frac = np.abs(near_scaled - rounded[candidates])
+        near = np.abs(near_scaled)
         exact_rows = candidates[(near_frac >= 0.5 - near * _REL_TOL) | (near >= _MAX_SCALED)]
         if not all_valid:
             exact_rows = exact_rows[valid[exact_rows]]
@@ -1021,7 +1050,7 @@ def _union_fixings(
     count: np.ndarray[Any, Any],
     src_row: np.ndarray[Any, Any],
     base_row: int,
-    leg_names: tuple[str, ...],
+    leg_names: tuple[str | None, ...],
     dst_leg: LegArrays,
     day_idx: np.ndarray[Any, Any],
     table: RateTable,
@@ -1030,7 +1059,8 @@ def _union_fixings(
     """A cross rate averages each currency over its own fixings: report the union of both (in place)."""
     if table.is_period_table:
         return  # both legs answer for the same period: first, last and count are already right
-    cross = np.flatnonzero(ok & (src_row != base_row) & (first != _NAT))
+    has_leg = np.array([c is not None for c in leg_names] + [False] * (base_row + 1 - len(leg_names)))
+    cross = np.flatnonzero(ok & has_leg.take(src_row) & (first != _NAT))
     if not len(cross):
         return
     d_first = dst_leg.first.take(day_idx[cross])
@@ -1046,7 +1076,9 @@ def _union_fixings(
         return secs // _DAY + _EPOCH
 
     for j, (k, f, lst, df_, dl) in enumerate(uniq):
-        src_ords = _fixing_ordinals(table, leg_names[k])
+        name = leg_names[k]
+        assert name is not None  # only rows of a leg are cross rates
+        src_ords = _fixing_ordinals(table, name)
         a = src_ords[np.searchsorted(src_ords, day(f)) : np.searchsorted(src_ords, day(lst), side="right")]
         b = dst_ords[np.searchsorted(dst_ords, day(df_)) : np.searchsorted(dst_ords, day(dl), side="right")]
         union = np.union1d(a, b)
@@ -1071,7 +1103,7 @@ def _recompute(
     same: np.ndarray[Any, Any],
     flat: np.ndarray[Any, Any],
     width: int,
-    leg_names: tuple[str, ...],
+    leg_names: tuple[str | None, ...],
     table: RateTable,
     kind: MeanPolicy,
     lookback: int,
@@ -1093,7 +1125,8 @@ def _recompute(
         else:
             k = int(flat[i]) // width
             d = int(day_idx[i])
-            src = _leg(table, leg_names[k], kind, lookback).exact_rate(d) if k < len(leg_names) else Decimal(1)
+            name = leg_names[k] if k < len(leg_names) else None
+            src = _leg(table, name, kind, lookback).exact_rate(d) if name is not None else Decimal(1)
             dst = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
