@@ -84,6 +84,7 @@ The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this functi
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,6 +220,9 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 _IN_CODE_ORDER = 64
 """Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
+_SLICE = 1 << 16
+"""Rows rounded and checked at a time (the temporary stays in the cache)."""
+"""Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
 
 
 def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> LegArrays:
@@ -228,7 +232,8 @@ def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> Le
 def _stack(
     table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int
 ) -> dict[str, np.ndarray[Any, Any]]:
-    """The legs' arrays, each flattened row after row, plus a last row for the base currency (rate 1).
+    """The legs' arrays, interleaved day by day (index ``day * rows + row``), plus a last row for the base
+    currency (rate 1).
 
     A ``None`` among ``names`` (the base currency, or a code that is no currency) gets a row like the
     base's. ``inv`` holds ``1 / rate``: the rate into the base currency, computed once per table.
@@ -239,7 +244,7 @@ def _stack(
     if found is None:
         o0, o_end = day_span(table)
         width = o_end - o0 + 2
-        ones = {
+        ones: dict[str, np.ndarray[Any, Any]] = {
             "rate": np.ones(width),
             "first": np.full(width, _NAT, dtype=np.int64),
             "last": np.full(width, _NAT, dtype=np.int64),
@@ -247,7 +252,7 @@ def _stack(
         }
         legs = [None if c is None else _leg(table, c, kind, lookback) for c in names] + [None]
         found = {
-            field: np.concatenate([ones[field] if lg is None else getattr(lg, field) for lg in legs])
+            field: np.stack([ones[field] if lg is None else getattr(lg, field) for lg in legs], axis=1).ravel()
             for field in ("rate", "first", "last", "count")
         }
         found["inv"] = np.divide(1.0, found["rate"])
@@ -292,9 +297,15 @@ def _read_amounts(col: pd.Series) -> _Amounts:
         return _Amounts(np.full(n, np.nan), dict.fromkeys(range(n), reason), None, "float", np.zeros(n))
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
         is_int = pd.api.types.is_integer_dtype(dtype)
+        top: float | None = None  # the largest magnitude, when known already
         if isinstance(dtype, np.dtype):
             values = col.to_numpy()
-            finite = is_int or bool(np.isfinite(np.add.reduce(values)))  # a sum: no mask in the usual case
+            finite = True
+            if not is_int and n:  # max and min carry a NaN through: two reductions, no mask in the usual case
+                hi, lo = float(values.max()), float(values.min())
+                finite = math.isfinite(hi) and math.isfinite(lo)
+                if finite and values.dtype == np.float64:
+                    top = max(abs(hi), abs(lo))
             na = np.zeros(0, dtype=bool) if finite else ~np.isfinite(values)
         else:  # nullable Int64 / Float64 / Float32
             na_mask = col.isna().to_numpy()
@@ -313,8 +324,9 @@ def _read_amounts(col: pd.Series) -> _Amounts:
         for i in np.flatnonzero(na).tolist():
             v = col.iloc[i]
             bad[i] = "missing amount" if pd.isna(v) else f"amount must be a finite number, got {float(v)!r}"
-        top = max(float(np.fmax.reduce(floats, initial=0.0)), -float(np.fmin.reduce(floats, initial=0.0)))
-        if not is_int and top >= float(AMOUNT_LIMIT):  # two reductions first: no temporary arrays in the usual case
+        if top is None and not is_int:
+            top = max(float(np.fmax.reduce(floats, initial=0.0)), -float(np.fmin.reduce(floats, initial=0.0)))
+        if not is_int and top is not None and top >= float(AMOUNT_LIMIT):  # no temporary arrays in the usual case
             for i in np.flatnonzero(
                 np.abs(np.where(na, 0.0, floats) if len(na) else floats) >= float(AMOUNT_LIMIT)
             ).tolist():
@@ -738,7 +750,7 @@ def _convert_table(
     res = _convert_columns(frame[amount], frame[currency], dates, table, target, pol, mode, max_lookback_days)
     n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
     mu, scale, all_valid, any_same, ok_conv = res.mu, res.scale, res.all_valid, res.any_same, res.ok_conv
-    stack, flat, dst_leg, base_row, day_idx = res.stack, res.flat, res.dst_leg, res.base_row, res.day_idx
+    stack, flat, dst_leg, base_row = res.stack, res.flat, res.dst_leg, res.base_row
     bad_reason, leg_names = res.bad_reason, res.leg_names
 
     out = frame.copy(deep=False)
@@ -763,7 +775,7 @@ def _convert_table(
             # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
             from_dst = (res.src_row == base_row) | (stack["first"].take(flat) == _NAT)
             if from_dst.any():
-                values[from_dst] = getattr(dst_leg, name).take(day_idx[from_dst])
+                values[from_dst] = getattr(dst_leg, name).take(flat[from_dst] // res.rows)
         if any_same or not all_valid:
             values[~ok_conv] = 0 if name == "count" else _NAT
         return values
@@ -772,6 +784,7 @@ def _convert_table(
         first, last, count = fixing("first"), fixing("last"), fixing("count")
         if dst_leg is not None:
             src_row = res.src_row
+            day_idx = res.day_idx
             _union_fixings(ok_conv, first, last, count, src_row, base_row, leg_names, dst_leg, day_idx, table, target)
         _put(out, "fixing_first", first.view("M8[s]"))
         _put(out, "fixing_last", last.view("M8[s]"))
@@ -801,9 +814,8 @@ class _Converted:
     any_same: bool
     all_valid: bool
     bad_reason: dict[int, str]
-    ords: np.ndarray[Any, Any]
-    width: int
-    day_idx: np.ndarray[Any, Any]
+    rows: int
+    """Rows of the stack: a row's place in it is ``day * rows + leg``."""
     flat: np.ndarray[Any, Any]
     stack: dict[str, np.ndarray[Any, Any]]
     dst_leg: LegArrays | None
@@ -822,8 +834,14 @@ class _Converted:
     @cached_property
     def src_row(self) -> np.ndarray[Any, Any]:
         """Each row's leg (its row in ``stack``; ``base_row`` for the base currency)."""
-        rows: np.ndarray[Any, Any] = self.flat // self.width
+        rows: np.ndarray[Any, Any] = self.flat % self.rows
         return rows
+
+    @cached_property
+    def day_idx(self) -> np.ndarray[Any, Any]:
+        """Each row's day in the stack (``day_span``'s first day is 0; one past the last: outside it)."""
+        days: np.ndarray[Any, Any] = self.flat // self.rows
+        return days
 
 
 def _convert_columns(
@@ -840,7 +858,8 @@ def _convert_columns(
     (:func:`aidtrack.frames.aggregate.totals`) build on.
 
     ``dates`` is what :func:`_rate_days` gives: the day each row's rate is chosen for, and the reasons of
-    rows whose dates are bad.
+    rows whose dates are bad. Its array of days is reused in place (it becomes the rows' places in the
+    stack): pass a fresh one.
     """
     n = len(amount_col)
     amounts = _read_amounts(amount_col)
@@ -890,31 +909,37 @@ def _convert_columns(
     dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
     o0, o_end = day_span(table)
     ndays = o_end - o0 + 1
-    width = ndays + 1
+    rows = base_row + 1
+    kept_ords: np.ndarray[Any, Any] | None = None  # the days, where the stack's places cannot give them back
     if isinstance(pol, FixedDate):
         fixed = pol.on.toordinal() - o0
         day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+        kept_ords = ords
     elif isinstance(pol, TrailingMean) and pol.fixed:  # one window for every row, read on its end (as quote())
         assert pol.end is not None
         fixed = pol.end.toordinal() - o0
         day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+        kept_ords = ords
     else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
-        day_idx = ords - o0
-        np.minimum(day_idx.view(np.uint64), np.uint64(ndays), out=day_idx.view(np.uint64))
-    # each row's place in the stack: its leg's row times the width plus its day. take() is about twice as fast
-    # as fancy indexing by int8 codes; the leg's row itself (flat // width) is only worked out where needed
+        day_idx = np.subtract(ords, o0, out=ords)  # in place: at 10 million rows a fresh array costs more
+        unsigned = day_idx.view(np.uint64)  # than the arithmetic (page faults)
+        if n and int(unsigned.max()) >= ndays:  # some rows outside the span (no rate): keep their days
+            kept_ords = day_idx + o0
+            np.minimum(unsigned, np.uint64(ndays), out=unsigned)
+    if dst_leg is not None:
+        r = dst_leg.rate.take(day_idx)
+    # each row's place in the stack, day by day: day * rows + leg, in place
+    flat = day_idx
+    flat *= rows
     if code_leg is None:
-        flat = np.multiply(safe_codes, width, dtype=np.int64)  # one pass, also from int8 category codes
+        flat += safe_codes  # the stack's rows follow the codes (int8 category codes added as they are)
     else:
-        flat = np.multiply(code_leg, width).take(safe_codes)
-    flat += day_idx
-    # fresh arrays are reused in place (out=): at 10 million rows, page faults on new memory cost more
-    # than the arithmetic
+        flat += code_leg.take(safe_codes)
+    del day_idx
     if dst_leg is None:
         r = stack["inv"].take(flat)  # 1 / rate, as computed row by row
     else:
         src_rate = stack["rate"].take(flat)
-        r = dst_leg.rate.take(day_idx)
         np.divide(r, src_rate, out=r)
         del src_rate
     if any_same:
@@ -932,7 +957,7 @@ def _convert_columns(
             np.flatnonzero(rate_bad),
             names,
             codes,
-            ords,
+            kept_ords if kept_ords is not None else flat // rows + o0,
             target,
             pol,
             table,
@@ -951,22 +976,38 @@ def _convert_columns(
     with np.errstate(invalid="ignore", over="ignore"):
         mu = minor_units(target)
         scale = float(10**mu)
-        scaled = amounts.floats * r
-        if mu:
-            scaled *= scale
         half_up = mode is Rounding.HALF_UP
-        rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled) if half_up else np.rint(scaled)
-        # a row is "risky" when the float result may lie on the other side of a rounding boundary
-        # than the exact one; a cheap global bound first, then the per-row bound on the few candidates
-        top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
-        gap = np.subtract(scaled, rounded, out=scaled)  # exact (Sterbenz): the distance to the rounded value
-        del scaled
-        if top < _MAX_SCALED:
-            edge = 0.5 - top * _REL_TOL
-            candidates = np.flatnonzero(np.abs(gap, out=gap) >= edge)
-        else:
-            candidates = np.arange(n)
-        del gap
+        # a row is "risky" when the float result may lie on the other side of a rounding boundary than the
+        # exact one: a cheap bound per slice of rows first (the slice's largest result), then the per-row
+        # bound on the few candidates. Slices keep the temporary in the cache and allocate it once.
+        rounded = np.empty(n)
+        scratch = np.empty(min(n, _SLICE))
+        found: list[np.ndarray[Any, Any]] = []
+        top = 0.0
+        for a in range(0, n, _SLICE):
+            b = min(n, a + _SLICE)
+            scaled = np.multiply(amounts.floats[a:b], r[a:b], out=scratch[: b - a])
+            if mu:
+                scaled *= scale
+            out = rounded[a:b]
+            if half_up:
+                np.abs(scaled, out=out)
+                out += 0.5
+                np.floor(out, out=out)
+                np.copysign(out, scaled, out=out)
+            else:
+                np.rint(scaled, out=out)
+            part_top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
+            top = max(top, part_top)
+            gap = np.subtract(scaled, out, out=scaled)  # exact (Sterbenz): the distance to the rounded value
+            if part_top < _MAX_SCALED:
+                hits = np.flatnonzero(np.abs(gap, out=gap) >= 0.5 - part_top * _REL_TOL)
+                if len(hits):
+                    found.append(hits + a)
+            else:
+                found.append(np.arange(a, b))
+        candidates = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        del scratch
         # the candidates' float results again (the same operations, so the same values)
         near_scaled = amounts.floats[candidates] * r[candidates]
         if mu:
@@ -991,13 +1032,12 @@ def _convert_columns(
             amounts,
             same,
             flat,
-            width,
+            rows,
             leg_names,
             table,
             kind,
             max_lookback_days,
             dst_leg,
-            day_idx,
             target,
             mode,
         )
@@ -1011,7 +1051,7 @@ def _convert_columns(
     return _Converted(
         n=n, table=table, target=target, kind=kind, names=names, leg_names=leg_names, base_row=base_row,
         valid=valid, ok_conv=ok_conv, same=same, any_same=any_same, all_valid=all_valid, bad_reason=bad_reason,
-        ords=ords, width=width, day_idx=day_idx, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded,
+        rows=rows, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded,
         big=big, exact_rows=exact_rows, differed=differed, mu=mu, scale=scale, top=top,
     )  # fmt: skip
 
@@ -1102,13 +1142,12 @@ def _recompute(
     amounts: _Amounts,
     same: np.ndarray[Any, Any],
     flat: np.ndarray[Any, Any],
-    width: int,
+    rows_in_stack: int,
     leg_names: tuple[str | None, ...],
     table: RateTable,
     kind: MeanPolicy,
     lookback: int,
     dst_leg: LegArrays | None,
-    day_idx: np.ndarray[Any, Any],
     target: str,
     mode: Rounding,
 ) -> dict[int, int]:
@@ -1118,15 +1157,21 @@ def _recompute(
     q = quantum(target)
     mu = minor_units(target)
     out: dict[int, int] = {}
+    legs: dict[str, LegArrays] = {}
     for i in rows.tolist():
         a = amounts.decimal(i)
         if same[i]:
             value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         else:
-            k = int(flat[i]) // width
-            d = int(day_idx[i])
+            d, k = divmod(int(flat[i]), rows_in_stack)
             name = leg_names[k] if k < len(leg_names) else None
-            src = _leg(table, name, kind, lookback).exact_rate(d) if name is not None else Decimal(1)
+            if name is None:
+                src = Decimal(1)
+            else:
+                leg = legs.get(name)
+                if leg is None:
+                    leg = legs[name] = _leg(table, name, kind, lookback)
+                src = leg.exact_rate(d)
             dst = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
