@@ -280,8 +280,8 @@ def totals_only(rows: int, seed: int, repeat: int) -> int:
         return totals(df, "EUR", by=["donor", "year"])
 
     def measure(label: str) -> tuple[float, float]:
-        ts, extra = [], []
-        for _ in range(repeat):
+        ts, extra, bs = [], [], []
+        for _ in range(repeat):  # interleaved: machine noise hits both alike
             gc.collect()
             can = reset_stage_peak()
             rss = stage_peak_mb()
@@ -291,8 +291,6 @@ def totals_only(rows: int, seed: int, repeat: int) -> int:
             if can and rss is not None:
                 extra.append((stage_peak_mb() or 0.0) - rss)
             del result
-        bs = []
-        for _ in range(repeat):
             gc.collect()
             start = time.perf_counter()
             baseline()

@@ -868,9 +868,10 @@ def _convert_columns(
 
     # per-row problems with the input values: currency, then amount, then date (the order of convert())
     bad_reason: dict[int, str] = {}
-    na_cur = np.flatnonzero(codes < 0).tolist()
-    for i in na_cur:
-        bad_reason[i] = "missing currency"
+    any_na = bool(n) and int(codes.min()) < 0  # one reduction: no mask in the usual case
+    if any_na:
+        for i in np.flatnonzero(codes < 0).tolist():
+            bad_reason[i] = "missing currency"
     if cur_reasons:
         bad_codes = np.array(sorted(cur_reasons), dtype=np.int64)
         for i in np.flatnonzero(np.isin(codes, bad_codes)).tolist():
@@ -895,7 +896,7 @@ def _convert_columns(
         code_leg = np.append(code_leg, len(leg_names)).astype(np.int64)
     base_row = len(leg_names)  # the stack's last row: rate 1
     code_same = np.array([c == target for c in names] + [False], dtype=bool)
-    safe_codes = np.where(codes < 0, len(names), codes) if (codes < 0).any() else codes
+    safe_codes = np.where(codes < 0, len(names), codes) if any_na else codes
     any_same = bool(code_same.any())
     same = code_same.take(safe_codes) if any_same else np.zeros(n, dtype=bool)
     valid = np.ones(n, dtype=bool)
