@@ -229,6 +229,16 @@ def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> Le
     return leg_arrays(table, currency, kind, lookback)
 
 
+def _stack_key(names: tuple[str | None, ...], kind: MeanPolicy, lookback: int) -> tuple[Any, ...]:
+    return ("stack", names, kind, lookback if kind is RatePolicy.DAILY else -1)
+
+
+def _stacked(table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int) -> bool:
+    """Whether the stack of these legs is built already."""
+    per_table = _CACHE.get(table)
+    return per_table is not None and _stack_key(names, kind, lookback) in per_table
+
+
 def _stack(
     table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int
 ) -> dict[str, np.ndarray[Any, Any]]:
@@ -239,7 +249,7 @@ def _stack(
     base's. ``inv`` holds ``1 / rate``: the rate into the base currency, computed once per table.
     """
     per_table = _CACHE.setdefault(table, {})
-    key = ("stack", names, kind, lookback if kind is RatePolicy.DAILY else -1)
+    key = _stack_key(names, kind, lookback)
     found = per_table.get(key)
     if found is None:
         o0, o_end = day_span(table)
@@ -883,14 +893,22 @@ def _convert_columns(
 
     # legs: one per currency in the data other than the base (whose rate is 1)
     # with few codes (the usual case) the stack's rows follow the codes, so a row's place in the stack is
-    # code * width + day with no lookup; with many (a categorical of every currency), one row per leg
-    leg_names: tuple[str | None, ...]
-    code_leg: np.ndarray[Any, Any] | None
-    if len(names) <= _IN_CODE_ORDER:
-        leg_names = tuple(c if c is not None and c != table.base else None for c in names)
-        code_leg = None
-    else:
-        leg_names = tuple(sorted({c for c in names if c is not None and c != table.base}))
+    # code * width + day with no lookup; with many (a categorical of every currency), or categories some of
+    # which no row uses (a filtered frame: their legs are not built for nothing), one row per leg
+    kind: MeanPolicy = RatePolicy.DAILY if isinstance(pol, FixedDate) else pol  # a fixed date: daily on its date
+    leg_names: tuple[str | None, ...] = tuple(c if c is not None and c != table.base else None for c in names)
+    code_leg: np.ndarray[Any, Any] | None = None
+    in_order = len(names) <= _IN_CODE_ORDER
+    used: Any = None  # which codes occur, where it was worth finding out
+    if isinstance(currency_col.dtype, pd.CategoricalDtype) and not (
+        in_order and _stacked(table, leg_names, kind, max_lookback_days)
+    ):
+        used = np.bincount(np.where(codes < 0, len(names), codes) if any_na else codes, minlength=len(names) + 1)
+        in_order = in_order and all(used[k] or c is None for k, c in enumerate(leg_names))
+    if not in_order:
+        leg_names = tuple(
+            sorted({c for k, c in enumerate(names) if c is not None and c != table.base and (used is None or used[k])})
+        )
         leg_of_name = {c: k for k, c in enumerate(leg_names)}
         code_leg = np.array([leg_of_name.get(c, len(leg_names)) if c else len(leg_names) for c in names])
         code_leg = np.append(code_leg, len(leg_names)).astype(np.int64)
@@ -903,7 +921,6 @@ def _convert_columns(
     if bad_reason:
         valid[np.fromiter(bad_reason, dtype=np.int64)] = False
 
-    kind: MeanPolicy = RatePolicy.DAILY if isinstance(pol, FixedDate) else pol  # a fixed date: daily on its date
     stack = _stack(table, leg_names, kind, max_lookback_days)
     needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
     # a target the table lacks fails every row that needs a rate: say so once, as convert() would

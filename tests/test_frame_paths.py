@@ -1,0 +1,63 @@
+"""convert_frame's internal paths give the same frame (issue 17): the rate stack in the order of the currency
+codes or one row per leg, categories no row uses, days outside the table's span, fixed-date policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from aidtrack.frames.convert import convert_frame
+from aidtrack.rates.bundled import bundled_table
+
+ECB = bundled_table()
+ROWS = {
+    "amount": [440_000_000.25, 12.5, 3.0, 7.75, 1_000.0, 2.0],
+    "currency": ["CAD", "USD", "JPY", "EUR", "GBP", "USD"],
+    "date": ["2025-01-09", "1990-06-01", "2024-02-29", "2024-03-01", "2030-01-01", "2024-07-03"],
+}
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(currency=frame["currency"].astype(object))
+
+
+def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert got["currency"].astype(object).tolist() == expected["currency"].astype(object).tolist()
+    pd.testing.assert_frame_equal(got.drop(columns="currency"), expected.drop(columns="currency"))
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize("policy", ["daily", "monthly_mean", "fixed:2024-07-03", "trailing:2024-01-01..2024-03-31"])
+@pytest.mark.parametrize("to", ["EUR", "USD"])
+def test_categories_no_row_uses_change_nothing(policy: str, to: str) -> None:
+    """A filtered frame keeps every category: its legs are not built, and the result is the same."""
+    frame = pd.DataFrame(ROWS)
+    everything = pd.CategoricalDtype(list(ECB.currencies))
+    options: dict[str, Any] = {"policy": policy, "errors": "coerce", "source": ECB}
+    expected = convert_frame(_as_objects(frame), to, **options)
+    got = convert_frame(frame.astype({"currency": everything}), to, **options)
+    _same(got, expected)
+    # another subset under the same categories: the first call's rate arrays must not serve it wrongly
+    other = pd.DataFrame({**ROWS, "currency": ["NOK", "SEK", "CHF", "PLN", "AUD", "NZD"]})
+    _same(convert_frame(other.astype({"currency": everything}), to, **options), convert_frame(other, to, **options))
+
+
+def test_more_codes_than_the_stack_follows() -> None:
+    """Seventy categories (most no currency at all): one row per leg, the same result."""
+    codes = list(ECB.currencies) + [f"Q{k:02d}" for k in range(70 - len(ECB.currencies))]
+    frame = pd.DataFrame(ROWS).astype({"currency": pd.CategoricalDtype(codes)})
+    expected = convert_frame(_as_objects(frame), "USD", errors="coerce", source=ECB)
+    _same(convert_frame(frame, "USD", errors="coerce", source=ECB), expected)
+
+
+def test_days_outside_the_table_are_reported_with_their_own_dates() -> None:
+    frame = pd.DataFrame(ROWS)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("M8[s]")
+    out = convert_frame(frame, "EUR", errors="coerce", source=ECB)
+    assert out["problem"].notna().tolist() == [False, True, False, False, True, False]
+    assert "1990-06-01" in out.loc[1, "problem"] and "2030-01-01" in out.loc[4, "problem"]
+    as_text = convert_frame(pd.DataFrame(ROWS), "EUR", errors="coerce", source=ECB)
+    assert out["problem"].astype(object).tolist() == as_text["problem"].astype(object).tolist()
+    assert out["converted"].tolist()[2:4] == as_text["converted"].tolist()[2:4]
