@@ -362,10 +362,12 @@ def totals(
     **Memory.** Unconverted rows are converted a block of about a million rows
     at a time and each block is summed at once into exact whole numbers of
     minor units per group: the converted columns of the whole frame never
-    exist, so the extra memory stays below about 1.5 times the input frame's.
-    The result is identical to converting the whole frame first (every
-    option, policy and source; rows without a rate are all reported, as
-    :func:`~aidtrack.frames.convert.convert_frame` reports them). A frame
+    exist, so the extra memory stays a fraction of the input frame's. The
+    result is identical to converting the whole frame first (every option,
+    policy and source; rows without a rate are all reported, as
+    :func:`~aidtrack.frames.convert.convert_frame` reports them). Only when
+    deflating a block fails (``prices="constant"``) is the whole frame
+    converted at once, so the error names every row it would name. A frame
     already converted is summed as it is.
 
     Real terms (:mod:`aidtrack.frames.real`, methods in :mod:`aidtrack.macro`):
