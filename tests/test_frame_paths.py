@@ -61,3 +61,27 @@ def test_days_outside_the_table_are_reported_with_their_own_dates() -> None:
     as_text = convert_frame(pd.DataFrame(ROWS), "EUR", errors="coerce", source=ECB)
     assert out["problem"].astype(object).tolist() == as_text["problem"].astype(object).tolist()
     assert out["converted"].tolist()[2:4] == as_text["converted"].tolist()[2:4]
+
+
+@pytest.mark.parametrize(("src", "dst"), [("CAD", "USD"), ("USD", "CAD"), ("USD", "EUR"), ("EUR", "USD")])
+def test_a_table_quoted_in_base_units_rounds_as_convert_does(src: str, dst: str) -> None:
+    """Rows on a rounding boundary are recomputed from the published quotes, as convert() computes them
+    (CAD 4.11 at 6 CAD per USD is USD 0.685 exactly: 0.68, half-even; through the inverse 1/6 it was 0.69)."""
+    from datetime import date
+    from decimal import Decimal
+
+    import aidtrack
+    from aidtrack import RateTable
+
+    table = RateTable.from_rows(
+        [(date(2024, 1, 5), "USD", "6"), (date(2024, 1, 5), "EUR", "7")],
+        base="CAD",
+        key="quoted-in-base",
+        name="quoted in base units",
+        quoted_in_base=True,
+    )
+    amounts = [str(Decimal(k).scaleb(-2)) for k in range(1, 1200, 7)] + ["4.11"]
+    frame = pd.DataFrame({"amount": amounts, "currency": src, "date": "2024-01-05"})
+    out = convert_frame(frame, dst, source=table, dtype="decimal")
+    expected = [aidtrack.convert(a, src, to=dst, on="2024-01-05", source=table).result.amount for a in amounts]
+    assert out["converted"].tolist() == expected

@@ -1183,15 +1183,22 @@ def _recompute(
         else:
             d, k = divmod(int(flat[i]), rows_in_stack)
             name = leg_names[k] if k < len(leg_names) else None
-            if name is None:
-                src = Decimal(1)
-            else:
+            leg = None
+            if name is not None:
                 leg = legs.get(name)
                 if leg is None:
                     leg = legs[name] = _leg(table, name, kind, lookback)
-                src = leg.exact_rate(d)
-            dst = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
-            unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, dst), src)
+            divisor = leg.exact_rate(d) if leg is not None else Decimal(1)
+            multiplier = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
+            if table.quoted_in_base:
+                # as convert(): amount x quote(from) / quote(to) from the published quotes (1 for the base),
+                # without the rounding of their inverses; a leg without a quote of its own (a parity) keeps
+                # the rates
+                quoted_src = leg.published_quote(d) if leg is not None else Decimal(1)
+                quoted_dst = dst_leg.published_quote(d) if dst_leg is not None else Decimal(1)
+                if quoted_src is not None and quoted_dst is not None:
+                    divisor, multiplier = quoted_dst, quoted_src
+            unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, multiplier), divisor)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
             value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         out[i] = int(value.scaleb(mu, context=EXACT_CONTEXT))
