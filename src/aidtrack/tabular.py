@@ -44,6 +44,7 @@ __all__ = [
     "amount_text",
     "date_text",
     "detect_decimal",
+    "field_text",
     "header_key",
     "header_problems",
     "is_blank",
@@ -80,6 +81,23 @@ def is_blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
+def field_text(name: str, value: str | None, *, unguard: bool = False, strip: bool = True) -> str | None:
+    """One cell as :func:`pledge_from_row` reads it: ``None`` when blank, free text less its
+    formula guard (``unguard``), other text stripped (``strip``).
+
+    >>> field_text("donor", "'=X", unguard=True), field_text("amount", " 5 "), field_text("notes", " ")
+    ('=X', '5', None)
+    """
+    if value is None or not value.strip():
+        return None
+    if unguard and name in GUARDED_COLUMNS:
+        from aidtrack.formula import unguard_text
+
+        # free text is taken as written (the record keeps a note's whitespace), less the guard
+        return unguard_text(value)
+    return value.strip() if strip else value
+
+
 def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip: bool = True) -> Pledge:
     """Build a :class:`Pledge` from one CSV row (a dict of column to text).
 
@@ -88,18 +106,10 @@ def pledge_from_row(row: dict[str, str | None], *, unguard: bool = False, strip:
     ``strip=False`` (frames, Excel: typed cells) text keeps its surrounding
     whitespace, which only ``notes`` and the source title and publisher keep.
     """
-    from aidtrack.formula import unguard_text
     from aidtrack.money import Money
 
     def get(name: str) -> str | None:
-        value = row.get(name)
-        if is_blank(value):
-            return None
-        assert value is not None
-        if unguard and name in GUARDED_COLUMNS:
-            # free text is taken as written (the record keeps a note's whitespace), less the guard
-            return unguard_text(value)
-        return value.strip() if strip else value
+        return field_text(name, row.get(name), unguard=unguard, strip=strip)
 
     missing = [c for c in REQUIRED_COLUMNS if get(c) is None]
     if missing:

@@ -9,10 +9,13 @@ separator, ``date_format``, one header problem, every bad row with its location.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
 
 from aidtrack.errors import AidtrackError, HeaderProblem, InvalidArgumentError, PledgeFileError, RowProblem
 from aidtrack.frames.rows import FRAME_COLUMNS, LocatedRowProblem
@@ -31,7 +34,19 @@ if TYPE_CHECKING:
 
     from aidtrack.pledge import Pledge
 
-__all__ = ["Errors", "Prepared", "RawTable", "check_errors", "prepare", "to_pledges"]
+__all__ = [
+    "Column",
+    "Errors",
+    "Prepared",
+    "RawTable",
+    "check_errors",
+    "column_of",
+    "prepare",
+    "to_frame",
+    "to_pledge_frame",
+    "to_pledges",
+    "to_pledges_by_row",
+]
 
 Errors = Literal["raise", "coerce"]
 
@@ -42,8 +57,44 @@ def check_errors(errors: str) -> None:
 
 
 @dataclass
+class Column:
+    """One column of a table, dictionary-encoded: each row's value is ``uniques[codes[row]]``.
+
+    Every check that depends on the value alone runs once per distinct value.
+    """
+
+    codes: np.ndarray[Any, np.dtype[np.intp]]
+    uniques: list[str | None]
+
+    def value(self, pos: int) -> str | None:
+        return self.uniques[self.codes[pos]]
+
+    def with_uniques(self, uniques: list[str | None]) -> Column:
+        return Column(self.codes, uniques)
+
+
+def column_of(values: Sequence[str | None]) -> Column:
+    """A column of text cells (``None`` for empty ones), dictionary-encoded."""
+    import pandas as pd
+
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    codes, found = pd.factorize(cells)
+    uniques: list[str | None] = list(found.tolist())
+    codes = codes.astype(np.intp, copy=False)
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques.append(None)
+    return Column(codes, uniques)
+
+
+@dataclass
 class RawTable:
-    """A file's cells as text (``None`` for an empty cell), before any checking."""
+    """A file's cells as text (``None`` for an empty cell), before any checking.
+
+    A reader gives the cells row by row (``rows``) or, faster, column by column (``columns``,
+    one :class:`Column` per header cell, with ``rows`` left empty).
+    """
 
     where: str  # the file, for messages
     header: list[str]
@@ -57,6 +108,22 @@ class RawTable:
     strip: bool = True  # CSV: fields other than free text are stripped
     empty_rows: Literal["problem", "skip"] = "problem"
     ambiguous: bool = False  # decimal separator unknown and the file's convention is the decimal comma
+    columns: dict[int, Column] = field(default_factory=dict)  # header position -> its cells
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def column(self, j: int) -> Column:
+        """The cells under header position ``j`` (``None`` where a row is shorter)."""
+        if j not in self.columns:
+            self.columns[j] = column_of([r[j] if j < len(r) else None for r in self.rows])
+        return self.columns[j]
+
+    def cell(self, pos: int, j: int) -> str | None:
+        if self.rows:
+            cells = self.rows[pos]
+            return cells[j] if j < len(cells) else None
+        return self.column(j).value(pos)
 
     def problem(self, pos: int, reason: str) -> RowProblem:
         n = self.lines[pos]
@@ -71,12 +138,22 @@ class Prepared:
 
     table: RawTable
     names: list[str]  # canonical columns present, in the file's order
-    rows: list[dict[str, str | None] | None]  # None where the row is bad
+    columns: dict[str, Column]  # name -> the prepared cells (amount and dates normalised)
+    dead: np.ndarray[Any, np.dtype[np.bool_]]  # rows that are bad (or skipped) before any pledge check
     problems: dict[int, str]  # position -> reason
     decimal: str | None
     decimal_note: str
     keep: list[tuple[int, str]]  # (header position, canonical name) of each column read
     amount_problems: dict[int, str] = field(default_factory=dict)  # position -> why the amount cannot be read
+
+    def __len__(self) -> int:
+        return len(self.dead)
+
+    def row(self, pos: int) -> dict[str, str | None] | None:
+        """One prepared row as a dict of column to text; ``None`` for a bad row."""
+        if self.dead[pos]:
+            return None
+        return {name: self.columns[name].value(pos) for name in self.names}
 
 
 def prepare(
@@ -87,7 +164,10 @@ def prepare(
     date_format: str | None = None,
     passthrough: Sequence[str] = (),
 ) -> Prepared:
-    """Check the header (one problem, raised) and normalise every row's amount and dates."""
+    """Check the header (one problem, raised) and normalise every row's amount and dates.
+
+    Column by column: amounts and dates are normalised once per distinct value.
+    """
     if decimal not in (None, ",", "."):
         raise InvalidArgumentError(
             "decimal", decimal, f"decimal must be ',' or '.' (or None to detect), got {decimal!r}"
@@ -99,12 +179,11 @@ def prepare(
         raise PledgeFileError(table.where, [HeaderProblem(1, header_problem, table.header_location)])
     keep = [(j, name) for j, name in enumerate(resolved) if name is not None]
     names = [name for _, name in keep]
-    amount_at = names.index("amount")
+    cols = {name: table.column(j) for j, name in keep}
     note = " (decimal separator given)"
     if decimal is None:
-        amounts = (r[keep[amount_at][0]] if keep[amount_at][0] < len(r) else None for r in table.rows)
         try:
-            decimal = detect_decimal(amounts)
+            decimal = detect_decimal(cols["amount"].uniques)  # distinct values, in order of appearance
         except InvalidArgumentError as exc:
             raise PledgeFileError(table.where, [HeaderProblem(1, str(exc), "column 'amount'")]) from None
         if decimal is not None:
@@ -114,175 +193,664 @@ def prepare(
             note = ""
         else:
             note = ""
-    rows: list[dict[str, str | None] | None] = []
+    n = len(table)
     problems: dict[int, str] = {}
+    dead = np.zeros(n, dtype=bool)
+    for pos in sorted(table.row_errors):
+        problems[pos] = table.row_errors[pos]
+        dead[pos] = True
+    blank = np.ones(n, dtype=bool)
+    for col in cols.values():
+        blank &= np.array([is_blank(v) for v in col.uniques], dtype=bool)[col.codes]
+    empty = blank & ~dead
+    if table.empty_rows == "problem":
+        for pos in np.flatnonzero(empty).tolist():
+            problems[pos] = "empty row (every field blank)"
+    dead |= empty
+    # amounts: a bad one is noted, and a stand-in lets the row's other problems be found too
+    amounts = cols["amount"]
+    texts: list[str | None] = []
+    bad: dict[int, str] = {}
+    for k, value in enumerate(amounts.uniques):
+        if value is not None and value.strip():
+            try:
+                texts.append(amount_text(value, decimal))
+            except ValueError as exc:
+                bad[k] = f"{exc}{note}"
+                texts.append("1")
+        else:
+            texts.append(value)
+    cols["amount"] = amounts.with_uniques(texts)
     amount_problems: dict[int, str] = {}
-    dates = [n for n in names if n in DATE_COLUMNS]
-    for pos, cells in enumerate(table.rows):
-        if pos in table.row_errors:
-            problems[pos] = table.row_errors[pos]
-            rows.append(None)
-            continue
-        row = {name: (cells[j] if j < len(cells) else None) for j, name in keep}
-        if all(is_blank(v) for v in row.values()):
-            if table.empty_rows == "problem":
-                problems[pos] = "empty row (every field blank)"
-            rows.append(None)
-            continue
-        try:
-            value = row["amount"]
+    if bad:
+        flagged = np.zeros(len(texts), dtype=bool)
+        flagged[list(bad)] = True
+        for pos in np.flatnonzero(flagged[amounts.codes] & ~dead).tolist():
+            amount_problems[pos] = bad[int(amounts.codes[pos])]
+    for name in [n for n in names if n in DATE_COLUMNS]:  # in the file's order: the first bad date is reported
+        col = cols[name]
+        dates: list[str | None] = []
+        wrong: dict[int, str] = {}
+        for k, value in enumerate(col.uniques):
             if value is not None and value.strip():
                 try:
-                    row["amount"] = amount_text(value, decimal)
+                    dates.append(date_text(value, date_format, column=name))
                 except ValueError as exc:
-                    amount_problems[pos] = f"{exc}{note}"
-                    row["amount"] = "1"  # a stand-in, so that the row's other problems are found too
-            for name in dates:
-                value = row[name]
-                if value is not None and value.strip():
-                    row[name] = date_text(value, date_format, column=name)
-        except ValueError as exc:
-            problems[pos] = str(exc)
-            rows.append(None)
+                    wrong[k] = str(exc)
+                    dates.append(value)
+            else:
+                dates.append(value)
+        cols[name] = col.with_uniques(dates)
+        if wrong:
+            flagged = np.zeros(len(dates), dtype=bool)
+            flagged[list(wrong)] = True
+            hit = flagged[col.codes] & ~dead
+            for pos in np.flatnonzero(hit).tolist():
+                problems[pos] = wrong[int(col.codes[pos])]
+            dead |= hit
+    problems = dict(sorted(problems.items()))
+    return Prepared(table, names, cols, dead, problems, decimal, note, keep, amount_problems)
+
+
+def _row_pledge(prep: Prepared, pos: int, row: dict[str, str | None]) -> Pledge | str:
+    """The pledge of one prepared row, or the reason it is bad: the per-row check every fast path falls back on."""
+    table = prep.table
+    try:
+        data = dict(row)
+        given_id = data.pop("id", None)
+        for name in [k for k in data if k not in FRAME_COLUMNS]:
+            del data[name]
+        pledge = pledge_from_row(data, unguard=table.unguard, strip=table.strip)
+        if given_id is not None and given_id.strip() and given_id.strip() != pledge.id:
+            raise ValueError(
+                f"id {given_id!r} does not match the row's content (its id is {pledge.id!r}); "
+                "drop the id column to accept edited rows"
+            )
+    except (AidtrackError, ValueError) as exc:
+        amount = prep.amount_problems.get(pos)
+        return f"{amount}; {exc}" if amount else str(exc)
+    if pos in prep.amount_problems:
+        return prep.amount_problems[pos]
+    return pledge
+
+
+def to_pledges_by_row(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowProblem]]:
+    """:func:`to_pledges` one row at a time, through the full validation of every row (the reference path)."""
+    pledges: list[Pledge] = []
+    problems: dict[int, str] = dict(prep.problems)
+    for pos in range(len(prep)):
+        row = prep.row(pos)
+        if row is None:
             continue
-        rows.append(row)
-    return Prepared(table, names, rows, problems, decimal, note, keep, amount_problems)
+        result = _row_pledge(prep, pos, row)
+        if isinstance(result, str):
+            problems[pos] = result
+        else:
+            pledges.append(result)
+    return pledges, _report(prep, problems, errors)
+
+
+def _report(prep: Prepared, problems: dict[int, str], errors: Errors) -> list[RowProblem]:
+    report = [prep.table.problem(pos, problems[pos]) for pos in sorted(problems)]
+    if report and errors == "raise":
+        raise PledgeFileError(prep.table.where, report)
+    return report
 
 
 def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowProblem]]:
-    """One pledge per good row; every bad row as a located problem (raised unless ``errors="coerce"``)."""
-    table = prep.table
-    pledges: list[Pledge] = []
+    """One pledge per good row; every bad row as a located problem (raised unless ``errors="coerce"``).
+
+    Checked column by column (:class:`_Checked`); a row that fails there goes through the
+    full per-row validation, so its reason is exactly the one :func:`to_pledges_by_row` gives.
+    """
+    checked = _Checked(prep)
     problems: dict[int, str] = dict(prep.problems)
-    for pos, row in enumerate(prep.rows):
-        if row is None:
-            continue
-        try:
-            data = dict(row)
-            given_id = data.pop("id", None)
-            for name in [k for k in data if k not in FRAME_COLUMNS]:
-                del data[name]
-            pledge = pledge_from_row(data, unguard=table.unguard, strip=table.strip)
-            if given_id is not None and given_id.strip() and given_id.strip() != pledge.id:
-                raise ValueError(
-                    f"id {given_id!r} does not match the row's content (its id is {pledge.id!r}); "
-                    "drop the id column to accept edited rows"
-                )
-        except (AidtrackError, ValueError) as exc:
-            amount = prep.amount_problems.get(pos)
-            problems[pos] = f"{amount}; {exc}" if amount else str(exc)
-            continue
-        if pos in prep.amount_problems:
-            problems[pos] = prep.amount_problems[pos]
-            continue
-        pledges.append(pledge)
-    report = [table.problem(pos, problems[pos]) for pos in sorted(problems)]
-    if report and errors == "raise":
-        raise PledgeFileError(table.where, report)
+    rescued: dict[int, Pledge] = {}
+    for pos in checked.slow_rows():
+        row = prep.row(pos)
+        assert row is not None
+        result = _row_pledge(prep, pos, row)
+        if isinstance(result, str):
+            problems[pos] = result
+        else:
+            rescued[pos] = result
+    report = _report(prep, problems, errors)
+    pledges = checked.records()
+    if rescued:
+        positions = np.flatnonzero(checked.ok).tolist()
+        merged = dict(zip(positions, pledges, strict=True))
+        merged.update(rescued)
+        pledges = [merged[pos] for pos in sorted(merged)]
     return pledges, report
+
+
+def to_pledge_frame(prep: Prepared, errors: Errors) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """The good rows as a pledge frame (that of :func:`~aidtrack.frames.rows.pledges_to_frame`), built
+    column by column without making a ``Pledge`` per row; every bad row as a located problem."""
+    from aidtrack.frames.rows import pledges_to_frame
+
+    checked = _Checked(prep)
+    problems: dict[int, str] = dict(prep.problems)
+    rescued = False
+    for pos in checked.slow_rows():
+        row = prep.row(pos)
+        assert row is not None
+        result = _row_pledge(prep, pos, row)
+        if isinstance(result, str):
+            problems[pos] = result
+        else:
+            rescued = True
+    report = _report(prep, problems, errors)
+    if rescued:  # a row the column checks refused but the full check took: build the frame from records
+        return pledges_to_frame(to_pledges(prep, "coerce")[0]), report
+    return checked.frame(), report
+
+
+_SAMPLE = {"donor": "X", "date": "2000-01-01", "amount": "1", "currency": "EUR"}
+_MISC = ("currency", "category", "measure", "qualifier", "recipient", "rate_date")
+_FIELD_ORDER = (
+    "donor",
+    "announced",
+    "amount",
+    "rate_date",
+    "category",
+    "measure",
+    "qualifier",
+    "recipient",
+    "period",
+    "source",
+    "notes",
+)
+
+
+def _combine(
+    codes: list[tuple[np.ndarray[Any, np.dtype[np.intp]], int]], n: int
+) -> tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, Any]]:
+    """Codes of the distinct combinations of several coded columns (codes, number of codes), and the first
+    row of each combination."""
+    import pandas as pd
+
+    key = np.zeros(n, dtype=np.int64)
+    for part, size in codes:
+        key = key * max(size, 1) + part
+        key = pd.factorize(key)[0].astype(np.int64)  # renumbered 0..k-1: the key stays small
+    _, first = np.unique(key, return_index=True)
+    return key.astype(np.intp), first
+
+
+class _Checked:
+    """Every row of a :class:`Prepared` checked column by column.
+
+    A pledge's fields are validated independently of one another (pydantic checks each
+    field alone; the only checks across fields sit inside the donor, the period and the
+    source). So each group of fields is validated once per distinct value, by the very
+    validators of :class:`~aidtrack.pledge.Pledge` (or :func:`~aidtrack.tabular.pledge_from_row`
+    on a sample row), and a row is good when every one of its groups is. A row that fails
+    any check is left to the per-row path (:meth:`slow_rows`), which says why in its own words.
+    """
+
+    def __init__(self, prep: Prepared) -> None:
+        from aidtrack.pledge import DateRange, Donor, SourceRef
+        from aidtrack.tabular import field_text
+
+        self.prep = prep
+        table = prep.table
+        n = len(prep)
+        self.n = n
+        unguard, strip = table.unguard, table.strip
+        cols = prep.columns
+
+        def text(name: str, value: str | None) -> str | None:
+            return field_text(name, value, unguard=unguard, strip=strip)
+
+        def get(name: str) -> Column:
+            return cols[name] if name in cols else Column(np.zeros(n, dtype=np.intp), [None])
+
+        ok = ~prep.dead
+        if prep.amount_problems:
+            ok[list(prep.amount_problems)] = False
+        # amounts, once per distinct text: exact Decimal from the text, greater than zero
+        self.amount = get("amount")
+        self.decimals, good = _amounts([text("amount", v) for v in self.amount.uniques])
+        ok &= good[self.amount.codes]
+        # the date, once per distinct date
+        self.date = get("date")
+        self.days: list[date | None] = []
+        for value in self.date.uniques:
+            self.days.append(_day(text("date", value), "announced date"))
+        ok &= np.array([d is not None for d in self.days], dtype=bool)[self.date.codes]
+        # the groups of fields validated together
+        self.groups: dict[str, tuple[np.ndarray[Any, np.dtype[np.intp]], list[Any]]] = {}
+
+        def group(name: str, members: tuple[str, ...], check: Callable[[list[str | None]], Any]) -> None:
+            nonlocal ok
+            codes, first = _combine([(get(m).codes, len(get(m).uniques)) for m in members], n)
+            parts: list[Any] = []
+            good = np.ones(len(first), dtype=bool)
+            for k, pos in enumerate(first.tolist()):
+                try:
+                    parts.append(check([get(m).value(pos) for m in members]))
+                except (AidtrackError, ValueError):
+                    parts.append(None)
+                    good[k] = False
+            ok &= good[codes]
+            self.groups[name] = (codes, parts)
+
+        def donor(values: list[str | None]) -> Donor:
+            name = text("donor", values[0])
+            if name is None:
+                raise ValueError("empty required field: donor")
+            return Donor.model_validate({"name": name, "country": text("country", values[1])})
+
+        def period(values: list[str | None]) -> DateRange | None:
+            start, end = text("period_start", values[0]), text("period_end", values[1])
+            if start is None and end is None:
+                return None
+            if start is None or end is None:
+                raise ValueError("period_start and period_end must be given together")
+            return DateRange.model_validate({"start": start, "end": end})
+
+        def source(values: list[str | None]) -> SourceRef | None:
+            ref = {
+                "url": text("source", values[0]),
+                "title": text("source_title", values[1]),
+                "publisher": text("source_publisher", values[2]),
+            }
+            return SourceRef.model_validate(ref) if any(v is not None for v in ref.values()) else None
+
+        def misc(values: list[str | None]) -> tuple[dict[str, Any], frozenset[str]]:
+            sample: dict[str, str | None] = dict(_SAMPLE)
+            sample.update(zip(_MISC, values, strict=True))
+            pledge = pledge_from_row(sample, unguard=unguard, strip=strip)
+            given = frozenset(m for m, v in zip(_MISC, values, strict=True) if m != "currency" and text(m, v))
+            fields = {"currency": pledge.amount.currency, **{m: getattr(pledge, m) for m in _MISC[1:]}}
+            return fields, given
+
+        group("donor", ("donor", "country"), donor)
+        group("period", ("period_start", "period_end"), period)
+        group("source", ("source", "source_title", "source_publisher"), source)
+        group("misc", _MISC, misc)
+        # notes: free text, never wrong; a blank one is no note
+        self.notes = get("notes")
+        self.note_values: list[str | None] = []
+        self.note_given: list[bool] = []
+        for value in self.notes.uniques:
+            note = text("notes", value)
+            self.note_given.append(note is not None)
+            self.note_values.append(note if note and note.strip() else None)
+        self.ok = ok
+        self._ids: list[str] | None = None
+        if "id" in cols:  # a given id must match the content
+            given = cols["id"]
+            wanted = [v.strip() if v is not None and v.strip() else None for v in given.uniques]
+            rows = np.flatnonzero(ok).tolist()
+            ids = self.ids()
+            for i, pos in enumerate(rows):
+                want = wanted[given.codes[pos]]
+                if want is not None and want != ids[i]:
+                    ok[pos] = False
+            if not ok[rows].all():
+                self._ids = None
+
+    def slow_rows(self) -> list[int]:
+        """The rows the column checks did not pass (and that were not already bad): each needs the per-row check."""
+        return np.flatnonzero(~self.ok & ~self.prep.dead).tolist()
+
+    def _statics(self) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[tuple[dict[str, Any], frozenset[str]]]]:
+        """Per row, the code of its donor, period, source and other fields together; per code, those fields."""
+        names = ("donor", "period", "source", "misc")
+        codes, first = _combine([(self.groups[g][0], len(self.groups[g][1])) for g in names], self.n)
+        statics = []
+        for pos in first.tolist():
+            donor, period, source, (misc, given) = (self.groups[g][1][self.groups[g][0][pos]] for g in names)
+            fields = dict.fromkeys(_FIELD_ORDER)
+            fields.update(donor=donor, period=period, source=source, rate_date=misc["rate_date"])
+            for name in ("category", "measure", "qualifier", "recipient"):
+                fields[name] = misc[name]
+            fields["_currency"] = misc["currency"]
+            fset = {"donor", "announced", "amount", *given}
+            if period is not None:
+                fset.add("period")
+            if source is not None:
+                fset.add("source")
+            statics.append((fields, frozenset(fset)))
+        return codes, statics
+
+    def records(self) -> list[Pledge]:
+        """The pledge of every good row, in order, built from the checked values without validating again."""
+        from aidtrack.money import Money
+        from aidtrack.pledge import Pledge
+
+        rows = np.flatnonzero(self.ok)
+        if not len(rows):
+            return []
+        codes, statics = self._statics()
+        bases = []
+        for fields, fset in statics:
+            base = dict(fields)
+            currency = base.pop("_currency")
+            bases.append((base, fset, currency))
+        trusted = Pledge._trusted
+        new = object.__new__
+        put = object.__setattr__
+        days = self.days
+        decimals = self.decimals
+        note_values, note_given = self.note_values, self.note_given
+        out = []
+        for s, d, a, t in zip(
+            codes[rows].tolist(),
+            self.date.codes[rows].tolist(),
+            self.amount.codes[rows].tolist(),
+            self.notes.codes[rows].tolist(),
+            strict=True,
+        ):
+            base, fset, currency = bases[s]
+            fields = base.copy()
+            fields["announced"] = days[d]
+            money = new(Money)
+            put(money, "amount", decimals[a])
+            put(money, "currency", currency)
+            fields["amount"] = money
+            fields["notes"] = note_values[t]
+            out.append(trusted(fields, set(fset) | {"notes"} if note_given[t] else set(fset)))
+        return out
+
+    def ids(self) -> list[str]:
+        """The :attr:`~aidtrack.pledge.Pledge.id` of every good row, from one JSON template per combination."""
+        if self._ids is not None:
+            return self._ids
+        import hashlib
+        import json
+
+        from aidtrack.amounts import MONEY_CONTEXT
+        from aidtrack.money import Money
+        from aidtrack.pledge import Pledge
+
+        rows = np.flatnonzero(self.ok)
+        codes, statics = self._statics()
+        pieces = []
+        for fields, fset in statics:
+            sample = dict(fields)
+            currency = sample.pop("_currency")
+            sample["announced"] = date(2000, 1, 1)
+            sample["amount"] = Money(1, currency)
+            first, second, third = Pledge._trusted(sample, set(fset))._id_pieces()
+            rate = fields["rate_date"]
+            head = '{"amount":{"amount":"'
+            mid = '","currency":' + json.dumps(currency) + '},"announced":"'
+            after_date = '",' + first + ',"notes":'
+            tail = "," + second + (f',"rate_date":"{rate.isoformat()}"' if rate is not None else "") + "," + third + "}"
+            pieces.append((head, mid, after_date, tail))
+        days = [d.isoformat() if d is not None else "" for d in self.days]
+        notes = [json.dumps(v, ensure_ascii=False) for v in self.note_values]
+        amounts = [_id_amount(d, MONEY_CONTEXT) for d in self.decimals]
+        sha = hashlib.sha256
+        out = []
+        for s, d, a, t in zip(
+            codes[rows].tolist(),
+            self.date.codes[rows].tolist(),
+            self.amount.codes[rows].tolist(),
+            self.notes.codes[rows].tolist(),
+            strict=True,
+        ):
+            head, mid, after_date, tail = pieces[s]
+            blob = head + amounts[a] + mid + days[d] + after_date + notes[t] + tail
+            out.append(sha(blob.encode()).hexdigest()[:16])
+        self._ids = out
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        """The good rows as the frame :func:`~aidtrack.frames.rows.pledges_to_frame` makes of their pledges."""
+        import pandas as pd
+
+        from aidtrack.frames.rows import FRAME_COLUMNS, date_column
+        from aidtrack.tabular import COLUMNS
+
+        rows = np.flatnonzero(self.ok)
+        if not len(rows):
+            from aidtrack.frames.rows import pledges_to_frame
+
+            return pledges_to_frame([])
+        codes, statics = self._statics()
+        at = codes[rows]
+
+        def per_static(get: Callable[[dict[str, Any]], Any]) -> list[Any]:
+            return [get(fields) for fields, _ in statics]
+
+        def dates(values: list[date | None], which: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+            return date_column(values)[which]
+
+        def text_of(e: Any) -> str | None:
+            return e.value if e is not None else None
+
+        data: dict[str, Any] = {"id": _text_series(self.ids(), None)}
+        for name in COLUMNS:
+            if name == "amount":
+                data[name] = pd.Series(np.array(self.decimals, dtype=object)[self.amount.codes[rows]], dtype=object)
+            elif name == "date":
+                data[name] = dates(self.days, self.date.codes[rows])
+            elif name == "currency":
+                data[name] = _text_series(per_static(lambda f: f["_currency"]), at)
+            elif name == "donor":
+                data[name] = _text_series(per_static(lambda f: f["donor"].name), at)
+            elif name == "country":
+                data[name] = _text_series(per_static(lambda f: f["donor"].country or None), at)
+            elif name in ("category", "measure", "qualifier"):
+                data[name] = _text_series(per_static(lambda f, n=name: text_of(f[n])), at)
+            elif name == "recipient":
+                data[name] = _text_series(per_static(lambda f: f["recipient"] or None), at)
+            elif name in ("period_start", "period_end"):
+                end = name.removeprefix("period_")
+                data[name] = dates(per_static(lambda f, e=end: getattr(f["period"], e) if f["period"] else None), at)
+            elif name in ("source", "source_title", "source_publisher"):
+                attr = {"source": "url", "source_title": "title", "source_publisher": "publisher"}[name]
+                data[name] = _text_series(
+                    per_static(lambda f, a=attr: (getattr(f["source"], a) or None) if f["source"] else None), at
+                )
+            elif name == "notes":
+                data[name] = _text_series(self.note_values, self.notes.codes[rows])
+            elif name == "rate_date":
+                data[name] = dates(per_static(lambda f: f["rate_date"]), at)
+        return pd.DataFrame(data, columns=list(FRAME_COLUMNS))
+
+
+def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[Any, np.dtype[np.bool_]]]:
+    """Each amount text as the ``Decimal`` a pledge would hold (``None`` where it would refuse it), and which are good.
+
+    Plain digits (at most 30 characters: within every limit) are read in bulk; anything else
+    goes through :func:`~aidtrack.amounts.to_decimal`, as ``Money`` does.
+    """
+    from aidtrack.amounts import to_decimal
+
+    out: list[Decimal | None] = []
+    for t in texts:
+        if t is None:
+            out.append(None)
+        elif len(t) <= 30 and t.isascii() and t.replace(".", "", 1).isdigit():
+            out.append(Decimal(t))
+        else:
+            try:
+                out.append(to_decimal(t))
+            except ValueError:
+                out.append(None)
+    good = np.array([d is not None and d > 0 for d in out], dtype=bool)
+    return out, good
+
+
+def _id_amount(value: Decimal | None, context: Any) -> str:
+    """An amount as the id's JSON holds it: normalised (``2E+9`` and ``2000000000`` alike), in plain digits."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text if text.isdigit() else format(value.normalize(context), "f")
+
+
+def _day(text: str | None, what: str) -> date | None:
+    from aidtrack._dates import parse_iso_date
+
+    if text is None:
+        return None
+    try:
+        return parse_iso_date(text, what=what)
+    except ValueError:
+        return None
+
+
+def _text_series(values: list[str | None], codes: np.ndarray[Any, Any] | None) -> pd.Series:
+    """A text column of the pledge frame (pandas' ``str`` dtype): ``values`` at ``codes`` (all, if ``None``)."""
+    import pandas as pd
+
+    target = pd.Series(["x"], dtype="str").dtype
+    if isinstance(target, pd.StringDtype) and target.storage == "pyarrow":
+        import pyarrow as pa
+
+        if codes is None:
+            array = pa.array(values, type=pa.string())
+        else:
+            array = pa.DictionaryArray.from_arrays(
+                pa.array(codes.astype(np.int32, copy=False)), pa.array(values, type=pa.string())
+            ).cast(pa.string())
+        return pd.Series(array.to_pandas(types_mapper={pa.string(): target}.get))
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    return pd.Series(cells if codes is None else cells[codes], dtype="str")
 
 
 def to_frame(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
     """The good and bad rows as one frame of text (amount as ``Decimal``), and the reason of each bad row.
 
     The checks are those of :func:`to_pledges` (a row is good here exactly when it makes a
-    pledge there), done once per distinct value instead of once per row: the amount and its
-    sign per row, dates per distinct date, and the other fields per distinct combination.
+    pledge there). Values are computed once per distinct value; the rows the column checks
+    refuse get their reason from :func:`_frame_reason`, one row at a time.
     """
     import pandas as pd
 
     from aidtrack.amounts import to_decimal
-    from aidtrack.tabular import COLUMNS
-
-    table = prep.table
-    problems: dict[int, str] = dict(prep.problems)
-    names = prep.names
-    n = len(prep.rows)
-    data: dict[str, list[Any]] = {name: [None] * n for name in names}
-    amounts: list[Decimal | str | None] = [None] * n
-    combos: dict[tuple[str | None, ...], str | None] = {}
-    date_ok: dict[tuple[str, str], str | None] = {}
-    others = [c for c in COLUMNS if c in names and c not in ("amount", *DATE_COLUMNS)]
-    has_period = "period_start" in names or "period_end" in names
-    for pos, row in enumerate(prep.rows):
-        if row is None:  # a bad row keeps its cells as they were, beside its problem
-            cells = table.rows[pos]
-            for j, name in prep.keep:
-                data[name][pos] = cells[j] if j < len(cells) else None
-                if name == "amount":
-                    amounts[pos] = data[name][pos]
-            continue
-        for name in names:
-            data[name][pos] = row[name]
-        if all(is_blank(v) for k, v in row.items() if k in COLUMNS):
-            problems[pos] = "empty row (every field blank)"
-            continue
-        text = row["amount"]
-        amounts[pos] = text
-        reason: str | None = None
-        if pos in prep.amount_problems:
-            j = next(j for j, name in prep.keep if name == "amount")
-            cells = table.rows[pos]
-            amounts[pos] = data["amount"][pos] = cells[j] if j < len(cells) else None
-            reason = prep.amount_problems[pos]
-        elif is_blank(text):
-            reason = "empty required field: amount"
-        else:
-            assert text is not None
-            try:
-                value = to_decimal(text)
-            except ValueError as exc:
-                reason = str(exc)
-            else:
-                if value <= 0:
-                    currency = (row.get("currency") or "").strip()
-                    reason = f"pledged amount must be greater than zero, got {value} {currency}".rstrip()
-                amounts[pos] = value
-        if reason is None:
-            for name in DATE_COLUMNS:
-                raw = row.get(name)
-                if is_blank(raw):
-                    continue
-                assert raw is not None
-                key = (name, raw)
-                if key not in date_ok:
-                    date_ok[key] = _check_date(raw, name)
-                if date_ok[key] is not None:
-                    reason = date_ok[key]
-                    break
-            if reason is None and is_blank(row.get("date")):
-                reason = "empty required field: date"
-        if reason is None:
-            combo = tuple(row.get(c) for c in others) + (
-                (row.get("period_start"), row.get("period_end")) if has_period else ()
-            )
-            if combo not in combos:
-                sample = {c: row.get(c) for c in others}
-                if has_period:
-                    sample["period_start"] = row.get("period_start")
-                    sample["period_end"] = row.get("period_end")
-                sample.update(amount="1", date="2000-01-01")
-                try:
-                    pledge_from_row(sample, unguard=table.unguard, strip=table.strip)
-                    combos[combo] = None
-                except (AidtrackError, ValueError) as exc:
-                    combos[combo] = str(exc)
-            reason = combos[combo]
-        if reason is not None:
-            problems[pos] = reason
-    frame = pd.DataFrame({name: data[name] for name in names}, dtype=object)
-    frame["amount"] = pd.Series(amounts, dtype=object) if n else pd.Series([], dtype=object)
     from aidtrack.formula import unguard_text
     from aidtrack.tabular import GUARDED_COLUMNS
 
+    table = prep.table
+    names = prep.names
+    n = len(prep)
+    problems: dict[int, str] = dict(prep.problems)
+    dead = np.flatnonzero(prep.dead).tolist()
+    raw = {name: table.column(j) for j, name in prep.keep}
+
+    def as_read(name: str) -> Callable[[str | None], str | None]:
+        if name in GUARDED_COLUMNS and table.unguard:
+            return lambda v: unguard_text(v) if isinstance(v, str) else v
+        if name not in GUARDED_COLUMNS and table.strip:
+            return lambda v: v.strip() if isinstance(v, str) else v
+        return lambda v: v
+
+    columns: dict[str, np.ndarray[Any, Any]] = {}
+    for name in names:
+        col = prep.columns[name]
+        values: list[Any] = []
+        if name == "amount":
+            for v in col.uniques:
+                if v is None or is_blank(v):
+                    values.append(v)
+                    continue
+                try:
+                    values.append(to_decimal(v))
+                except ValueError:
+                    values.append(v)
+        else:
+            values = [as_read(name)(v) for v in col.uniques]
+        cells = np.empty(len(values), dtype=object)
+        cells[:] = values
+        column = cells[col.codes]
+        # rows bad before any check keep their cells as read; an unreadable amount keeps its text
+        fix = as_read(name) if name != "amount" else (lambda v: v)
+        for pos in sorted(set(dead) | set(prep.amount_problems)) if name == "amount" else dead:
+            column[pos] = fix(raw[name].value(pos))
+        columns[name] = column
+    checked = _Checked(prep)
+    combos: dict[tuple[str | None, ...], str | None] = {}
+    date_ok: dict[tuple[str, str], str | None] = {}
+    for pos in checked.slow_rows():
+        row = prep.row(pos)
+        assert row is not None
+        reason = _frame_reason(prep, pos, row, combos, date_ok)
+        if reason is not None:
+            problems[pos] = reason
+    frame = pd.DataFrame(
+        {name: (columns[name] if name != "amount" else np.empty(n, dtype=object)) for name in names}, dtype=object
+    )
+    frame["amount"] = pd.Series(columns["amount"], dtype=object) if n else pd.Series([], dtype=object)
     for name in names:
         if name == "amount":
             continue
-        if name in GUARDED_COLUMNS and table.unguard:
-            frame[name] = [unguard_text(v) if isinstance(v, str) else v for v in frame[name].tolist()]
-        elif name not in GUARDED_COLUMNS and table.strip:
-            frame[name] = [v.strip() if isinstance(v, str) else v for v in frame[name].tolist()]
-    return frame, problems
+        if (name in GUARDED_COLUMNS and table.unguard) or (name not in GUARDED_COLUMNS and table.strip):
+            frame[name] = columns[name].tolist()  # as a list, the column's type is inferred (text)
+    return frame, dict(sorted(problems.items()))
+
+
+def _frame_reason(
+    prep: Prepared,
+    pos: int,
+    row: dict[str, str | None],
+    combos: dict[tuple[str | None, ...], str | None],
+    date_ok: dict[tuple[str, str], str | None],
+) -> str | None:
+    """Why :func:`to_frame` refuses one row (``None``: it does not), checked field by field."""
+    from aidtrack.amounts import to_decimal
+    from aidtrack.tabular import COLUMNS
+
+    table = prep.table
+    names = prep.names
+    others = [c for c in COLUMNS if c in names and c not in ("amount", *DATE_COLUMNS)]
+    has_period = "period_start" in names or "period_end" in names
+    if all(is_blank(v) for k, v in row.items() if k in COLUMNS):
+        return "empty row (every field blank)"
+    text = row["amount"]
+    reason: str | None = None
+    if pos in prep.amount_problems:
+        reason = prep.amount_problems[pos]
+    elif is_blank(text):
+        reason = "empty required field: amount"
+    else:
+        assert text is not None
+        try:
+            value = to_decimal(text)
+        except ValueError as exc:
+            reason = str(exc)
+        else:
+            if value <= 0:
+                currency = (row.get("currency") or "").strip()
+                reason = f"pledged amount must be greater than zero, got {value} {currency}".rstrip()
+    if reason is None:
+        for name in DATE_COLUMNS:
+            raw = row.get(name)
+            if is_blank(raw):
+                continue
+            assert raw is not None
+            key = (name, raw)
+            if key not in date_ok:
+                date_ok[key] = _check_date(raw, name)
+            if date_ok[key] is not None:
+                reason = date_ok[key]
+                break
+        if reason is None and is_blank(row.get("date")):
+            reason = "empty required field: date"
+    if reason is None:
+        combo = tuple(row.get(c) for c in others) + (
+            (row.get("period_start"), row.get("period_end")) if has_period else ()
+        )
+        if combo not in combos:
+            sample = {c: row.get(c) for c in others}
+            if has_period:
+                sample["period_start"] = row.get("period_start")
+                sample["period_end"] = row.get("period_end")
+            sample.update(amount="1", date="2000-01-01")
+            try:
+                pledge_from_row(sample, unguard=table.unguard, strip=table.strip)
+                combos[combo] = None
+            except (AidtrackError, ValueError) as exc:
+                combos[combo] = str(exc)
+        reason = combos[combo]
+    return reason
 
 
 def _check_date(text: str, column: str) -> str | None:
