@@ -9,6 +9,7 @@ separator, ``date_format``, one header problem, every bad row with its location.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ __all__ = [
     "column_of",
     "prepare",
     "to_frame",
+    "to_frame_by_row",
     "to_pledge_frame",
     "to_pledges",
     "to_pledges_by_row",
@@ -497,11 +499,12 @@ class _Checked:
         return np.flatnonzero(~self.ok & ~self.prep.dead).tolist()
 
     def _statics(self) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[tuple[dict[str, Any], frozenset[str]]]]:
-        """Per row, the code of its donor, period, source and other fields together; per code, those fields."""
+        """Per good row, the code of its donor, period, source and other fields together; per code, those fields."""
         names = ("donor", "period", "source", "misc")
-        codes, first = _combine([(self.groups[g][0], len(self.groups[g][1])) for g in names], self.n)
+        rows = np.flatnonzero(self.ok)
+        codes, first = _combine([(self.groups[g][0][rows], len(self.groups[g][1])) for g in names], len(rows))
         statics = []
-        for pos in first.tolist():
+        for pos in rows[first].tolist():
             donor, period, source, (misc, given) = (self.groups[g][1][self.groups[g][0][pos]] for g in names)
             fields = dict.fromkeys(_FIELD_ORDER)
             fields.update(donor=donor, period=period, source=source, rate_date=misc["rate_date"])
@@ -538,7 +541,7 @@ class _Checked:
         note_values, note_given = self.note_values, self.note_given
         out = []
         for s, d, a, t in zip(
-            codes[rows].tolist(),
+            codes.tolist(),
             self.date.codes[rows].tolist(),
             self.amount.codes[rows].tolist(),
             self.notes.codes[rows].tolist(),
@@ -587,7 +590,7 @@ class _Checked:
         sha = hashlib.sha256
         out = []
         for s, d, a, t in zip(
-            codes[rows].tolist(),
+            codes.tolist(),
             self.date.codes[rows].tolist(),
             self.amount.codes[rows].tolist(),
             self.notes.codes[rows].tolist(),
@@ -611,8 +614,7 @@ class _Checked:
             from aidtrack.frames.rows import pledges_to_frame
 
             return pledges_to_frame([])
-        codes, statics = self._statics()
-        at = codes[rows]
+        at, statics = self._statics()
 
         def per_static(get: Callable[[dict[str, Any]], Any]) -> list[Any]:
             return [get(fields) for fields, _ in statics]
@@ -772,6 +774,10 @@ def to_frame(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
     for pos in checked.slow_rows():
         row = prep.row(pos)
         assert row is not None
+        if _all_blank(row):
+            problems[pos] = "empty row (every field blank)"
+            columns["amount"][pos] = None
+            continue
         reason = _frame_reason(prep, pos, row, combos, date_ok)
         if reason is not None:
             problems[pos] = reason
@@ -784,6 +790,58 @@ def to_frame(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
             continue
         if (name in GUARDED_COLUMNS and table.unguard) or (name not in GUARDED_COLUMNS and table.strip):
             frame[name] = columns[name].tolist()  # as a list, the column's type is inferred (text)
+    return frame, dict(sorted(problems.items()))
+
+
+def to_frame_by_row(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
+    """:func:`to_frame` one row at a time (the reference path the tests compare it with)."""
+    import pandas as pd
+
+    from aidtrack.amounts import to_decimal
+    from aidtrack.formula import unguard_text
+    from aidtrack.tabular import GUARDED_COLUMNS
+
+    table = prep.table
+    names = prep.names
+    n = len(prep)
+    data: dict[str, list[Any]] = {name: [None] * n for name in names}
+    amounts: list[Any] = [None] * n
+    problems: dict[int, str] = dict(prep.problems)
+    combos: dict[tuple[str | None, ...], str | None] = {}
+    date_ok: dict[tuple[str, str], str | None] = {}
+    for pos in range(n):
+        row = prep.row(pos)
+        if row is None:  # a bad row keeps its cells as they were, beside its problem
+            for j, name in prep.keep:
+                data[name][pos] = table.cell(pos, j)
+            amounts[pos] = data["amount"][pos]
+            continue
+        for name in names:
+            data[name][pos] = row[name]
+        if _all_blank(row):
+            problems[pos] = "empty row (every field blank)"
+            continue
+        text = row["amount"]
+        amounts[pos] = text
+        if pos in prep.amount_problems:
+            j = next(j for j, name in prep.keep if name == "amount")
+            amounts[pos] = data["amount"][pos] = table.cell(pos, j)
+        elif not is_blank(text):
+            assert text is not None
+            with contextlib.suppress(ValueError):
+                amounts[pos] = to_decimal(text)
+        reason = _frame_reason(prep, pos, row, combos, date_ok)
+        if reason is not None:
+            problems[pos] = reason
+    frame = pd.DataFrame({name: data[name] for name in names}, dtype=object)
+    frame["amount"] = pd.Series(amounts, dtype=object) if n else pd.Series([], dtype=object)
+    for name in names:
+        if name == "amount":
+            continue
+        if name in GUARDED_COLUMNS and table.unguard:
+            frame[name] = [unguard_text(v) if isinstance(v, str) else v for v in frame[name].tolist()]
+        elif name not in GUARDED_COLUMNS and table.strip:
+            frame[name] = [v.strip() if isinstance(v, str) else v for v in frame[name].tolist()]
     return frame, dict(sorted(problems.items()))
 
 
@@ -802,8 +860,6 @@ def _frame_reason(
     names = prep.names
     others = [c for c in COLUMNS if c in names and c not in ("amount", *DATE_COLUMNS)]
     has_period = "period_start" in names or "period_end" in names
-    if all(is_blank(v) for k, v in row.items() if k in COLUMNS):
-        return "empty row (every field blank)"
     text = row["amount"]
     reason: str | None = None
     if pos in prep.amount_problems:
@@ -851,6 +907,13 @@ def _frame_reason(
                 combos[combo] = str(exc)
         reason = combos[combo]
     return reason
+
+
+def _all_blank(row: dict[str, str | None]) -> bool:
+    """Whether every pledge column of a row is blank (an id or a converted column may hold something)."""
+    from aidtrack.tabular import COLUMNS
+
+    return all(is_blank(v) for k, v in row.items() if k in COLUMNS)
 
 
 def _check_date(text: str, column: str) -> str | None:
