@@ -147,6 +147,7 @@ class Prepared:
     decimal_note: str
     keep: list[tuple[int, str]]  # (header position, canonical name) of each column read
     amount_problems: dict[int, str] = field(default_factory=dict)  # position -> why the amount cannot be read
+    plain_amounts: bool = False  # every amount is empty or plain digits (at most one point), read as written
 
     def __len__(self) -> int:
         return len(self.dead)
@@ -183,9 +184,13 @@ def prepare(
     names = [name for _, name in keep]
     cols = {name: table.column(j) for j, name in keep}
     note = " (decimal separator given)"
+    plain = _plain(cols["amount"].uniques)
     if decimal is None:
         try:
-            decimal = detect_decimal(cols["amount"].uniques)  # distinct values, in order of appearance
+            if plain:  # what detect_decimal finds in such a column, without reading every value
+                decimal = next(("." for v in cols["amount"].uniques if v and "." in v and not _one_dot(v)), None)
+            else:
+                decimal = detect_decimal(cols["amount"].uniques)  # distinct values, in order of appearance
         except InvalidArgumentError as exc:
             raise PledgeFileError(table.where, [HeaderProblem(1, str(exc), "column 'amount'")]) from None
         if decimal is not None:
@@ -202,8 +207,11 @@ def prepare(
         problems[pos] = table.row_errors[pos]
         dead[pos] = True
     blank = np.ones(n, dtype=bool)
-    for col in cols.values():
-        blank &= np.array([is_blank(v) for v in col.uniques], dtype=bool)[col.codes]
+    for name, col in cols.items():
+        if name == "amount" and plain:
+            blank &= np.array([not v for v in col.uniques], dtype=bool)[col.codes]
+        else:
+            blank &= np.array([is_blank(v) for v in col.uniques], dtype=bool)[col.codes]
     empty = blank & ~dead
     if table.empty_rows == "problem":
         for pos in np.flatnonzero(empty).tolist():
@@ -213,7 +221,8 @@ def prepare(
     amounts = cols["amount"]
     texts: list[str | None] = []
     bad: dict[int, str] = {}
-    for k, value in enumerate(amounts.uniques):
+    plain = plain and decimal == "."  # then amount_text leaves every amount as it is
+    for k, value in enumerate(() if plain else amounts.uniques):
         if value is not None and value.strip():
             try:
                 texts.append(amount_text(value, decimal))
@@ -222,7 +231,8 @@ def prepare(
                 texts.append("1")
         else:
             texts.append(value)
-    cols["amount"] = amounts.with_uniques(texts)
+    if not plain:
+        cols["amount"] = amounts.with_uniques(texts)
     amount_problems: dict[int, str] = {}
     if bad:
         flagged = np.zeros(len(texts), dtype=bool)
@@ -251,7 +261,7 @@ def prepare(
                 problems[pos] = wrong[int(col.codes[pos])]
             dead |= hit
     problems = dict(sorted(problems.items()))
-    return Prepared(table, names, cols, dead, problems, decimal, note, keep, amount_problems)
+    return Prepared(table, names, cols, dead, problems, decimal, note, keep, amount_problems, plain)
 
 
 def _row_pledge(prep: Prepared, pos: int, row: dict[str, str | None]) -> Pledge | str:
@@ -413,7 +423,11 @@ class _Checked:
             ok[list(prep.amount_problems)] = False
         # amounts, once per distinct text: exact Decimal from the text, greater than zero
         self.amount = get("amount")
-        self.decimals, good = _amounts([text("amount", v) for v in self.amount.uniques])
+        if prep.plain_amounts:
+            self.decimals = [Decimal(v) if v else None for v in self.amount.uniques]
+            good = np.array([d is not None and d > 0 for d in self.decimals], dtype=bool)
+        else:
+            self.decimals, good = _amounts([text("amount", v) for v in self.amount.uniques])
         ok &= good[self.amount.codes]
         # the date, once per distinct date
         self.date = get("date")
@@ -586,7 +600,13 @@ class _Checked:
             pieces.append((head, mid, after_date, tail))
         days = [d.isoformat() if d is not None else "" for d in self.days]
         notes = [json.dumps(v, ensure_ascii=False) for v in self.note_values]
-        amounts = [_id_amount(d, MONEY_CONTEXT) for d in self.decimals]
+        if self.prep.plain_amounts:  # digits without a point or a leading zero are their own normal form
+            amounts = [
+                v if v and "." not in v and v[0] != "0" else _id_amount(d, MONEY_CONTEXT)
+                for v, d in zip(self.amount.uniques, self.decimals, strict=True)
+            ]
+        else:
+            amounts = [_id_amount(d, MONEY_CONTEXT) for d in self.decimals]
         sha = hashlib.sha256
         out = []
         for s, d, a, t in zip(
@@ -677,6 +697,17 @@ def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[
                 out.append(None)
     good = np.array([d is not None and d > 0 for d in out], dtype=bool)
     return out, good
+
+
+def _plain(values: list[str | None]) -> bool:
+    """Whether every amount is empty or plain digits with at most one point (and at most 30 characters)."""
+    return all(not v or (len(v) <= 30 and v.isascii() and v.replace(".", "", 1).isdigit()) for v in values)
+
+
+def _one_dot(value: str) -> bool:
+    """``1.234``: a point that may group thousands (what :func:`~aidtrack.tabular.detect_decimal` leaves open)."""
+    whole, _, part = value.partition(".")
+    return len(part) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0"
 
 
 def _id_amount(value: Decimal | None, context: Any) -> str:
