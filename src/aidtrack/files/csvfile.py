@@ -45,9 +45,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from aidtrack._atomic import atomic_write_text
 from aidtrack.errors import InvalidArgumentError, PledgeFileError, RowProblem
-from aidtrack.files._table import RawTable, prepare, to_pledges
+from aidtrack.files._table import Column, RawTable, prepare, to_pledges
 from aidtrack.pledge import Pledge
 from aidtrack.tabular import COLUMNS, GUARDED_COLUMNS, REQUIRED_COLUMNS, pledge_to_row
 
@@ -150,12 +152,69 @@ def _table(fh: IO[str], where: str, delimiter: str | None) -> RawTable:
             )
         else:
             used, context = found, f" (read with the detected delimiter {_name(found)}; force another with delimiter=)"
+    fast = _arrow_table(fh, where, used, context)
+    if fast is not None:
+        return fast
     _raise_field_limit()
     reader = csv.reader(fh, delimiter=used)
     try:
         return _read_rows(reader, where, context, used)
     except csv.Error as exc:
         raise PledgeFileError(where, [RowProblem(reader.line_num or 1, f"not readable as CSV ({exc})")]) from None
+
+
+def _arrow_table(fh: IO[str], where: str, used: str, context: str) -> RawTable | None:
+    """The table read by pyarrow's CSV parser, column by column, when that gives exactly what the csv module
+    gives; else ``None`` (and ``fh`` where it was).
+
+    That is a file without quotes, lone carriage returns or NUL characters, whose every line has the
+    header's number of fields: then each line is one row, split at the delimiter. Anything else (a short
+    or long row, an empty line, a byte that is not UTF-8) makes pyarrow refuse it, and the csv module
+    reads it instead, with its line numbers and messages.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    start = fh.tell()
+    text = fh.read()
+    fh.seek(start)
+    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n") or not text.strip():
+        return None
+    first, _, rest = text.partition("\n")
+    header = [h.strip() for h in first.removesuffix("\r").split(used)]
+    if not rest.strip("\r\n") or "\n\n" in rest or "\n\r\n" in rest:
+        return None  # no rows, or an empty line (a row the csv module reads as empty): the csv module says so
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(rest.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=[f"c{j}" for j in range(len(header))]),
+            parse_options=pacsv.ParseOptions(delimiter=used, quote_char=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"c{j}": pa.string() for j in range(len(header))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    columns: dict[int, Column] = {}
+    for j in range(len(header)):
+        encoded = table.column(j).combine_chunks().dictionary_encode()
+        columns[j] = Column(encoded.indices.to_numpy().astype(np.intp), encoded.dictionary.to_pylist())
+    n = table.num_rows
+    return RawTable(
+        where,
+        header,
+        [],
+        list(range(2, n + 2)),
+        context=context,
+        unguard=True,
+        strip=True,
+        ambiguous=used == ";",
+        columns=columns,
+    )
 
 
 def _read_rows(reader: Any, where: str, context: str, used: str) -> RawTable:
