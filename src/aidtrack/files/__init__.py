@@ -9,10 +9,11 @@ from aidtrack._lazy import lazy_module
 if TYPE_CHECKING:
     from aidtrack.files.csvfile import read_pledges_csv, write_pledges_csv
     from aidtrack.files.examples import example_path
-    from aidtrack.files.formats import detect_format, read_pledges, write_frame, write_pledges
+    from aidtrack.files.formats import detect_format, read_pledge_frame, read_pledges, write_frame, write_pledges
 
 _EXPORTS = {
     "read_pledges": "aidtrack.files.formats",
+    "read_pledge_frame": "aidtrack.files.formats",
     "write_pledges": "aidtrack.files.formats",
     "write_frame": "aidtrack.files.formats",
     "detect_format": "aidtrack.files.formats",

@@ -75,6 +75,7 @@ __all__ = [
     "check_sheet_name",
     "convert_file",
     "detect_format",
+    "read_pledge_frame",
     "read_pledges",
     "write_frame",
     "write_pledges",
@@ -169,6 +170,53 @@ def read_pledges(
         return Pledges(pledges, problems=problems)
     pledges, problems = to_pledges(prep, errors)
     return Pledges(pledges, problems=problems)
+
+
+def read_pledge_frame(
+    path: str | os.PathLike[str] | IO[str],
+    format: Format | None = None,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
+    errors: Errors = "raise",
+) -> pd.DataFrame:
+    """Read a pledge file straight into a pledge frame, without making a ``Pledge`` per row.
+
+    The arguments and the checks are those of :func:`read_pledges`, and the frame is the one
+    ``read_pledges(...).to_frame()`` gives (:func:`aidtrack.frames.rows.pledges_to_frame`: an
+    ``id`` column, dates as ``datetime64[s]``, amounts as exact ``Decimal``), built column by
+    column: each distinct value is checked once, and only the rows that fail are checked one
+    by one, so every bad row is reported with its location and reason just as
+    :func:`read_pledges` reports it. With ``errors="coerce"`` the frame holds the good rows and
+    ``frame.attrs["aidtrack"]["problems"]`` lists the bad ones.
+
+    >>> import io
+    >>> text = "donor,date,amount,currency\\nCanada,2025-01-09,440000000,CAD\\nNorway,2025-01-10,0,NOK\\n"
+    >>> frame = read_pledge_frame(io.StringIO(text), errors="coerce")
+    >>> frame[["donor", "amount", "currency"]]
+        donor     amount currency
+    0  Canada  440000000      CAD
+    >>> print(frame.attrs["aidtrack"]["problems"][0])
+    line 3: invalid Pledge: amount: pledged amount must be greater than zero, got 0 NOK (got Money('0', 'NOK'))
+    """
+    from aidtrack.files._table import to_pledge_frame
+    from aidtrack.frames.rows import pledges_to_frame
+
+    check_errors(errors)
+    prep = _prepared(path, format, columns, sheet, delimiter, decimal, date_format, passthrough=CONVERSION_COLUMNS)
+    if prep is None:  # aidtrack's own JSON: pledge objects
+        assert isinstance(path, str | os.PathLike)
+        where = os.fspath(path)
+        pledges, problems = _read_json_pledges(Path(path).read_bytes(), where, errors)
+        frame = pledges_to_frame(pledges)
+    else:
+        where = prep.table.where
+        frame, problems = to_pledge_frame(prep, errors)
+    frame.attrs["aidtrack"] = {"file": where, "problems": tuple(problems)}
+    return frame
 
 
 def _prepared(
