@@ -10,7 +10,9 @@ separator, ``date_format``, one header problem, every bad row with its location.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -111,14 +113,30 @@ class RawTable:
     empty_rows: Literal["problem", "skip"] = "problem"
     ambiguous: bool = False  # decimal separator unknown and the file's convention is the decimal comma
     columns: dict[int, Column] = field(default_factory=dict)  # header position -> its cells
+    arrow: dict[int, Any] = field(default_factory=dict)  # header position -> its cells as a pyarrow string array
 
     def __len__(self) -> int:
         return len(self.lines)
 
-    def column(self, j: int) -> Column:
-        """The cells under header position ``j`` (``None`` where a row is shorter)."""
+    def column(self, j: int, *, distinct: bool = True) -> Column:
+        """The cells under header position ``j`` (``None`` where a row is shorter).
+
+        ``distinct=False`` (a column whose values are mostly distinct, the amounts) skips
+        finding the distinct values: each row is its own entry.
+        """
         if j not in self.columns:
-            self.columns[j] = column_of([r[j] if j < len(r) else None for r in self.rows])
+            if j in self.arrow:
+                cells = self.arrow[j].combine_chunks()
+                if distinct:
+                    encoded = cells.dictionary_encode()
+                    self.columns[j] = Column(np.asarray(encoded.indices), encoded.dictionary.to_pylist())
+                else:
+                    self.columns[j] = Column(np.arange(len(cells), dtype=np.intp), cells.to_pylist())
+            elif distinct:
+                self.columns[j] = column_of([r[j] if j < len(r) else None for r in self.rows])
+            else:
+                values = [r[j] if j < len(r) else None for r in self.rows]
+                self.columns[j] = Column(np.arange(len(values), dtype=np.intp), values)
         return self.columns[j]
 
     def cell(self, pos: int, j: int) -> str | None:
@@ -182,7 +200,7 @@ def prepare(
         raise PledgeFileError(table.where, [HeaderProblem(1, header_problem, table.header_location)])
     keep = [(j, name) for j, name in enumerate(resolved) if name is not None]
     names = [name for _, name in keep]
-    cols = {name: table.column(j) for j, name in keep}
+    cols = {name: table.column(j, distinct=name != "amount") for j, name in keep}
     note = " (decimal separator given)"
     plain = _plain(cols["amount"].uniques)
     if decimal is None:
@@ -554,22 +572,23 @@ class _Checked:
         decimals = self.decimals
         note_values, note_given = self.note_values, self.note_given
         out = []
-        for s, d, a, t in zip(
-            codes.tolist(),
-            self.date.codes[rows].tolist(),
-            self.amount.codes[rows].tolist(),
-            self.notes.codes[rows].tolist(),
-            strict=True,
-        ):
-            base, fset, currency = bases[s]
-            fields = base.copy()
-            fields["announced"] = days[d]
-            money = new(Money)
-            put(money, "amount", decimals[a])
-            put(money, "currency", currency)
-            fields["amount"] = money
-            fields["notes"] = note_values[t]
-            out.append(trusted(fields, set(fset) | {"notes"} if note_given[t] else set(fset)))
+        with _no_gc():
+            for s, d, a, t in zip(
+                codes.tolist(),
+                self.date.codes[rows].tolist(),
+                self.amount.codes[rows].tolist(),
+                self.notes.codes[rows].tolist(),
+                strict=True,
+            ):
+                base, fset, currency = bases[s]
+                fields = base.copy()
+                fields["announced"] = days[d]
+                money = new(Money)
+                put(money, "amount", decimals[a])
+                put(money, "currency", currency)
+                fields["amount"] = money
+                fields["notes"] = note_values[t]
+                out.append(trusted(fields, set(fset) | {"notes"} if note_given[t] else set(fset)))
         return out
 
     def ids(self) -> list[str]:
@@ -602,23 +621,32 @@ class _Checked:
         notes = [json.dumps(v, ensure_ascii=False) for v in self.note_values]
         if self.prep.plain_amounts:  # digits without a point or a leading zero are their own normal form
             amounts = [
-                v if v and "." not in v and v[0] != "0" else _id_amount(d, MONEY_CONTEXT)
+                (v if v and "." not in v and v[0] != "0" else _id_amount(d, MONEY_CONTEXT)).encode()
                 for v, d in zip(self.amount.uniques, self.decimals, strict=True)
             ]
         else:
-            amounts = [_id_amount(d, MONEY_CONTEXT) for d in self.decimals]
+            amounts = [_id_amount(d, MONEY_CONTEXT).encode() for d in self.decimals]
         sha = hashlib.sha256
-        out = []
-        for s, d, a, t in zip(
-            codes.tolist(),
-            self.date.codes[rows].tolist(),
-            self.amount.codes[rows].tolist(),
-            self.notes.codes[rows].tolist(),
+        # everything after the amount, once per combination of the other fields, the date and the note
+        rest, first = _combine(
+            [(codes, len(pieces)), (self.date.codes[rows], len(days)), (self.notes.codes[rows], len(notes))],
+            len(rows),
+        )
+        tails = []
+        for s, d, t in zip(
+            codes[first].tolist(),
+            self.date.codes[rows[first]].tolist(),
+            self.notes.codes[rows[first]].tolist(),
             strict=True,
         ):
-            head, mid, after_date, tail = pieces[s]
-            blob = head + amounts[a] + mid + days[d] + after_date + notes[t] + tail
-            out.append(sha(blob.encode()).hexdigest()[:16])
+            _, mid, after_date, tail = pieces[s]
+            tails.append((mid + days[d] + after_date + notes[t] + tail).encode())
+        head = b'{"amount":{"amount":"'
+        with _no_gc():
+            out = [
+                sha(head + amounts[a] + tails[r]).hexdigest()[:16]
+                for a, r in zip(self.amount.codes[rows].tolist(), rest.tolist(), strict=True)
+            ]
         self._ids = out
         return out
 
@@ -697,6 +725,18 @@ def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[
                 out.append(None)
     good = np.array([d is not None and d > 0 for d in out], dtype=bool)
     return out, good
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The garbage collector paused: a million new records would set it off again and again, finding nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _plain(values: list[str | None]) -> bool:

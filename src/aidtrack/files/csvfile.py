@@ -38,18 +38,18 @@ never leaves a half-written file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
 from aidtrack._atomic import atomic_write_text
 from aidtrack.errors import InvalidArgumentError, PledgeFileError, RowProblem
-from aidtrack.files._table import Column, RawTable, prepare, to_pledges
+from aidtrack.files._table import RawTable, prepare, to_pledges
 from aidtrack.pledge import Pledge
 from aidtrack.tabular import COLUMNS, GUARDED_COLUMNS, REQUIRED_COLUMNS, pledge_to_row
 
@@ -117,8 +117,10 @@ def read_csv_table(
     if isinstance(source, str | os.PathLike):
         name = where or os.fspath(source)
         try:
+            with open(source, "rb") as binary:
+                raw = binary.read()
             with open(source, encoding="utf-8-sig", newline="") as fh:
-                return _table(fh, name, delimiter)
+                return _table(fh, name, delimiter, raw)
         except UnicodeDecodeError as exc:
             raise PledgeFileError(name, [RowProblem(1, _not_utf8(source, exc))]) from None
     name = where or str(getattr(source, "name", "<stream>"))
@@ -132,7 +134,7 @@ def read_csv_table(
     return _table(source, name, delimiter)
 
 
-def _table(fh: IO[str], where: str, delimiter: str | None) -> RawTable:
+def _table(fh: IO[str], where: str, delimiter: str | None, raw: bytes | None = None) -> RawTable:
     start = fh.tell()
     sample = fh.read(_SAMPLE)
     fh.seek(start)
@@ -152,7 +154,7 @@ def _table(fh: IO[str], where: str, delimiter: str | None) -> RawTable:
             )
         else:
             used, context = found, f" (read with the detected delimiter {_name(found)}; force another with delimiter=)"
-    fast = _arrow_table(fh, where, used, context)
+    fast = _arrow_table(fh, raw, where, used, context)
     if fast is not None:
         return fast
     _raise_field_limit()
@@ -163,46 +165,58 @@ def _table(fh: IO[str], where: str, delimiter: str | None) -> RawTable:
         raise PledgeFileError(where, [RowProblem(reader.line_num or 1, f"not readable as CSV ({exc})")]) from None
 
 
-def _arrow_table(fh: IO[str], where: str, used: str, context: str) -> RawTable | None:
-    """The table read by pyarrow's CSV parser, column by column, when that gives exactly what the csv module
-    gives; else ``None`` (and ``fh`` where it was).
+_FILLED = re.compile(rb"[^\r\n]")
 
-    That is a file without quotes, lone carriage returns or NUL characters, whose every line has the
-    header's number of fields: then each line is one row, split at the delimiter. Anything else (a short
-    or long row, an empty line, a byte that is not UTF-8) makes pyarrow refuse it, and the csv module
-    reads it instead, with its line numbers and messages.
+
+def _arrow_table(fh: IO[str], raw: bytes | None, where: str, used: str, context: str) -> RawTable | None:
+    """The table read by pyarrow's CSV parser, column by column, when that gives exactly what the csv module
+    gives; else ``None``.
+
+    That is a file without quotes, lone carriage returns, empty lines or NUL characters, whose
+    every line has the header's number of fields: then each line is one row, split at the
+    delimiter. pyarrow refuses anything else (a short or long row, a byte that is not UTF-8),
+    and the csv module reads it instead, with its line numbers and messages. ``raw`` is the
+    file's bytes (``None``: read the text from ``fh``, which is left where it was).
     """
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:
         return None
-    start = fh.tell()
-    text = fh.read()
-    fh.seek(start)
-    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n") or not text.strip():
+    if raw is None:
+        start = fh.tell()
+        raw = fh.read().encode("utf-8", "surrogatepass")
+        fh.seek(start)
+    begin = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    if b'"' in raw or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
-    first, _, rest = text.partition("\n")
-    header = [h.strip() for h in first.removesuffix("\r").split(used)]
-    if not rest.strip("\r\n") or "\n\n" in rest or "\n\r\n" in rest:
+    end = raw.find(b"\n", begin)
+    if (
+        end < 0
+        or _FILLED.search(raw, end + 1) is None
+        or raw[end + 1 : end + 2] in (b"\r", b"\n")
+        or raw.find(b"\n\n", end) >= 0
+        or raw.find(b"\n\r\n", end) >= 0
+    ):
         return None  # no rows, or an empty line (a row the csv module reads as empty): the csv module says so
     try:
+        header = [h.strip() for h in raw[begin:end].decode("utf-8").removesuffix("\r").split(used)]
+    except UnicodeDecodeError:
+        return None
+    names = [f"c{j}" for j in range(len(header))]
+    try:
         table = pacsv.read_csv(
-            io.BytesIO(rest.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=[f"c{j}" for j in range(len(header))]),
+            pa.BufferReader(pa.py_buffer(raw).slice(end + 1)),
+            read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=used, quote_char=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"c{j}": pa.string() for j in range(len(header))},
+                column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    columns: dict[int, Column] = {}
-    for j in range(len(header)):
-        encoded = table.column(j).combine_chunks().dictionary_encode()
-        columns[j] = Column(encoded.indices.to_numpy().astype(np.intp), encoded.dictionary.to_pylist())
     n = table.num_rows
     return RawTable(
         where,
@@ -213,7 +227,7 @@ def _arrow_table(fh: IO[str], where: str, used: str, context: str) -> RawTable |
         unguard=True,
         strip=True,
         ambiguous=used == ";",
-        columns=columns,
+        arrow={j: table.column(j) for j in range(len(header))},
     )
 
 
