@@ -513,7 +513,7 @@ class _Checked:
             self.note_given.append(note is not None)
             self.note_values.append(note if note and note.strip() else None)
         self.ok = ok
-        self._ids: list[str] | None = None
+        self._ids: Any = None
         if "id" in cols:  # a given id must match the content
             given = cols["id"]
             wanted = [v.strip() if v is not None and v.strip() else None for v in given.uniques]
@@ -592,10 +592,14 @@ class _Checked:
         return out
 
     def ids(self) -> list[str]:
-        """The :attr:`~aidtrack.pledge.Pledge.id` of every good row, from one JSON template per combination."""
+        """The :attr:`~aidtrack.pledge.Pledge.id` of every good row."""
+        found = self._id_column()
+        return found if isinstance(found, list) else list(found.to_pylist())
+
+    def _id_column(self) -> Any:
+        """The ids of the good rows (a list, or a pyarrow string array), from one JSON template per combination."""
         if self._ids is not None:
             return self._ids
-        import hashlib
         import json
 
         from aidtrack.amounts import MONEY_CONTEXT
@@ -619,14 +623,6 @@ class _Checked:
             pieces.append((head, mid, after_date, tail))
         days = [d.isoformat() if d is not None else "" for d in self.days]
         notes = [json.dumps(v, ensure_ascii=False) for v in self.note_values]
-        if self.prep.plain_amounts:  # digits without a point or a leading zero are their own normal form
-            amounts = [
-                (v if v and "." not in v and v[0] != "0" else _id_amount(d, MONEY_CONTEXT)).encode()
-                for v, d in zip(self.amount.uniques, self.decimals, strict=True)
-            ]
-        else:
-            amounts = [_id_amount(d, MONEY_CONTEXT).encode() for d in self.decimals]
-        sha = hashlib.sha256
         # everything after the amount, once per combination of the other fields, the date and the note
         rest, first = _combine(
             [(codes, len(pieces)), (self.date.codes[rows], len(days)), (self.notes.codes[rows], len(notes))],
@@ -640,15 +636,21 @@ class _Checked:
             strict=True,
         ):
             _, mid, after_date, tail = pieces[s]
-            tails.append((mid + days[d] + after_date + notes[t] + tail).encode())
-        head = b'{"amount":{"amount":"'
-        with _no_gc():
-            out = [
-                sha(head + amounts[a] + tails[r]).hexdigest()[:16]
-                for a, r in zip(self.amount.codes[rows].tolist(), rest.tolist(), strict=True)
-            ]
+            tails.append(mid + days[d] + after_date + notes[t] + tail)
+        out = _hash_ids(self._id_amounts(MONEY_CONTEXT), self.amount.codes[rows], tails, rest)
         self._ids = out
         return out
+
+    def _id_amounts(self, context: Any) -> list[str]:
+        """Each amount as the id's JSON writes it (normalised), per distinct amount text."""
+        if self.prep.plain_amounts:
+            values = [
+                v if v and "." not in v and v[0] != "0" else _id_amount(d, context)
+                for v, d in zip(self.amount.uniques, self.decimals, strict=True)
+            ]
+        else:
+            values = [_id_amount(d, context) for d in self.decimals]
+        return values
 
     def frame(self) -> pd.DataFrame:
         """The good rows as the frame :func:`~aidtrack.frames.rows.pledges_to_frame` makes of their pledges."""
@@ -673,7 +675,8 @@ class _Checked:
         def text_of(e: Any) -> str | None:
             return e.value if e is not None else None
 
-        data: dict[str, Any] = {"id": _text_series(self.ids(), None)}
+        found = self._id_column()
+        data: dict[str, Any] = {"id": _text_series(found, None)}
         for name in COLUMNS:
             if name == "amount":
                 data[name] = pd.Series(np.array(self.decimals, dtype=object)[self.amount.codes[rows]], dtype=object)
@@ -750,6 +753,21 @@ def _one_dot(value: str) -> bool:
     return len(part) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0"
 
 
+_ID_HEAD = '{"amount":{"amount":"'
+
+
+def _hash_ids(amounts: list[str], at: np.ndarray[Any, Any], tails: list[str], rest: np.ndarray[Any, Any]) -> list[str]:
+    """16 hex digits of SHA-256 of each row's id JSON: the head, its amount, the tail of its combination."""
+    import hashlib
+
+    sha = hashlib.sha256
+    with _no_gc():
+        return [
+            sha((_ID_HEAD + amounts[a] + tails[r]).encode()).hexdigest()[:16]
+            for a, r in zip(at.tolist(), rest.tolist(), strict=True)
+        ]
+
+
 def _id_amount(value: Decimal | None, context: Any) -> str:
     """An amount as the id's JSON holds it: normalised (``2E+9`` and ``2000000000`` alike), in plain digits."""
     if value is None:
@@ -769,7 +787,7 @@ def _day(text: str | None, what: str) -> date | None:
         return None
 
 
-def _text_series(values: list[str | None], codes: np.ndarray[Any, Any] | None) -> pd.Series:
+def _text_series(values: Any, codes: np.ndarray[Any, Any] | None) -> pd.Series:
     """A text column of the pledge frame (pandas' ``str`` dtype): ``values`` at ``codes`` (all, if ``None``)."""
     import pandas as pd
 
@@ -778,7 +796,7 @@ def _text_series(values: list[str | None], codes: np.ndarray[Any, Any] | None) -
         import pyarrow as pa
 
         if codes is None:
-            array = pa.array(values, type=pa.string())
+            array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
         else:
             array = pa.DictionaryArray.from_arrays(
                 pa.array(codes.astype(np.int32, copy=False)), pa.array(values, type=pa.string())
