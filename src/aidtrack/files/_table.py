@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ class Column:
     uniques: list[str | None]
 
     def value(self, pos: int) -> str | None:
-        return self.uniques[self.codes[pos]]
+        found: str | None = self.uniques[self.codes[pos]]
+        return found
 
     def with_uniques(self, uniques: list[str | None]) -> Column:
         return Column(self.codes, uniques)
@@ -624,15 +626,15 @@ class _Checked:
         days = [d.isoformat() if d is not None else "" for d in self.days]
         notes = [json.dumps(v, ensure_ascii=False) for v in self.note_values]
         # everything after the amount, once per combination of the other fields, the date and the note
-        rest, first = _combine(
+        rest, starts = _combine(
             [(codes, len(pieces)), (self.date.codes[rows], len(days)), (self.notes.codes[rows], len(notes))],
             len(rows),
         )
         tails = []
         for s, d, t in zip(
-            codes[first].tolist(),
-            self.date.codes[rows[first]].tolist(),
-            self.notes.codes[rows[first]].tolist(),
+            codes[starts].tolist(),
+            self.date.codes[rows[starts]].tolist(),
+            self.notes.codes[rows[starts]].tolist(),
             strict=True,
         ):
             _, mid, after_date, tail = pieces[s]
@@ -670,10 +672,17 @@ class _Checked:
             return [get(fields) for fields, _ in statics]
 
         def dates(values: list[date | None], which: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-            return date_column(values)[which]
+            taken: np.ndarray[Any, Any] = date_column(values)[which]
+            return taken
 
-        def text_of(e: Any) -> str | None:
-            return e.value if e is not None else None
+        def enum_value(name: str) -> Callable[[dict[str, Any]], str | None]:
+            return lambda f: f[name].value if f[name] is not None else None
+
+        def period_end(end: str) -> Callable[[dict[str, Any]], date | None]:
+            return lambda f: getattr(f["period"], end) if f["period"] else None
+
+        def source_part(attr: str) -> Callable[[dict[str, Any]], str | None]:
+            return lambda f: (getattr(f["source"], attr) or None) if f["source"] else None
 
         found = self._id_column()
         data: dict[str, Any] = {"id": _text_series(found, None)}
@@ -689,17 +698,15 @@ class _Checked:
             elif name == "country":
                 data[name] = _text_series(per_static(lambda f: f["donor"].country or None), at)
             elif name in ("category", "measure", "qualifier"):
-                data[name] = _text_series(per_static(lambda f, n=name: text_of(f[n])), at)
+                data[name] = _text_series(per_static(enum_value(name)), at)
             elif name == "recipient":
                 data[name] = _text_series(per_static(lambda f: f["recipient"] or None), at)
             elif name in ("period_start", "period_end"):
                 end = name.removeprefix("period_")
-                data[name] = dates(per_static(lambda f, e=end: getattr(f["period"], e) if f["period"] else None), at)
+                data[name] = dates(per_static(period_end(end)), at)
             elif name in ("source", "source_title", "source_publisher"):
                 attr = {"source": "url", "source_title": "title", "source_publisher": "publisher"}[name]
-                data[name] = _text_series(
-                    per_static(lambda f, a=attr: (getattr(f["source"], a) or None) if f["source"] else None), at
-                )
+                data[name] = _text_series(per_static(source_part(attr)), at)
             elif name == "notes":
                 data[name] = _text_series(self.note_values, self.notes.codes[rows])
             elif name == "rate_date":
@@ -793,8 +800,7 @@ def _text_series(values: Any, codes: np.ndarray[Any, Any] | None) -> pd.Series:
 
     target = pd.Series(["x"], dtype="str").dtype
     if isinstance(target, pd.StringDtype) and target.storage == "pyarrow":
-        import pyarrow as pa
-
+        pa: Any = importlib.import_module("pyarrow")
         if codes is None:
             array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
         else:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import importlib
 import io
 import os
 import re
@@ -178,9 +179,9 @@ def _arrow_table(fh: IO[str], raw: bytes | None, where: str, used: str, context:
     and the csv module reads it instead, with its line numbers and messages. ``raw`` is the
     file's bytes (``None``: read the text from ``fh``, which is left where it was).
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
+    try:  # pyarrow is optional (aidtrack[parquet]); without it the csv module reads every file
+        pa: Any = importlib.import_module("pyarrow")
+        pacsv: Any = importlib.import_module("pyarrow.csv")
     except ImportError:
         return None
     if raw is None:
