@@ -848,11 +848,13 @@ def to_frame(prep: Prepared) -> tuple[pd.DataFrame, dict[int, str]]:
             for v in col.uniques:
                 if v is None or is_blank(v):
                     values.append(v)
-                    continue
-                try:
-                    values.append(to_decimal(v))
-                except ValueError:
-                    values.append(v)
+                elif len(v) <= 30 and v.isascii() and v.replace(".", "", 1).isdigit():
+                    values.append(Decimal(v))  # plain digits: within every limit, what to_decimal gives
+                else:
+                    try:
+                        values.append(to_decimal(v))
+                    except ValueError:
+                        values.append(v)
         else:
             values = [as_read(name)(v) for v in col.uniques]
         cells = np.empty(len(values), dtype=object)

@@ -695,7 +695,13 @@ def write_frame(
             guarded = fmt == "csv"
             flat[col] = pd.Series(
                 [
-                    (guard_text(v) if guarded else v) if type(v) is str else None if _missing(v) else _text(v, guarded)
+                    (guard_text(v) if guarded else v)
+                    if type(v) is str
+                    else (None if v.is_nan() else f"{v:f}")  # an exact amount, the commonest other cell
+                    if type(v) is Decimal
+                    else None
+                    if _missing(v)
+                    else _text(v, guarded)
                     for v in series.tolist()
                 ],
                 index=series.index,
