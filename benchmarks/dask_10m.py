@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,26 +161,53 @@ def run_pandas(path: Path, out: Path) -> None:
     print(json.dumps({"wall": wall}))
 
 
-def _warm() -> None:
+def _preload() -> None:
+    """What every worker needs, imported (and the rate table unpickled once) before the workers are forked."""
+    import gc
+    import pickle
+
+    import dask.dataframe  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
     import aidtrack.dask.core  # noqa: F401
+    from aidtrack.rates.sources import resolve_tables
+
+    for table in resolve_tables(None):
+        # a copy as the workers receive it: a table that arrives again in a process is that object
+        _KEEP.append(pickle.loads(pickle.dumps(table)))
+    gc.collect()
+    gc.freeze()  # the garbage collector no longer writes to these objects, so the forked pages stay shared
 
 
-def run_dask(path: Path, workers: int) -> tuple[pd.DataFrame, float, tuple[int, int]]:
+_KEEP: list[object] = []
+
+
+def run_dask(path: Path, workers: int, memory_limit: str) -> tuple[pd.DataFrame, float, tuple[int, int]]:
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
     import aidtrack.dask
 
     started = time.perf_counter()
+    _preload()
+    settings = {
+        # workers are forked from this process after _preload: the libraries' pages are shared, not copied
+        "distributed.worker.multiprocessing-method": "fork",
+        "distributed.worker.profile.enabled": False,  # the statistical profiler keeps source lines
+    }
     with (
+        dask.config.set(settings),
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=memory_limit,
+            host="127.0.0.1",
+            dashboard_address=None,
         ) as cluster,
-        Client(cluster) as client,
+        Client(cluster),
     ):
-        client.run(_warm)  # the libraries every worker imports anyway, to measure the idle tree
         idle = _tree_memory(os.getpid())
         ddf = dd.read_parquet(path, split_row_groups=True)
         result = aidtrack.dask.totals(ddf, "EUR", ["donor", "year"])
@@ -190,66 +218,111 @@ def gb(n: int) -> str:
     return f"{n / 2**30:.2f} GB"
 
 
+ENVIRONMENT = {"MALLOC_ARENA_MAX": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+"""Set for the whole run, both paths (the benchmark restarts itself with them): one malloc arena per process
+(glibc's default of one per thread keeps freed memory in each), and pyarrow allocating with malloc (its own
+pool keeps what it freed)."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=float, default=10_000_000)
-    parser.add_argument("--row-group", type=float, default=500_000, help="rows per parquet row group (partition)")
+    parser.add_argument("--row-group", type=float, default=100_000, help="rows per parquet row group (partition)")
     parser.add_argument("--big", action="store_true", help="50,000,000 rows, Dask only")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each path, interleaved (medians reported)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--memory-limit", default="400MB", help="per worker (Dask spills or pauses above it)")
     parser.add_argument("--dir", default=None, help="where to write the data (default: a temporary folder)")
     parser.add_argument("--pandas-child", nargs=2, metavar=("PARQUET", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--dask-child", nargs=4, metavar=("PARQUET", "OUT", "N", "LIMIT"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate-child", nargs=3, metavar=("PARQUET", "ROWS", "GROUP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if any(os.environ.get(k) != v for k, v in ENVIRONMENT.items()):
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **ENVIRONMENT})
     if args.pandas_child:
         run_pandas(Path(args.pandas_child[0]), Path(args.pandas_child[1]))
         return
+    if args.dask_child:
+        where, out, n, limit = args.dask_child
+        result, wall, idle = run_dask(Path(where), int(n), limit)
+        result.to_pickle(out)
+        print(json.dumps({"wall": wall, "idle_rss": idle[0], "idle_pss": idle[1]}))
+        return
+    if args.generate_child:
+        generate(Path(args.generate_child[0]), int(args.generate_child[1]), int(args.generate_child[2]))
+        return
     rows = 50_000_000 if args.big else int(args.rows)
+    group = int(args.row_group)
+    repeat = 1 if args.big else args.repeat
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="aidtrack-dask-bench-") as tmp:
         path = Path(tmp) / "pledges.parquet"
         t0 = time.perf_counter()
-        generate(path, rows, int(args.row_group))
+        # in a child process, so that this one (the client and scheduler) starts lean
+        subprocess.run([sys.executable, __file__, "--generate-child", str(path), str(rows), str(group)], check=True)
         size = path.stat().st_size
         print(
-            f"data: {rows:,} rows, {rows // int(args.row_group)} row groups, {size / 2**20:.0f} MB parquet "
-            f"(written in {time.perf_counter() - t0:.1f} s)"
+            f"data: {rows:,} rows, {-(-rows // group)} row groups, {size / 2**20:.0f} MB parquet "
+            f"(written in {time.perf_counter() - t0:.1f} s); {repeat} run(s) of each path, interleaved"
+        )
+        dask_runs: list[tuple[float, int, int]] = []
+        pandas_runs: list[tuple[float, int, int]] = []
+        for _ in range(repeat):
+            got, wall, rss, pss, idle = _dask_child(path, Path(tmp), args.workers, args.memory_limit)
+            dask_runs.append((wall, rss, pss))
+            print(
+                f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
+                f"{gb(rss)} RSS / {gb(pss)} PSS (idle tree {gb(idle[0])} RSS / {gb(idle[1])} PSS)"
+            )
+            if args.big:
+                break
+            want, pwall, prss, ppss = _pandas_child(path, Path(tmp))
+            pandas_runs.append((pwall, prss, ppss))
+            print(
+                f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, peak memory "
+                f"{gb(prss)} RSS / {gb(ppss)} PSS"
+            )
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+            assert got.attrs["grand_total"] == want.attrs["grand_total"]
+        print(f"grand total {got.attrs['grand_total']}, {len(got)} donor x year groups, {got.attrs['count']:,} rows")
+        dwall, drss, dpss = (statistics.median(x) for x in zip(*dask_runs, strict=True))
+        print(f"dask medians: {dwall:.1f} s wall, peak {gb(int(drss))} RSS / {gb(int(dpss))} PSS")
+        if not pandas_runs:
+            return
+        pwall, prss, ppss = (statistics.median(x) for x in zip(*pandas_runs, strict=True))
+        print(f"pandas medians: {pwall:.1f} s wall, peak {gb(int(prss))} RSS / {gb(int(ppss))} PSS")
+        print("totals identical to the cent in every run: True (every group, and the grand total)")
+        ratios = [(d[0] / p[0], d[2] / p[2]) for d, p in zip(dask_runs, pandas_runs, strict=True)]
+        wall_ratio, mem_ratio = (statistics.median(x) for x in zip(*ratios, strict=True))
+        print(
+            f"ratio dask / pandas (median of the runs' ratios): wall {wall_ratio:.2f}x, peak memory (PSS) {mem_ratio:.2f}x"
         )
 
-        with PeakMemory(os.getpid()) as mem:
-            base_rss, _ = _tree_memory(os.getpid())
-            got, wall, (idle_rss, idle_pss) = run_dask(path, args.workers)
-        print(
-            f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
-            f"{gb(mem.rss)} RSS / {gb(mem.pss)} PSS"
-        )
-        print(
-            f"       of which the idle tree (this process, scheduler, nannies, workers with pandas, pyarrow and "
-            f"aidtrack imported): {gb(idle_rss)} RSS / {gb(idle_pss)} PSS; this process alone before: {gb(base_rss)}"
-        )
-        print(
-            f"       grand total {got.attrs['grand_total']}, {len(got)} donor x year groups, "
-            f"{got.attrs['count']:,} rows"
-        )
-        if args.big:
-            return
-        out = Path(tmp) / "pandas.pkl"
-        cmd = [sys.executable, __file__, "--pandas-child", str(path), str(out)]
-        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        with PeakMemory(child.pid) as pmem:
-            stdout, _ = child.communicate()
-        if child.returncode:
-            raise SystemExit(f"the pandas run failed ({child.returncode})")
-        pwall = json.loads(stdout.strip().splitlines()[-1])["wall"]
-        want = pd.read_pickle(out)
-        print(
-            f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, peak memory "
-            f"{gb(pmem.rss)} RSS / {gb(pmem.pss)} PSS"
-        )
-        pd.testing.assert_frame_equal(got, want, check_exact=True)
-        same = got.attrs["grand_total"] == want.attrs["grand_total"]
-        print(f"totals identical to the cent: {same} (every group, and the grand total {want.attrs['grand_total']})")
-        print(
-            f"ratio dask / pandas: wall {wall / pwall:.2f}x, peak memory {mem.pss / pmem.pss:.2f}x (PSS), "
-            f"{mem.rss / pmem.rss:.2f}x (RSS)"
-        )
+
+def _dask_child(
+    path: Path, tmp: Path, workers: int, memory_limit: str
+) -> tuple[pd.DataFrame, float, int, int, tuple[int, int]]:
+    """One Dask run in a fresh child process (client, scheduler and forked workers), measured as a tree."""
+    out = tmp / "dask.pkl"
+    cmd = [sys.executable, __file__, "--dask-child", str(path), str(out), str(workers), memory_limit]
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    with PeakMemory(child.pid) as mem:
+        stdout, _ = child.communicate()
+    if child.returncode:
+        raise SystemExit(f"the dask run failed ({child.returncode})")
+    info = json.loads(stdout.strip().splitlines()[-1])
+    return pd.read_pickle(out), info["wall"], mem.rss, mem.pss, (info["idle_rss"], info["idle_pss"])
+
+
+def _pandas_child(path: Path, tmp: Path) -> tuple[pd.DataFrame, float, int, int]:
+    out = tmp / "pandas.pkl"
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--pandas-child", str(path), str(out)], stdout=subprocess.PIPE, text=True
+    )
+    with PeakMemory(child.pid) as mem:
+        stdout, _ = child.communicate()
+    if child.returncode:
+        raise SystemExit(f"the pandas run failed ({child.returncode})")
+    return pd.read_pickle(out), json.loads(stdout.strip().splitlines()[-1])["wall"], mem.rss, mem.pss
 
 
 if __name__ == "__main__":
