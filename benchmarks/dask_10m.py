@@ -79,11 +79,13 @@ def generate(path: Path, rows: int, row_group: int, seed: int = 12) -> None:
 
 
 class PeakMemory:
-    """Peak RSS and PSS of a process and all its descendants, sampled in a thread."""
+    """Peak RSS and PSS of a process and all its descendants (summed at each sample), sampled in a thread."""
 
     def __init__(self, pid: int, every: float = 0.05) -> None:
         self.pid, self.every = pid, every
         self.rss = self.pss = 0
+        self.each: dict[int, int] = {}
+        """Each process's own peak PSS (not at the same moment)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -97,33 +99,21 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            rss, pss = _tree_memory(self.pid)
-            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            procs = _tree(self.pid)
+            self.rss = max(self.rss, sum(r for r, _ in procs.values()))
+            self.pss = max(self.pss, sum(p for _, p in procs.values()))
+            for pid, (_, pss) in procs.items():
+                self.each[pid] = max(self.each.get(pid, 0), pss)
             self._stop.wait(self.every)
 
 
 def _tree_memory(pid: int) -> tuple[int, int]:
-    try:
-        import psutil
-    except ImportError:
-        return _tree_memory_proc(pid)
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0, 0
-    rss = pss = 0
-    for p in procs:
-        try:
-            info = p.memory_full_info()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss, pss
+    procs = _tree(pid)
+    return sum(r for r, _ in procs.values()), sum(p for _, p in procs.values())
 
 
-def _tree_memory_proc(pid: int) -> tuple[int, int]:
+def _tree(pid: int) -> dict[int, tuple[int, int]]:
+    """RSS and PSS (from /proc/<pid>/smaps_rollup) of ``pid`` and each of its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -133,7 +123,7 @@ def _tree_memory_proc(pid: int) -> tuple[int, int]:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(parent, []).append(int(entry))
-    todo, rss, pss = [pid], 0, 0
+    todo, found = [pid], {}
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
@@ -142,9 +132,8 @@ def _tree_memory_proc(pid: int) -> tuple[int, int]:
         except OSError:
             continue
         fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:] if line.endswith("kB")}
-        rss += fields.get("Rss", 0)
-        pss += fields.get("Pss", 0)
-    return rss, pss
+        found[p] = (fields.get("Rss", 0), fields.get("Pss", 0))
+    return found
 
 
 def run_pandas(path: Path, out: Path) -> None:
@@ -218,7 +207,12 @@ def gb(n: int) -> str:
     return f"{n / 2**30:.2f} GB"
 
 
-ENVIRONMENT = {"MALLOC_ARENA_MAX": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+ENVIRONMENT = {
+    "MALLOC_ARENA_MAX": "1",
+    "MALLOC_MMAP_THRESHOLD_": "65536",
+    "MALLOC_TRIM_THRESHOLD_": "65536",
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+}
 """Set for the whole run, both paths (the benchmark restarts itself with them): one malloc arena per process
 (glibc's default of one per thread keeps freed memory in each), and pyarrow allocating with malloc (its own
 pool keeps what it freed)."""
@@ -229,9 +223,10 @@ def main() -> None:
     parser.add_argument("--rows", type=float, default=10_000_000)
     parser.add_argument("--row-group", type=float, default=100_000, help="rows per parquet row group (partition)")
     parser.add_argument("--big", action="store_true", help="50,000,000 rows, Dask only")
+    parser.add_argument("--dask-only", action="store_true", help="skip the pandas path")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each path, interleaved (medians reported)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory-limit", default="400MB", help="per worker (Dask spills or pauses above it)")
+    parser.add_argument("--memory-limit", default="1GB", help="per worker (Dask spills or pauses above it)")
     parser.add_argument("--dir", default=None, help="where to write the data (default: a temporary folder)")
     parser.add_argument("--pandas-child", nargs=2, metavar=("PARQUET", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--dask-child", nargs=4, metavar=("PARQUET", "OUT", "N", "LIMIT"), help=argparse.SUPPRESS)
@@ -253,6 +248,7 @@ def main() -> None:
         return
     rows = 50_000_000 if args.big else int(args.rows)
     group = int(args.row_group)
+    dask_only = args.big or args.dask_only
     repeat = 1 if args.big else args.repeat
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="aidtrack-dask-bench-") as tmp:
         path = Path(tmp) / "pledges.parquet"
@@ -264,57 +260,64 @@ def main() -> None:
             f"data: {rows:,} rows, {-(-rows // group)} row groups, {size / 2**20:.0f} MB parquet "
             f"(written in {time.perf_counter() - t0:.1f} s); {repeat} run(s) of each path, interleaved"
         )
-        dask_runs: list[tuple[float, int, int]] = []
-        pandas_runs: list[tuple[float, int, int]] = []
+        dask_runs: list[tuple[float, float, int, int]] = []
+        pandas_runs: list[tuple[float, float, int, int]] = []
         for _ in range(repeat):
-            got, wall, rss, pss, idle = _dask_child(path, Path(tmp), args.workers, args.memory_limit)
-            dask_runs.append((wall, rss, pss))
+            got, wall, cpu, rss, pss, idle = _dask_child(path, Path(tmp), args.workers, args.memory_limit)
+            dask_runs.append((wall, cpu, rss, pss))
             print(
-                f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, peak memory of the process tree "
+                f"dask   ({args.workers} worker processes): {wall:6.1f} s wall, {cpu:6.1f} s CPU, peak memory of the "
+                f"process tree "
                 f"{gb(rss)} RSS / {gb(pss)} PSS (idle tree {gb(idle[0])} RSS / {gb(idle[1])} PSS)"
             )
-            if args.big:
-                break
-            want, pwall, prss, ppss = _pandas_child(path, Path(tmp))
-            pandas_runs.append((pwall, prss, ppss))
+            if dask_only:
+                continue
+            want, pwall, pcpu, prss, ppss = _pandas_child(path, Path(tmp))
+            pandas_runs.append((pwall, pcpu, prss, ppss))
             print(
-                f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, peak memory "
+                f"pandas (read whole + convert_frame + totals): {pwall:6.1f} s wall, {pcpu:6.1f} s CPU, peak memory "
                 f"{gb(prss)} RSS / {gb(ppss)} PSS"
             )
             pd.testing.assert_frame_equal(got, want, check_exact=True)
             assert got.attrs["grand_total"] == want.attrs["grand_total"]
         print(f"grand total {got.attrs['grand_total']}, {len(got)} donor x year groups, {got.attrs['count']:,} rows")
-        dwall, drss, dpss = (statistics.median(x) for x in zip(*dask_runs, strict=True))
-        print(f"dask medians: {dwall:.1f} s wall, peak {gb(int(drss))} RSS / {gb(int(dpss))} PSS")
+        dwall, dcpu, drss, dpss = (statistics.median(x) for x in zip(*dask_runs, strict=True))
+        print(f"dask medians: {dwall:.1f} s wall, {dcpu:.1f} s CPU, peak {gb(int(drss))} RSS / {gb(int(dpss))} PSS")
         if not pandas_runs:
             return
-        pwall, prss, ppss = (statistics.median(x) for x in zip(*pandas_runs, strict=True))
-        print(f"pandas medians: {pwall:.1f} s wall, peak {gb(int(prss))} RSS / {gb(int(ppss))} PSS")
+        pwall, pcpu, prss, ppss = (statistics.median(x) for x in zip(*pandas_runs, strict=True))
+        print(f"pandas medians: {pwall:.1f} s wall, {pcpu:.1f} s CPU, peak {gb(int(prss))} RSS / {gb(int(ppss))} PSS")
         print("totals identical to the cent in every run: True (every group, and the grand total)")
-        ratios = [(d[0] / p[0], d[2] / p[2]) for d, p in zip(dask_runs, pandas_runs, strict=True)]
-        wall_ratio, mem_ratio = (statistics.median(x) for x in zip(*ratios, strict=True))
+        ratios = [(d[0] / p[0], d[1] / p[1], d[3] / p[3]) for d, p in zip(dask_runs, pandas_runs, strict=True)]
+        wall_ratio, cpu_ratio, mem_ratio = (statistics.median(x) for x in zip(*ratios, strict=True))
         print(
-            f"ratio dask / pandas (median of the runs' ratios): wall {wall_ratio:.2f}x, peak memory (PSS) {mem_ratio:.2f}x"
+            f"ratio dask / pandas (median of the runs' ratios): wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x, "
+            f"peak memory (PSS) {mem_ratio:.2f}x"
         )
 
 
 def _dask_child(
     path: Path, tmp: Path, workers: int, memory_limit: str
-) -> tuple[pd.DataFrame, float, int, int, tuple[int, int]]:
+) -> tuple[pd.DataFrame, float, float, int, int, tuple[int, int]]:
     """One Dask run in a fresh child process (client, scheduler and forked workers), measured as a tree."""
     out = tmp / "dask.pkl"
     cmd = [sys.executable, __file__, "--dask-child", str(path), str(out), str(workers), memory_limit]
+    before = _children_cpu()
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     with PeakMemory(child.pid) as mem:
         stdout, _ = child.communicate()
     if child.returncode:
         raise SystemExit(f"the dask run failed ({child.returncode})")
+    cpu = _children_cpu() - before
     info = json.loads(stdout.strip().splitlines()[-1])
-    return pd.read_pickle(out), info["wall"], mem.rss, mem.pss, (info["idle_rss"], info["idle_pss"])
+    peaks = sorted(mem.each.values(), reverse=True)
+    print("       each process's own peak PSS: " + ", ".join(gb(p) for p in peaks if p > 2**24))
+    return pd.read_pickle(out), info["wall"], cpu, mem.rss, mem.pss, (info["idle_rss"], info["idle_pss"])
 
 
-def _pandas_child(path: Path, tmp: Path) -> tuple[pd.DataFrame, float, int, int]:
+def _pandas_child(path: Path, tmp: Path) -> tuple[pd.DataFrame, float, float, int, int]:
     out = tmp / "pandas.pkl"
+    before = _children_cpu()
     child = subprocess.Popen(
         [sys.executable, __file__, "--pandas-child", str(path), str(out)], stdout=subprocess.PIPE, text=True
     )
@@ -322,7 +325,16 @@ def _pandas_child(path: Path, tmp: Path) -> tuple[pd.DataFrame, float, int, int]
         stdout, _ = child.communicate()
     if child.returncode:
         raise SystemExit(f"the pandas run failed ({child.returncode})")
-    return pd.read_pickle(out), json.loads(stdout.strip().splitlines()[-1])["wall"], mem.rss, mem.pss
+    cpu = _children_cpu() - before
+    return pd.read_pickle(out), json.loads(stdout.strip().splitlines()[-1])["wall"], cpu, mem.rss, mem.pss
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and their own children."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
