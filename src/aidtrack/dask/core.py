@@ -51,7 +51,7 @@ from dask.delayed import delayed
 
 from aidtrack.amounts import Rounding
 from aidtrack.conversion import target_currency
-from aidtrack.errors import InvalidArgumentError, InvalidFrameError
+from aidtrack.errors import DeflationRowsError, InvalidArgumentError, InvalidFrameError
 from aidtrack.frames.aggregate import (
     GroupKey,
     PartialTotals,
@@ -68,6 +68,7 @@ from aidtrack.frames.convert import (
     conversion_problems,
     convert_frame,
 )
+from aidtrack.frames.real import DenominatorYear, Prices, add_shares, check_prices, constant_prices
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike
 from aidtrack.rates.sources import Composite, SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable, SourceInfo
@@ -145,8 +146,21 @@ class _Options:
     date: str
     into: str
     dtype: OutputDtype
+    rate_date: str | None = None
+    real: _Real | None = None
+    """Constant prices (``convert_frame``'s ``prices="constant"``), or ``None`` for current prices."""
+    deflation_column: bool = False
+    """Whether every partition gets a ``deflation_problem`` column (some partition has deflation problems)."""
+
+    @property
+    def columns(self) -> list[str]:
+        """The input columns a conversion reads."""
+        more = [self.real.donor] if self.real is not None else []
+        dated = [self.rate_date] if self.rate_date is not None else []
+        return list(dict.fromkeys([self.amount, self.currency, self.date, *more, *dated]))
 
     def convert(self, part: pd.DataFrame, tables: tuple[RateTable, ...], errors: Errors) -> pd.DataFrame:
+        real = self.real
         return convert_frame(
             part,
             self.to,
@@ -160,6 +174,33 @@ class _Options:
             date=self.date,
             into=self.into,
             dtype=self.dtype,
+            rate_date=self.rate_date,
+            prices="current" if real is None else "constant",
+            base_year=None if real is None else real.base_year,
+            deflator="dac" if real is None else real.deflator,
+            donor="donor" if real is None else real.donor,
+            allow_estimates=False if real is None else real.allow_estimates,
+        )
+
+
+@dataclass(frozen=True)
+class _Real:
+    """Constant prices: the arguments of :func:`aidtrack.frames.real.constant_prices`."""
+
+    base_year: int
+    deflator: str
+    donor: str
+    allow_estimates: bool
+
+    def apply(self, conv: pd.DataFrame, errors: Errors) -> pd.DataFrame:
+        return constant_prices(
+            conv,
+            META_KEY,
+            base_year=self.base_year,
+            deflator=self.deflator,
+            donor=self.donor,
+            allow_estimates=self.allow_estimates,
+            errors=errors,
         )
 
 
@@ -178,10 +219,13 @@ def _common_attrs(out: pd.DataFrame, tables: tuple[RateTable, ...]) -> pd.DataFr
 
 def _convert_partition(part: pd.DataFrame, options: _Options, errors: Errors, *tables: RateTable) -> pd.DataFrame:
     out = options.convert(part, tables, errors)
-    if "problem" in out.columns:  # one dtype for the reasons of every partition, none or some
-        problem = out["problem"]
-        reasons = pd.Index(problem.cat.categories.astype(str), dtype="str")
-        out["problem"] = pd.Categorical.from_codes(problem.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(reasons))
+    if options.deflation_column and "deflation_problem" not in out.columns:  # as pandas: there for every row
+        out["deflation_problem"] = pd.Categorical([None] * len(out))
+    for column in ("problem", "deflation_problem"):
+        if column in out.columns:  # one dtype for the reasons of every partition, none or some
+            problem = out[column]
+            reasons = pd.Index(problem.cat.categories.astype(str), dtype="str")
+            out[column] = pd.Categorical.from_codes(problem.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(reasons))
     return _common_attrs(out, tables)
 
 
@@ -190,12 +234,23 @@ class _PartProblems:
     rows: int
     problems: tuple[ConversionProblem, ...]
     count: int
+    deflation: tuple[tuple[int, Any, str], ...] = ()
+    """Rows that could not be deflated (constant prices): position, index, reason."""
 
 
 def _problems_partition(part: pd.DataFrame, options: _Options, cap: int, *tables: RateTable) -> _PartProblems:
     out = options.convert(part, tables, "coerce")
     found = _problems_in(out, cap)
-    return _PartProblems(len(part), *found)
+    return _PartProblems(len(part), *found, _deflation_problems(out))
+
+
+def _deflation_problems(out: pd.DataFrame) -> tuple[tuple[int, Any, str], ...]:
+    """Every row of ``out`` with a ``deflation_problem`` (all of them, as pandas lists them all)."""
+    if "deflation_problem" not in out.columns:
+        return ()
+    reasons = out["deflation_problem"]
+    positions = reasons.notna().to_numpy().nonzero()[0]
+    return tuple((p, out.index[p], str(reasons.iloc[p])) for p in positions.tolist())
 
 
 def _problems_in(out: pd.DataFrame, cap: int) -> tuple[tuple[ConversionProblem, ...], int]:
@@ -231,6 +286,16 @@ def _merge_problems(parts: Sequence[_PartProblems], cap: int) -> tuple[list[Conv
         count += p.count
         offset += p.rows
     return problems, count, offset
+
+
+def _raise_for(parts: Sequence[_PartProblems], cap: int) -> None:
+    """Raise as pandas would for the whole table: unconvertible rows first, then rows that do not deflate."""
+    problems, count, rows = _merge_problems(parts, cap)
+    if count:
+        raise UnconvertibleRowsError(problems, rows=rows, count=count)
+    deflation = [(index, reason) for p in parts for _, index, reason in p.deflation]
+    if deflation:
+        raise DeflationRowsError(deflation, rows=rows)
 
 
 def _check_errors(errors: str, dtype: str, max_lookback_days: int, max_problems: int) -> None:
@@ -269,21 +334,35 @@ def convert(
     date: str = "date",
     into: str = "converted",
     dtype: OutputDtype = "float",
+    prices: Prices = "current",
+    base_year: int | None = None,
+    deflator: str = "dac",
+    donor: str = "donor",
+    allow_estimates: bool = False,
+    rate_date: str | None = None,
     max_problems: int = MAX_PROBLEMS,
 ) -> dd.DataFrame:
     """Convert every row of the Dask DataFrame ``ddf`` into ``to``: :func:`~aidtrack.frames.convert.convert_frame`
     on each partition (see the module docs).
 
     Returns a lazy Dask DataFrame whose partitions are exactly
-    ``convert_frame`` of the input partitions, with the same arguments.
-    ``errors="raise"`` first checks every row (one pass over the amount,
-    currency and date columns) and raises
+    ``convert_frame`` of the input partitions, with the same arguments
+    (``prices="constant"``, ``base_year``, ``deflator``, ``donor`` and
+    ``allow_estimates`` for constant prices; ``rate_date`` for a column of rate dates).
+    ``errors="raise"`` first checks every row (one pass over the columns the
+    conversion reads) and raises
     :class:`~aidtrack.frames.convert.UnconvertibleRowsError` naming the first
-    ``max_problems`` rows without a result and counting all of them;
-    ``errors="coerce"`` keeps them, with missing values and a ``problem`` column.
+    ``max_problems`` rows without a result and counting all of them (then, with
+    constant prices, :class:`~aidtrack.errors.DeflationRowsError` listing every
+    row that could not be deflated, as pandas does);
+    ``errors="coerce"`` keeps them, with missing values and a ``problem`` column
+    (and, with constant prices, a ``deflation_problem`` column when any row
+    of the whole table could not be deflated: that takes one pass more, to
+    know before the partitions are built).
     """
     ddf = _need_dask_frame(ddf, "convert")
     _check_errors(errors, dtype, max_lookback_days, max_problems)
+    real = _real_options(prices, base_year, deflator, donor, allow_estimates)
     options = _Options(
         to=target_currency(None, to),  # EUR unless given, as everywhere in aidtrack
         policy=policy,
@@ -294,33 +373,43 @@ def convert(
         date=date,
         into=into,
         dtype=dtype,
+        rate_date=rate_date,
+        real=real,
     )
     tables = resolve_tables(source)
     # the empty meta frame goes through convert_frame too: argument and column checks, output dtypes
-    meta = _convert_partition(ddf._meta, options, errors, *tables)
-    if "problem" in meta.columns:
-        from dask.dataframe.utils import clear_known_categories
-
-        meta = clear_known_categories(meta, cols=["problem"])  # each partition has its own reasons
+    _convert_partition(ddf._meta, options, errors, *tables)
     shared = [share_table(t) for t in tables]
-    if errors == "raise":
-        problems, count, rows = _scan(ddf, shared, options, max_problems)
-        if count:
-            raise UnconvertibleRowsError(problems, rows=rows, count=count)
+    if errors == "raise" or real is not None:
+        found = _scan(ddf, shared, options, max_problems)
+        if errors == "raise":
+            _raise_for(found, max_problems)
+        elif any(p.deflation for p in found):
+            options = dataclasses.replace(options, deflation_column=True)
+    meta = _convert_partition(ddf._meta, options, errors, *tables)
+    for column in ("problem", "deflation_problem"):
+        if column in meta.columns:
+            from dask.dataframe.utils import clear_known_categories
+
+            meta = clear_known_categories(meta, cols=[column])  # each partition has its own reasons
     out: dd.DataFrame = ddf.map_partitions(
         _convert_partition, options, errors, *shared, meta=meta, enforce_metadata=False
     )
     return out
 
 
-def _scan(
-    ddf: dd.DataFrame, shared: list[Any], options: _Options, cap: int
-) -> tuple[list[ConversionProblem], int, int]:
-    """Every partition's unconvertible rows (only the three input columns are read)."""
-    cols = list(dict.fromkeys([options.amount, options.currency, options.date]))
-    parts = ddf[cols].to_delayed()
-    found = compute(*[delayed(_problems_partition)(p, options, cap, *shared) for p in parts])
-    return _merge_problems(found, cap)
+def _real_options(prices: str, base_year: int | None, deflator: str, donor: str, allow_estimates: bool) -> _Real | None:
+    """Constant prices asked for (the arguments checked as pandas checks them), or ``None``."""
+    if not check_prices(prices, base_year):
+        return None
+    assert base_year is not None
+    return _Real(base_year, deflator, donor, allow_estimates)
+
+
+def _scan(ddf: dd.DataFrame, shared: list[Any], options: _Options, cap: int) -> list[_PartProblems]:
+    """Every partition's unconvertible rows (only the columns the conversion reads)."""
+    parts = ddf[options.columns].to_delayed()
+    return list(compute(*[delayed(_problems_partition)(p, options, cap, *shared) for p in parts]))
 
 
 def conversion_problems_of(ddf: dd.DataFrame, *, max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
@@ -361,10 +450,17 @@ class _PartTotals:
     count: int
     used: frozenset[SourceInfo] = frozenset()
     """The tables (of a composite source) whose rates the rows used."""
+    deflation: tuple[tuple[int, Any, str], ...] = ()
+    """Rows that could not be deflated (constant prices): position in the partition(s), index, reason."""
 
 
 def _totals_partition(
-    part: pd.DataFrame, options: _Options | None, keys: list[str], cap: int, *tables: RateTable
+    part: pd.DataFrame,
+    options: _Options | None,
+    real: _Real | None,
+    keys: list[str],
+    cap: int,
+    *tables: RateTable,
 ) -> _PartTotals:
     if options is None:  # already converted by aidtrack.dask.convert
         conv = part
@@ -372,6 +468,7 @@ def _totals_partition(
         conv = options.convert(part, tables, "coerce")
         if _beyond_floats(conv):  # as aidtrack.frames.aggregate.prepare: exact Decimals where floats cannot hold
             conv = dataclasses.replace(options, dtype="decimal").convert(part, tables, "coerce")
+    del part  # only the converted rows from here on
     meta = conv.attrs[META_KEY]
     used = frozenset(meta.get("sources", (meta["source"],))) if len(conv) else frozenset()
     problems, count = _problems_in(conv, cap)
@@ -383,8 +480,14 @@ def _totals_partition(
                 ConversionProblem(conv.index[i], i, None, None, "no converted amount")
                 for i in missing.nonzero()[0][:cap].tolist()
             )
-        return _PartTotals(len(part), None, problems, count)  # the whole computation raises: no sums needed
-    return _PartTotals(len(part), partial_totals(conv, keys), problems, count, used)
+        return _PartTotals(len(conv), None, problems, count)  # the whole computation raises: no sums needed
+    if real is not None:  # as pandas totals: each row in base-year prices, then summed exactly
+        conv = real.apply(conv.drop(columns=["problem"], errors="ignore"), "coerce")
+        deflation = _deflation_problems(conv)
+        if deflation:
+            return _PartTotals(len(conv), None, (), 0, used, deflation)
+        conv.attrs[META_KEY] = {**conv.attrs[META_KEY], "converted": "constant"}
+    return _PartTotals(len(conv), partial_totals(conv, keys), problems, count, used)
 
 
 def _beyond_floats(conv: pd.DataFrame) -> bool:
@@ -413,6 +516,14 @@ def totals(
     amount: str = "amount",
     currency: str = "currency",
     date: str = "date",
+    rate_date: str | None = None,
+    prices: Prices = "current",
+    base_year: int | None = None,
+    deflator: str = "dac",
+    share_of: Literal["gdp", "gni"] | None = None,
+    denominator_year: DenominatorYear | None = None,
+    per_capita: bool = False,
+    allow_estimates: bool = False,
     max_problems: int = MAX_PROBLEMS,
 ) -> pd.DataFrame:
     """Total ``ddf`` in ``to`` by ``by``: :func:`aidtrack.frames.aggregate.totals` of the whole table, computed
@@ -421,17 +532,30 @@ def totals(
     Arguments and result as for the pandas function (a pandas DataFrame with
     the group keys, ``currency``, ``total`` as ``Decimal``, ``count``,
     ``bound_count``, and ``attrs`` holding ``currency``, ``policy``,
-    ``grand_total``, ``source``, ``count``, ``bound_count``). ``ddf`` is the
-    raw table (converted in the same pass, never held in memory whole) or
-    the result of :func:`convert`. Rows without a result raise
+    ``grand_total``, ``source``, ``count``, ``bound_count``), real terms
+    included: ``prices="constant", base_year=2024, deflator="dac"`` deflates
+    every row on its partition before the exact sums; ``share_of=``,
+    ``denominator_year=`` and ``per_capita=`` are applied to the (small)
+    totals table, as pandas applies them. ``rate_date`` names a column of
+    rate dates (as for :func:`~aidtrack.frames.convert.convert_frame`: the
+    totals are those of the frame converted with it). ``ddf`` is the raw table
+    (converted in the same pass, never held in memory whole) or the result of
+    :func:`convert`. Rows without a result raise
     :class:`~aidtrack.frames.convert.UnconvertibleRowsError` (the first
-    ``max_problems`` listed, all counted).
+    ``max_problems`` listed, all counted); with constant prices, rows that
+    cannot be deflated raise :class:`~aidtrack.errors.DeflationRowsError`
+    listing them all, as pandas does.
     """
     ddf = _need_dask_frame(ddf, "totals")
     keys = group_keys(by)
     if sort not in ("keys", "total"):
         raise InvalidArgumentError("sort", sort, f"sort must be 'keys' or 'total', got {sort!r}")
     _check_errors("raise", "float", max_lookback_days, max_problems)
+    real = _real_options(prices, base_year, deflator, "donor", allow_estimates)
+    if (share_of is not None or per_capita) and denominator_year is None:
+        raise InvalidArgumentError(
+            "denominator_year", None, "a share or per-capita figure needs denominator_year=<year> (e.g. 2021) or 'same'"
+        )
     meta = ddf._meta.attrs.get(META_KEY)
     shared: list[Any] = []
     tables: tuple[RateTable, ...] = ()
@@ -454,16 +578,20 @@ def totals(
             date=date,
             into="converted",
             dtype="float",
+            rate_date=rate_date,
         )
         tables = resolve_tables(source)
         empty = _convert_partition(ddf._meta, options, "coerce", *tables)  # argument and column checks
-        partial_totals(empty.drop(columns=["problem"]), keys)  # grouping keys exist
+        if real is not None:
+            empty = real.apply(empty.drop(columns=["problem"]), "coerce")  # the donor column exists
+        partial_totals(empty.drop(columns=["problem"], errors="ignore"), keys)  # grouping keys exist
         shared = [share_table(t) for t in tables]
         needed = [k for k in keys if k not in ("day", "week", "month", "quarter", "year")]
         bound = ["qualifier"] if "qualifier" in ddf.columns else []
-        cols = list(dict.fromkeys([amount, currency, date, *needed, *bound]))
+        donor = ["donor"] if real is not None else []
+        cols = list(dict.fromkeys([*options.columns, *needed, *bound, *donor]))
         ddf = ddf[cols]  # read only what the totals need (parquet: column pruning)
-    parts = [delayed(_totals_partition)(p, options, keys, max_problems, *shared) for p in ddf.to_delayed()]
+    parts = [delayed(_totals_partition)(p, options, real, keys, max_problems, *shared) for p in ddf.to_delayed()]
     while len(parts) > 1:  # a tree of combines, in partition order: memory stays bounded whatever the partitions
         parts = [
             delayed(_combine_parts)(max_problems, *parts[i : i + _SPLIT_EVERY])
@@ -472,10 +600,23 @@ def totals(
     (found,) = compute(*parts)
     if found.count:
         raise UnconvertibleRowsError(list(found.problems), rows=found.rows, count=found.count)
+    if found.deflation:
+        raise DeflationRowsError([(index, reason) for _, index, reason in found.deflation], rows=found.rows)
     assert found.partial is not None
     frame = totals_from_partials([found.partial], sort=sort)
     if tables and found.rows:  # as pandas: the first table, in priority order, that priced any row
         frame.attrs["source"] = next((t.info for t in tables if t.info in found.used), tables[0].info)
+    if real is not None:
+        frame.attrs.update(prices="constant", base_year=real.base_year, deflator=real.deflator)
+    if share_of is not None or per_capita:
+        assert denominator_year is not None
+        frame = add_shares(
+            frame,
+            share_of=share_of,
+            denominator_year=denominator_year,
+            per_capita=per_capita,
+            allow_estimates=allow_estimates,
+        )
     return frame
 
 
@@ -486,6 +627,7 @@ _SPLIT_EVERY = 8
 def _combine_parts(cap: int, *parts: _PartTotals) -> _PartTotals:
     """Consecutive partitions' results as one: sums added exactly, problems kept in order (positions shifted)."""
     problems: list[ConversionProblem] = []
+    deflation: list[tuple[int, Any, str]] = []
     count = 0
     rows = 0
     partial: PartialTotals | None = None
@@ -496,10 +638,12 @@ def _combine_parts(cap: int, *parts: _PartTotals) -> _PartTotals:
             if len(problems) < cap:
                 problems.append(ConversionProblem(q.index, q.position + rows, q.currency, q.date, q.reason))
         count += p.count
-        if not count and p.partial is not None:
+        deflation += [(position + rows, index, reason) for position, index, reason in p.deflation]
+        if not count and not deflation and p.partial is not None:
             partial = p.partial if partial is None else partial.combine(p.partial)
         rows += p.rows
-    return _PartTotals(rows, None if count else partial, tuple(problems), count, used)
+    failed = count or deflation
+    return _PartTotals(rows, None if failed else partial, tuple(problems), count, used, tuple(deflation))
 
 
 def grand_total(
