@@ -127,6 +127,111 @@ def test_dask_equals_pandas(
     assert got_totals.attrs == expected.attrs
 
 
+def _outcome(run: Any) -> tuple[str, Any]:
+    """What a call gives: ``("ok", frame)`` or ``("error", (type, message, problems))``."""
+    from aidtrack.errors import AidtrackError
+
+    try:
+        return "ok", run()
+    except AidtrackError as exc:
+        return "error", (type(exc), str(exc), getattr(exc, "problems", None))
+
+
+def _same_outcome(got: tuple[str, Any], want: tuple[str, Any]) -> None:
+    assert got[0] == want[0], (got, want)
+    if got[0] == "error":
+        assert got[1] == want[1]
+        return
+    pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
+    assert got[1].attrs.keys() == want[1].attrs.keys()
+    for key, value in want[1].attrs.items():  # provenance records compare by their text
+        assert str(got[1].attrs[key]) == str(value), key
+
+
+REAL_TERMS: list[dict[str, Any]] = [
+    {"prices": "constant", "base_year": 2024},
+    {"prices": "constant", "base_year": 2015, "deflator": "gdp"},
+    {"prices": "constant", "base_year": 2021, "deflator": "cpi", "allow_estimates": True},
+    {"share_of": "gdp", "denominator_year": 2021},
+    {"share_of": "gni", "denominator_year": 2021, "per_capita": True},
+    {"share_of": "gdp", "denominator_year": "same"},
+    {"per_capita": True, "denominator_year": 2022, "prices": "constant", "base_year": 2024},
+]
+
+
+@settings(max_examples=5, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    options=st.sampled_from(REAL_TERMS),
+    k=st.integers(1, 5),
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 80),
+    eu=st.booleans(),
+    by=st.sampled_from(["donor", ["donor", "year"], ["year", "donor"]]),
+)
+def test_totals_in_real_terms_equal_pandas(
+    client: Any, options: dict[str, Any], k: int, seed: int, n: int, eu: bool, by: Any
+) -> None:
+    """Constant prices, shares of GDP/GNI and per-capita figures: the pandas result or the pandas error."""
+    df = frame(n, seed, bad=False)
+    df = df[df["date"] >= "2000-01-01"]  # deflators start in 2000; a missing one is tested with "EU" below
+    if not eu:
+        df = df[df["donor"] != "EU"]  # (the EU has no deflator and no GDP: DeflationRowsError, NoDenominatorError)
+    if options.get("denominator_year") == "same" and "year" not in by:
+        by = ["donor", "year"]
+    want = _outcome(lambda: totals(df, "EUR", by, **options))
+    got = _outcome(lambda: ad.totals(dd.from_pandas(df, npartitions=k, sort=False), "EUR", by, **options))
+    _same_outcome(got, want)
+
+
+@settings(max_examples=5, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    k=st.integers(1, 6),
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 80),
+    errors=st.sampled_from(["raise", "coerce"]),
+    constant=st.booleans(),
+    policy=st.sampled_from(["daily", "monthly_mean"]),
+)
+def test_rate_dates_and_constant_prices_convert_and_total_as_pandas(
+    client: Any, k: int, seed: int, n: int, errors: str, constant: bool, policy: str
+) -> None:
+    """``rate_date=`` (a column of rate dates, some missing or bad) and ``prices="constant"`` in both error modes."""
+    df = frame(n, seed, bad=False)
+    rng = np.random.default_rng(seed)
+    df["announced"] = rng.choice(["2022-02-24", "2020-03-02", None, "not a date"], n, p=[0.4, 0.3, 0.25, 0.05])
+    real: dict[str, Any] = {"prices": "constant", "base_year": 2024} if constant else {}
+    ddf = dd.from_pandas(df, npartitions=k, sort=False)
+    want = _outcome(lambda: convert_frame(df, "GBP", policy=policy, errors=errors, rate_date="announced", **real))  # type: ignore[arg-type]
+    got = _outcome(
+        lambda: ad.convert(ddf, "GBP", policy=policy, errors=errors, rate_date="announced", **real).compute()  # type: ignore[arg-type]
+    )
+    assert got[0] == want[0], (got, want)
+    if got[0] == "ok":
+        for column in ("problem", "deflation_problem"):  # the categories may be listed in another order
+            for side in (got[1], want[1]):
+                if column in side.columns:
+                    side[column] = side[column].astype(object)
+        pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
+    else:
+        assert got[1][:2] == want[1][:2] and got[1][2][: ad.MAX_PROBLEMS] == want[1][2][: ad.MAX_PROBLEMS]
+    # totals with rate dates: those of the frame converted with them
+    good = df[convert_frame(df, "GBP", policy=policy, rate_date="announced", errors="coerce")["problem"].isna()]
+    want_totals = _outcome(
+        lambda: totals(convert_frame(good, "GBP", policy=policy, rate_date="announced"), "GBP", "donor", **real)
+    )
+    got_totals = _outcome(
+        lambda: ad.totals(
+            dd.from_pandas(good, npartitions=k, sort=False),
+            "GBP",
+            "donor",
+            policy=policy,
+            rate_date="announced",
+            **real,
+        )
+    )
+    _same_outcome(got_totals, want_totals)
+
+
 def test_totals_on_1_and_64_partitions_are_identical_to_the_cent(client: Any) -> None:
     df = frame(3_000, 7, bad=False)
     want = totals(df, "EUR", ["donor", "year"])
