@@ -1,32 +1,38 @@
 """Benchmark: convert and total a 10-million-row parquet file on Dask, against the pandas path, same run.
 
-Run:  python benchmarks/dask_10m.py                  (10,000,000 rows; needs aidtrack[dask,parquet])
-      python benchmarks/dask_10m.py --rows 1e6
+Run:  python benchmarks/dask_10m.py                  (10,000,000 rows, 5 runs of each path; aidtrack[dask,parquet])
+      python benchmarks/dask_10m.py --rows 1e6 --repeat 1
       python benchmarks/dask_10m.py --big            (50,000,000 rows, Dask only: bounded memory)
 
 What it does:
 
-1. Writes ``--rows`` synthetic pledges to a parquet file in a temporary folder,
-   ``--row-group`` rows per row group, chunk by chunk (the whole table is never
-   in memory): 500 donors, 17 currencies the ECB has fixed since 1999 (and
+1. Writes ``--rows`` synthetic pledges to a parquet file in a temporary folder (deleted at the
+   end), ``--row-group`` rows per row group (100,000), chunk by chunk in a child process (the
+   whole table is never in memory): 500 donors, 17 currencies the ECB has fixed since 1999 (and
    EUR), dates 2000-01-01 to 2026-10-29, amounts with cents (float64).
-2. **Dask**: a ``LocalCluster`` of 2 worker processes (1 thread each, on
-   127.0.0.1, HTTP port on loopback); ``dd.read_parquet(split_row_groups=True)`` reads
-   the row groups lazily, and ``aidtrack.dask.totals(ddf, "EUR", by=["donor",
-   "year"])`` converts and totals them (each partition converted with
-   ``convert_frame`` and summed in minor units, the sums added exactly). Wall
-   time includes starting the cluster.
-3. **pandas** (skipped with ``--big``): in a fresh child process,
+2. **Dask**, in a fresh child process: imports what the workers need, unpickles the rate table
+   once and freezes the garbage collector, then starts a ``LocalCluster`` of 2 worker processes
+   *forked* from it (1 thread each, 127.0.0.1, the profiler off), so the libraries' pages are
+   shared; ``dd.read_parquet(split_row_groups=True)`` reads the row groups lazily, and
+   ``aidtrack.dask.totals(ddf, "EUR", by=["donor", "year"])`` converts and totals them (each
+   partition converted with ``convert_frame`` and summed in minor units, the sums added
+   exactly). Wall time includes starting the cluster.
+3. **pandas** (skipped with ``--big`` or ``--dask-only``): in a fresh child process,
    ``pd.read_parquet`` of the whole file, ``convert_frame`` and ``totals``.
-4. Prints wall times, the peak memory of each whole process tree (the main
-   process, the nannies, the workers; sampled every 50 ms with psutil, or
-   /proc without it) as RSS and as PSS (shared pages split between the
-   processes that share them: the fair sum for a tree), and checks that the
-   two totals tables are identical to the cent.
+4. Prints wall and CPU times and the peak memory of each whole process tree (summed over the
+   processes at each 50 ms sample, from ``/proc/<pid>/smaps_rollup``) as RSS and as PSS (shared
+   pages split between the processes that share them: the fair sum for a tree), each process's
+   own peak, and checks that the two totals tables are identical to the cent in every run; then
+   the medians and the median of the runs' ratios.
 
-Target (issue 12): Dask peak memory at most 0.5 GB, totals identical; the
-50M-row run totals with bounded memory. Measured (docs/scaling.md): 10M rows 0.80 GB PSS against
-pandas' 1.48 GB, of which about 0.4 GB is the idle tree of five processes; 50M rows 0.89 GB PSS.
+Both paths run with ``MALLOC_ARENA_MAX=1``, ``MALLOC_MMAP_THRESHOLD_=65536``,
+``MALLOC_TRIM_THRESHOLD_=65536`` and ``ARROW_DEFAULT_MEMORY_POOL=system`` (the script restarts
+itself with them): freed memory goes back to the system instead of staying in malloc's arenas or
+pyarrow's pool.
+
+Target (issue 12): Dask peak memory at most 0.5 GB, totals identical; the 50M-row run totals with
+bounded memory. Measured (docs/scaling.md, medians of 5): 10M rows 0.44 GB PSS for the whole Dask
+tree against pandas' 1.33 GB in the same runs (0.33x), totals identical.
 """
 
 from __future__ import annotations
