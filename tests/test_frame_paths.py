@@ -85,3 +85,22 @@ def test_a_table_quoted_in_base_units_rounds_as_convert_does(src: str, dst: str)
     out = convert_frame(frame, dst, source=table, dtype="decimal")
     expected = [aidtrack.convert(a, src, to=dst, on="2024-01-05", source=table).result.amount for a in amounts]
     assert out["converted"].tolist() == expected
+
+
+def test_a_row_without_its_own_date_is_a_date_problem_under_a_composite_too() -> None:
+    """UAH (only the IMF table has it) with a rate date but no date of its own: "missing date", as for EUR.
+
+    The two tables refused the row for different reasons, and the combined reason used to be asked of
+    convert() at the rate date alone, which prices it (found by the chunked-totals property).
+    """
+    frame = pd.DataFrame(
+        {
+            "amount": [1.0, 1.0, 1.0],
+            "currency": ["UAH", "EUR", "UAH"],
+            "date": [None, None, "2019-06-01"],
+            "conference": ["2019-01-01", "2019-01-01", None],
+        }
+    )
+    out = convert_frame(frame, to="USD", policy="annual_mean", rate_date="conference", errors="coerce")
+    assert out["problem"].tolist()[:2] == ["missing date", "missing date"]
+    assert pd.isna(out["problem"].iloc[2]) and out["rate_source"].iloc[2] == "imf-bundled"

@@ -682,7 +682,13 @@ def _fill_from_others(
     out["rate_source"] = pd.Categorical.from_codes(key_codes[codes], dtype=pd.CategoricalDtype(keys))
     final: dict[int, str] = {}
     cache: dict[tuple[object, object], str] = {}
-    for i in remaining:
+    # a row whose own date (or rate date) is missing or invalid has that problem whatever the table: the
+    # scalar reason below would price it at the rate date alone (a found example: UAH, no date, a rate date)
+    date_bad = _rate_days(frame.iloc[remaining], date, rate_date)[1] if remaining else {}
+    for j, i in enumerate(remaining):
+        if j in date_bad:
+            final[i] = date_bad[j]
+            continue
         if len(set(seen[i])) == 1:
             final[i] = seen[i][0]
             continue
