@@ -117,7 +117,7 @@ from aidtrack.policy import (
     policy_name,
     prices,
 )
-from aidtrack.rates.sources import SourceLike, resolve_tables
+from aidtrack.rates.sources import SourceLike, resolve_tables_lazily
 from aidtrack.rates.table import RateTable
 
 if TYPE_CHECKING:
@@ -505,7 +505,8 @@ def convert_frame(
         frame, to, policy, rounding, max_lookback_days, errors, dtype, amount, currency, date, into, rate_date
     )
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
-    tables = resolve_tables(source)
+    # a composite's later tables (the IMF table behind the ECB one) are loaded only when rows fall through
+    tables = resolve_tables_lazily(source)
     out, bad_reason, recomputed, differed = _convert_table(
         frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean, rate_date
     )
