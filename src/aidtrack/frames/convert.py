@@ -85,13 +85,16 @@ The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this functi
 from __future__ import annotations
 
 import math
+import os
+import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -222,7 +225,64 @@ _IN_CODE_ORDER = 64
 """Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
 _SLICE = 1 << 16
 """Rows rounded and checked at a time (the temporary stays in the cache)."""
-"""Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
+THREADS_ENV = "AIDTRACK_THREADS"
+"""Environment variable: how many threads convert a large frame's rows (``1``: none; default min(cores, 4))."""
+_PARALLEL_MIN_ROWS = 200_000
+"""Below this many rows a frame is converted in the calling thread (hand-offs would cost more than they save)."""
+_PIECE = 4 * _SLICE
+"""Rows per task on the pool: several tasks per thread, so that a core busy with other work holds no one up."""
+_POOL: list[tuple[int, int, ThreadPoolExecutor]] = []
+_POOL_LOCK = threading.Lock()
+
+
+def _threads() -> int:
+    """How many threads share the row work of a large frame: ``AIDTRACK_THREADS``, else min(usable cores, 4)."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if raw:
+        value = int(raw) if raw.isdigit() else 0
+        if value < 1:
+            raise InvalidArgumentError(
+                THREADS_ENV,
+                raw,
+                f"the environment variable {THREADS_ENV} must be a whole number of threads, 1 or more "
+                f"(1 converts in the calling thread only), got {raw!r}; unset it for the default",
+            )
+        return value
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's pool of ``workers`` threads (a new one after a fork: the parent's threads are not in the child)."""
+    pid = os.getpid()
+    with _POOL_LOCK:
+        if _POOL and _POOL[0][:2] == (pid, workers):
+            return _POOL[0][2]
+        if _POOL and _POOL[0][0] == pid:
+            _POOL[0][2].shutdown(wait=False)
+        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aidtrack-frames")
+        _POOL[:] = [(pid, workers, executor)]
+        return executor
+
+
+_T = TypeVar("_T")
+
+
+def _in_pieces(n: int, work: Callable[[int, int], _T]) -> list[_T]:
+    """``work(a, b)`` over consecutive ranges of rows covering ``range(n)``, results in row order.
+
+    A frame of at least ``_PARALLEL_MIN_ROWS`` rows is cut into pieces of ``_PIECE`` rows shared by a
+    small pool of threads (numpy releases the GIL in its loops); each row's result does not depend on
+    how the rows are cut (tested), so the threads change the time only.
+    """
+    workers = _threads()
+    if workers <= 1 or n < _PARALLEL_MIN_ROWS or n <= _PIECE:
+        return [work(0, n)]
+    bounds = [*range(0, n, _PIECE), n]
+    return list(_pool(workers).map(work, bounds[:-1], bounds[1:]))
 
 
 def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> LegArrays:
@@ -417,9 +477,15 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
             values = values.astype("M8[s]")
             unit = "s"
         ticks = values.view(np.int64)
-        ords = ticks // per_day[unit]  # floor division: the calendar day, also before 1970
-        ords += _EPOCH
-        if len(ticks) and int(ticks.min()) == _NAT:  # NaT is the smallest int64: one reduction, no mask usually
+        ords = np.empty(len(ticks), dtype=np.int64)
+        ticks_per_day = per_day[unit]
+
+        def days(a: int, b: int) -> bool:
+            part = np.floor_divide(ticks[a:b], ticks_per_day, out=ords[a:b])  # the calendar day, also before 1970
+            part += _EPOCH
+            return b > a and int(ticks[a:b].min()) == _NAT  # NaT is the smallest int64: no mask in the usual case
+
+        if any(_in_pieces(len(ticks), days)):
             nat = np.isnat(values)
             for i in np.flatnonzero(nat).tolist():
                 bad[i] = "missing date"
@@ -764,11 +830,22 @@ def _convert_table(
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
     dates = _rate_days(frame, date, rate_date)
-    res = _convert_columns(frame[amount], frame[currency], dates, table, target, pol, mode, max_lookback_days)
+    res = _convert_columns(
+        frame[amount],
+        frame[currency],
+        dates,
+        table,
+        target,
+        pol,
+        mode,
+        max_lookback_days,
+        fixings=("first", "last", "count") if mean else ("first",),
+        in_units=dtype != "decimal",
+    )
     n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
-    mu, scale, all_valid, any_same, ok_conv = res.mu, res.scale, res.all_valid, res.any_same, res.ok_conv
-    stack, flat, dst_leg, base_row = res.stack, res.flat, res.dst_leg, res.base_row
-    bad_reason, leg_names = res.bad_reason, res.leg_names
+    mu, all_valid, any_same, ok_conv = res.mu, res.all_valid, res.any_same, res.ok_conv
+    flat, dst_leg, base_row = res.flat, res.dst_leg, res.base_row
+    bad_reason, leg_names, gathered = res.bad_reason, res.leg_names, res.gathered
 
     out = frame.copy(deep=False)
     if dtype == "decimal":
@@ -778,21 +855,24 @@ def _convert_table(
             dec_values[i] = Decimal(big.get(i) or int(w)).scaleb(-mu, context=MONEY_CONTEXT)
         _put(out, into, pd.Series(dec_values, index=frame.index, dtype=object))
     else:
-        if mu:
-            rounded /= scale
-        _put(out, into, rounded)
+        _put(out, into, rounded)  # in units already
     if not all_valid:
         r[~valid] = np.nan
     _put(out, "rate", r)
 
     # fixing dates: both legs of a cross rate use the same fixing day (daily, exact, fixed date)
+    from_dst: np.ndarray[Any, Any] | None = None
+    if dst_leg is not None:
+        # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
+        from_dst = (res.src_row == base_row) | (gathered["first"] == _NAT)
+        if not from_dst.any():
+            from_dst = None
+
     def fixing(name: str) -> np.ndarray[Any, Any]:
-        values = stack[name].take(flat)
-        if dst_leg is not None:
-            # the base, or a legacy euro currency's parity leg against a euro table: no fixings of its own
-            from_dst = (res.src_row == base_row) | (stack["first"].take(flat) == _NAT)
-            if from_dst.any():
-                values[from_dst] = getattr(dst_leg, name).take(flat[from_dst] // res.rows)
+        values = gathered[name]
+        if from_dst is not None:
+            assert dst_leg is not None
+            values[from_dst] = getattr(dst_leg, name).take(flat[from_dst] // res.rows)
         if any_same or not all_valid:
             values[~ok_conv] = 0 if name == "count" else _NAT
         return values
@@ -810,7 +890,8 @@ def _convert_table(
         _put(out, "fixing_date", fixing("first").view("M8[s]"))
     src_name = table.info.key
     source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
-    _put(out, "rate_source", pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name])))
+    source = pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name]), validate=False)
+    _put(out, "rate_source", source)  # codes 0 and -1 only: nothing to validate
     return out, bad_reason, len(res.exact_rows), res.differed
 
 
@@ -838,7 +919,11 @@ class _Converted:
     dst_leg: LegArrays | None
     r: np.ndarray[Any, Any]
     rounded: np.ndarray[Any, Any]
-    """The result in minor units, as integral floats (missing where not ``valid``)."""
+    """The result in minor units, as integral floats (missing where not ``valid``); in units with ``in_units``."""
+    in_units: bool
+    """Whether ``rounded`` holds units of the target (divided by ``scale``) rather than minor units."""
+    gathered: dict[str, np.ndarray[Any, Any]]
+    """The stack's fields asked for with ``fixings=``, gathered for every row (no fix-up applied)."""
     big: dict[int, int]
     """Exact minor units of the rows recomputed in ``Decimal`` (``rounded`` holds their nearest double)."""
     exact_rows: np.ndarray[Any, Any]
@@ -861,6 +946,126 @@ class _Converted:
         return days
 
 
+def _round_units(
+    scaled: np.ndarray[Any, Any], half_up: bool, out: np.ndarray[Any, Any] | None = None
+) -> np.ndarray[Any, Any]:
+    """``scaled`` rounded to whole numbers: half to even (``rint``), or half away from zero."""
+    if out is None:
+        out = np.empty_like(scaled)
+    if half_up:
+        np.abs(scaled, out=out)
+        out += 0.5
+        np.floor(out, out=out)
+        np.copysign(out, scaled, out=out)
+    else:
+        np.rint(scaled, out=out)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """What :class:`_RowWork` found in one range of rows."""
+
+    start: int
+    kept: np.ndarray[Any, Any] | None
+    """The rows' day ordinals, where some lie outside the table's span (their place in the stack is its sentinel)."""
+    nan: bool
+    """Whether some row has no rate (a NaN)."""
+    hits: list[np.ndarray[Any, Any]]
+    """Rows whose float result may lie on the other side of a rounding boundary than the exact one."""
+    top: float
+    """The largest magnitude of the float results in minor units."""
+
+
+@dataclass(frozen=True, slots=True)
+class _RowWork:
+    """The per-row arithmetic of :func:`_convert_columns` on a range of rows, writing into whole-frame arrays.
+
+    Called on ``(a, b)``: ``flat[a:b]`` holds the rows' days (ordinals, or day indices when ``shift`` is
+    None) and becomes their places in the stack; ``r[a:b]`` gets the rates and ``rounded[a:b]`` the results
+    in minor units, rounded from float64. Every value depends on its row alone (the bound per slice of
+    rows only picks candidates for the per-row test), so ranges can run in any order, on any thread.
+    """
+
+    flat: np.ndarray[Any, Any]
+    shift: int | None
+    ndays: int
+    rows: int
+    codes: np.ndarray[Any, Any]
+    code_leg: np.ndarray[Any, Any] | None
+    inv: np.ndarray[Any, Any]
+    src_rate: np.ndarray[Any, Any]
+    dst_rate: np.ndarray[Any, Any] | None
+    same: np.ndarray[Any, Any] | None
+    floats: np.ndarray[Any, Any]
+    r: np.ndarray[Any, Any]
+    rounded: np.ndarray[Any, Any]
+    mu: int
+    scale: float
+    half_up: bool
+    divide: bool
+    """Divide the results by ``scale`` once checked (units rather than minor units)."""
+    gathers: tuple[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]], ...]
+    """(field of the stack, whole-frame output) pairs gathered at the rows' places too (the fixing days)."""
+
+    def __call__(self, a: int, b: int) -> _Piece:
+        with np.errstate(invalid="ignore", over="ignore"):
+            return self._run(a, b)
+
+    def _run(self, a: int, b: int) -> _Piece:
+        day = self.flat[a:b]
+        kept = None
+        if self.shift is not None:  # days outside the table's span go to the sentinel ndays (negative ones wrap)
+            day -= self.shift
+            unsigned = day.view(np.uint64)
+            if b > a and int(unsigned.max()) >= self.ndays:  # some rows outside the span (no rate): keep their days
+                kept = day + self.shift
+                np.minimum(unsigned, np.uint64(self.ndays), out=unsigned)
+        rate = self.r[a:b]
+        if self.dst_rate is not None:
+            self.dst_rate.take(day, out=rate, mode="clip")  # every index is in range: clip only skips a buffer
+        # each row's place in the stack, day by day: day * rows + leg, in place
+        day *= self.rows
+        if self.code_leg is None:
+            day += self.codes[a:b]  # the stack's rows follow the codes (int8 category codes added as they are)
+        else:
+            day += self.code_leg.take(self.codes[a:b])
+        if self.dst_rate is None:
+            self.inv.take(day, out=rate, mode="clip")  # 1 / rate, as computed row by row
+        else:
+            np.divide(rate, self.src_rate.take(day), out=rate)
+        for field, values in self.gathers:
+            field.take(day, out=values[a:b], mode="clip")
+        if self.same is not None:
+            rate[self.same[a:b]] = 1.0
+        nan = bool(np.isnan(np.add.reduce(rate)))  # one reduction instead of a mask: NaN exactly when a row has none
+        # a row is "risky" when the float result may lie on the other side of a rounding boundary than the
+        # exact one: a cheap bound per slice of rows first (the slice's largest result), then the per-row
+        # bound on the few candidates. Slices keep the temporary in the cache and allocate it once.
+        scratch = np.empty(min(b - a, _SLICE))
+        hits: list[np.ndarray[Any, Any]] = []
+        top = 0.0
+        for s in range(a, b, _SLICE):
+            e = min(b, s + _SLICE)
+            scaled = np.multiply(self.floats[s:e], self.r[s:e], out=scratch[: e - s])
+            if self.mu:
+                scaled *= self.scale
+            out = self.rounded[s:e]
+            _round_units(scaled, self.half_up, out=out)
+            part_top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
+            top = max(top, part_top)
+            gap = np.subtract(scaled, out, out=scaled)  # exact (Sterbenz): the distance to the rounded value
+            if part_top < _MAX_SCALED:
+                found = np.flatnonzero(np.abs(gap, out=gap) >= 0.5 - part_top * _REL_TOL)
+                if len(found):
+                    hits.append(found + s)
+            else:
+                hits.append(np.arange(s, e))
+            if self.divide:
+                out /= self.scale
+        return _Piece(a, kept, nan, hits, top)
+
+
 def _convert_columns(
     amount_col: pd.Series,
     currency_col: pd.Series,
@@ -870,9 +1075,16 @@ def _convert_columns(
     pol: Policy,
     mode: Rounding,
     max_lookback_days: int,
+    *,
+    fixings: tuple[str, ...] = (),
+    in_units: bool = False,
 ) -> _Converted:
     """Convert rows with one table: the arrays :func:`_convert_table` and the chunked totals
     (:func:`aidtrack.frames.aggregate.totals`) build on.
+
+    ``fixings`` names the stack's fields (``first``, ``last``, ``count``) to gather for every row
+    (into :attr:`_Converted.gathered`, before any fix-up); ``in_units`` gives ``rounded`` in units of the
+    target rather than minor units. Both are done in the same pass over the rows as the rates.
 
     ``dates`` is what :func:`_rate_days` gives: the day each row's rate is chosen for, and the reasons of
     rows whose dates are bad. Its array of days is reused in place (it becomes the rows' places in the
@@ -936,53 +1148,49 @@ def _convert_columns(
     ndays = o_end - o0 + 1
     rows = base_row + 1
     kept_ords: np.ndarray[Any, Any] | None = None  # the days, where the stack's places cannot give them back
+    fixed: int | None = None
     if isinstance(pol, FixedDate):
         fixed = pol.on.toordinal() - o0
-        day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
-        kept_ords = ords
     elif isinstance(pol, TrailingMean) and pol.fixed:  # one window for every row, read on its end (as quote())
         assert pol.end is not None
         fixed = pol.end.toordinal() - o0
-        day_idx = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
+    if fixed is not None:
+        flat = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
         kept_ords = ords
-    else:  # days outside the table's span go to the sentinel column ndays (negative ones wrap around)
-        day_idx = np.subtract(ords, o0, out=ords)  # in place: at 10 million rows a fresh array costs more
-        unsigned = day_idx.view(np.uint64)  # than the arithmetic (page faults)
-        if n and int(unsigned.max()) >= ndays:  # some rows outside the span (no rate): keep their days
-            kept_ords = day_idx + o0
-            np.minimum(unsigned, np.uint64(ndays), out=unsigned)
-    if dst_leg is not None:
-        r = dst_leg.rate.take(day_idx)
-    # each row's place in the stack, day by day: day * rows + leg, in place
-    flat = day_idx
-    flat *= rows
-    if code_leg is None:
-        flat += safe_codes  # the stack's rows follow the codes (int8 category codes added as they are)
-    else:
-        flat += code_leg.take(safe_codes)
-    del day_idx
-    if dst_leg is None:
-        r = stack["inv"].take(flat)  # 1 / rate, as computed row by row
-    else:
-        src_rate = stack["rate"].take(flat)
-        np.divide(r, src_rate, out=r)
-        del src_rate
-    if any_same:
-        r[same] = 1.0
+    else:  # each row's day becomes its place in the stack in place: at 10 million rows a fresh array costs
+        flat = ords  # more than the arithmetic (page faults)
+    mu = minor_units(target)
+    scale = float(10**mu)
+    r = np.empty(n)
+    rounded = np.empty(n)
+    divide = in_units and mu > 0
+    gathered = {f: np.empty(n, dtype=stack[f].dtype) for f in fixings}
+    rows_of = _RowWork(
+        flat=flat, shift=o0 if fixed is None else None, ndays=ndays, rows=rows, codes=safe_codes, code_leg=code_leg,
+        inv=stack["inv"], src_rate=stack["rate"], dst_rate=None if dst_leg is None else dst_leg.rate,
+        same=same if any_same else None, floats=amounts.floats, r=r, rounded=rounded, mu=mu, scale=scale,
+        half_up=mode is Rounding.HALF_UP, divide=divide,
+        gathers=tuple((stack[f], values) for f, values in gathered.items()),
+    )  # fmt: skip
+    pieces = _in_pieces(n, rows_of)
+    top = max((p.top for p in pieces), default=0.0)
     all_valid = not bad_reason
     rescued: dict[int, Conversion] = {}
-    rate_bad: np.ndarray[Any, Any] | None
-    if all_valid:  # noqa: SIM108 - one reduction instead of a mask: the sum is NaN exactly when a row has no rate
-        rate_bad = np.isnan(r) if np.isnan(np.add.reduce(r)) else None
-    else:
-        rate_bad = np.isnan(r) & valid
+    rate_bad: np.ndarray[Any, Any] | None = None
+    if any(p.nan for p in pieces):  # some row has no rate (a NaN): which, and why
+        rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
     if rate_bad is not None and rate_bad.any():
         all_valid = False
+        if kept_ords is None:
+            kept_ords = flat // rows + o0
+            for p in pieces:
+                if p.kept is not None:
+                    kept_ords[p.start : p.start + len(p.kept)] = p.kept
         rescued = _rate_reasons(
             np.flatnonzero(rate_bad),
             names,
             codes,
-            kept_ords if kept_ords is not None else flat // rows + o0,
+            kept_ords,
             target,
             pol,
             table,
@@ -999,47 +1207,18 @@ def _convert_columns(
     ok_conv = valid & ~same if any_same else valid
 
     with np.errstate(invalid="ignore", over="ignore"):
-        mu = minor_units(target)
-        scale = float(10**mu)
-        half_up = mode is Rounding.HALF_UP
-        # a row is "risky" when the float result may lie on the other side of a rounding boundary than the
-        # exact one: a cheap bound per slice of rows first (the slice's largest result), then the per-row
-        # bound on the few candidates. Slices keep the temporary in the cache and allocate it once.
-        rounded = np.empty(n)
-        scratch = np.empty(min(n, _SLICE))
-        found: list[np.ndarray[Any, Any]] = []
-        top = 0.0
-        for a in range(0, n, _SLICE):
-            b = min(n, a + _SLICE)
-            scaled = np.multiply(amounts.floats[a:b], r[a:b], out=scratch[: b - a])
-            if mu:
-                scaled *= scale
-            out = rounded[a:b]
-            if half_up:
-                np.abs(scaled, out=out)
-                out += 0.5
-                np.floor(out, out=out)
-                np.copysign(out, scaled, out=out)
-            else:
-                np.rint(scaled, out=out)
-            part_top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
-            top = max(top, part_top)
-            gap = np.subtract(scaled, out, out=scaled)  # exact (Sterbenz): the distance to the rounded value
-            if part_top < _MAX_SCALED:
-                hits = np.flatnonzero(np.abs(gap, out=gap) >= 0.5 - part_top * _REL_TOL)
-                if len(hits):
-                    found.append(hits + a)
-            else:
-                found.append(np.arange(a, b))
+        found = [h for p in pieces for h in p.hits]
         candidates = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-        del scratch
         # the candidates' float results again (the same operations, so the same values)
         near_scaled = amounts.floats[candidates] * r[candidates]
         if mu:
             near_scaled *= scale
-        near_frac = np.abs(near_scaled - rounded[candidates])
+        near_units = _round_units(near_scaled, mode is Rounding.HALF_UP)  # what the pass wrote (before dividing)
+        near_frac = np.abs(near_scaled - near_units)
         near = np.abs(near_scaled)
-        exact_rows = candidates[(near_frac >= 0.5 - near * _REL_TOL) | (near >= _MAX_SCALED)]
+        exact = (near_frac >= 0.5 - near * _REL_TOL) | (near >= _MAX_SCALED)
+        exact_rows = candidates[exact]
+        float_units = dict(zip(exact_rows.tolist(), near_units[exact].tolist(), strict=True))
         if not all_valid:
             exact_rows = exact_rows[valid[exact_rows]]
             rounded[~valid] = np.nan
@@ -1048,8 +1227,9 @@ def _convert_columns(
     if rescued:
         for i, conv in rescued.items():
             scaled_units = int(conv.result.amount.scaleb(mu))
-            rounded[i] = float(scaled_units)
+            rounded[i] = float(scaled_units) / scale if divide else float(scaled_units)
             big[i] = scaled_units
+            top = max(top, abs(float(scaled_units)))
         exact_rows = exact_rows[~np.isin(exact_rows, np.fromiter(rescued, dtype=np.int64, count=len(rescued)))]
     if len(exact_rows):
         big |= _recompute(
@@ -1069,14 +1249,16 @@ def _convert_columns(
         for i, v in big.items():
             if i in rescued:
                 continue
-            if not (abs(rounded[i]) < 2.0**62 and v == int(rounded[i])):
+            w = float_units[i]
+            if not (abs(w) < 2.0**62 and v == int(w)):
                 differed += 1
-            rounded[i] = float(v)  # the nearest double: the float column is as exact as a float can be
+            # the nearest double: the float column is as exact as a float can be
+            rounded[i] = float(v) / scale if divide else float(v)
 
     return _Converted(
         n=n, table=table, target=target, kind=kind, names=names, leg_names=leg_names, base_row=base_row,
         valid=valid, ok_conv=ok_conv, same=same, any_same=any_same, all_valid=all_valid, bad_reason=bad_reason,
-        rows=rows, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded,
+        rows=rows, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded, in_units=divide, gathered=gathered,
         big=big, exact_rows=exact_rows, differed=differed, mu=mu, scale=scale, top=top,
     )  # fmt: skip
 
