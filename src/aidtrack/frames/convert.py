@@ -274,14 +274,15 @@ _T = TypeVar("_T")
 def _in_pieces(n: int, work: Callable[[int, int], _T]) -> list[_T]:
     """``work(a, b)`` over consecutive ranges of rows covering ``range(n)``, results in row order.
 
-    A frame of at least ``_PARALLEL_MIN_ROWS`` rows is cut into pieces of ``_PIECE`` rows shared by a
+    A frame of at least ``_PARALLEL_MIN_ROWS`` rows is cut into pieces of at most ``_PIECE`` rows shared by a
     small pool of threads (numpy releases the GIL in its loops); each row's result does not depend on
     how the rows are cut (tested), so the threads change the time only.
     """
     workers = _threads()
-    if workers <= 1 or n < _PARALLEL_MIN_ROWS or n <= _PIECE:
+    if workers <= 1 or n < _PARALLEL_MIN_ROWS or n < 2:
         return [work(0, n)]
-    bounds = [*range(0, n, _PIECE), n]
+    size = max(1, min(_PIECE, -(-n // workers)))  # at least one piece per thread
+    bounds = [*range(0, n, size), n]
     return list(_pool(workers).map(work, bounds[:-1], bounds[1:]))
 
 
@@ -372,7 +373,8 @@ def _read_amounts(col: pd.Series) -> _Amounts:
             values = col.to_numpy()
             finite = True
             if not is_int and n:  # max and min carry a NaN through: two reductions, no mask in the usual case
-                hi, lo = float(values.max()), float(values.min())
+                extremes = np.array(_in_pieces(n, lambda a, b: (values[a:b].max(), values[a:b].min())), dtype=float)
+                hi, lo = float(extremes[:, 0].max()), float(extremes[:, 1].min())  # NaN if a piece has one
                 finite = math.isfinite(hi) and math.isfinite(lo)
                 if finite and values.dtype == np.float64:
                     top = max(abs(hi), abs(lo))
