@@ -71,9 +71,7 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
         )
     )
     currencies = draw(st.lists(st.sampled_from(CURRENCIES), min_size=n, max_size=n))
-    days = draw(
-        st.lists(st.one_of(st.dates(date(1998, 11, 1), date(2027, 2, 28)), st.none()), min_size=n, max_size=n)
-    )
+    days = draw(st.lists(st.one_of(st.dates(date(1998, 11, 1), date(2027, 2, 28)), st.none()), min_size=n, max_size=n))
     column = pd.Series(np.array([d if d is not None else "NaT" for d in days], dtype="M8[D]").astype("M8[s]"))
     cur: Any = pd.Series(currencies, dtype=object)
     if draw(st.booleans()):
