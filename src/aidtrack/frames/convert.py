@@ -94,7 +94,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -964,8 +964,7 @@ def _round_units(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+class _Piece(NamedTuple):
     """What :class:`_RowWork` found in one range of rows."""
 
     start: int
@@ -979,7 +978,6 @@ class _Piece:
     """The largest magnitude of the float results in minor units."""
 
 
-@dataclass(frozen=True, slots=True)
 class _RowWork:
     """The per-row arithmetic of :func:`_convert_columns` on a range of rows, writing into whole-frame arrays.
 
@@ -1009,6 +1007,16 @@ class _RowWork:
     """Divide the results by ``scale`` once checked (units rather than minor units)."""
     gathers: tuple[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]], ...]
     """(field of the stack, whole-frame output) pairs gathered at the rows' places too (the fixing days)."""
+
+    __slots__ = (
+        "code_leg", "codes", "divide", "dst_rate", "flat", "floats", "gathers", "half_up", "inv", "mu", "ndays",
+        "r", "rounded", "rows", "same", "scale", "shift", "src_rate",
+    )  # fmt: skip
+
+    def __init__(self, **fields: Any) -> None:  # a plain class: no dataclass to build when the module is imported
+        for name in self.__slots__:
+            setattr(self, name, fields.pop(name))
+        assert not fields, f"unknown fields {sorted(fields)}"
 
     def __call__(self, a: int, b: int) -> _Piece:
         with np.errstate(invalid="ignore", over="ignore"):
