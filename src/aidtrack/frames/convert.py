@@ -78,6 +78,11 @@ date, reason, with the same reason text as the scalar error); with
 ``errors="coerce"`` they get missing values and a ``problem`` column says why,
 and :func:`conversion_problems` returns the report as a frame.
 
+**Threads.** A frame of 200,000 rows or more is converted a range of rows at a
+time on a small pool of threads (at most ``min(cores, 4)``); the result is the
+same row for row. The environment variable ``AIDTRACK_THREADS`` sets the number
+of threads, and ``AIDTRACK_THREADS=1`` keeps the work in the calling thread.
+
 The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this function as
 ``df.aidtrack.convert(...)``.
 """
