@@ -976,7 +976,7 @@ class _Piece(NamedTuple):
     kept: np.ndarray[Any, Any] | None
     """The rows' day ordinals, where some lie outside the table's span (their place in the stack is its sentinel)."""
     nan: bool
-    """Whether some row has no rate (a NaN)."""
+    """Whether some row's float result is NaN: a row without a rate (or without an amount) is among them."""
     hits: list[np.ndarray[Any, Any]]
     """Rows whose float result may lie on the other side of a rounding boundary than the exact one."""
     top: float
@@ -1053,7 +1053,7 @@ class _RowWork:
             field.take(day, out=values[a:b], mode="clip")
         if self.same is not None:
             rate[self.same[a:b]] = 1.0
-        nan = bool(np.isnan(np.add.reduce(rate)))  # one reduction instead of a mask: NaN exactly when a row has none
+        nan = False  # whether a row's result is NaN (no rate, or no amount): the slices' maximum and minimum say
         # a row is "risky" when the float result may lie on the other side of a rounding boundary than the
         # exact one: a cheap bound per slice of rows first (the slice's largest result), then the per-row
         # bound on the few candidates. Slices keep the temporary in the cache and allocate it once.
@@ -1067,7 +1067,11 @@ class _RowWork:
                 scaled *= self.scale
             out = self.rounded[s:e]
             _round_units(scaled, self.half_up, out=out)
-            part_top = max(float(np.fmax.reduce(scaled, initial=0.0)), -float(np.fmin.reduce(scaled, initial=0.0)))
+            hi, lo = float(np.maximum.reduce(scaled, initial=0.0)), float(np.minimum.reduce(scaled, initial=0.0))
+            if hi != hi or lo != lo:  # a NaN (carried through by maximum and minimum): the others' extremes
+                nan = True
+                hi, lo = float(np.fmax.reduce(scaled, initial=0.0)), float(np.fmin.reduce(scaled, initial=0.0))
+            part_top = max(hi, -lo)
             top = max(top, part_top)
             gap = np.subtract(scaled, out, out=scaled)  # exact (Sterbenz): the distance to the rounded value
             if part_top < _MAX_SCALED:
@@ -1192,7 +1196,7 @@ def _convert_columns(
     all_valid = not bad_reason
     rescued: dict[int, Conversion] = {}
     rate_bad: np.ndarray[Any, Any] | None = None
-    if any(p.nan for p in pieces):  # some row has no rate (a NaN): which, and why
+    if any(p.nan for p in pieces):  # some row may have no rate (a NaN): which, and why
         rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
     if rate_bad is not None and rate_bad.any():
         all_valid = False
