@@ -121,13 +121,13 @@ def test_a_large_frame_uses_the_pool_and_equals_one_thread() -> None:
     calls: list[int] = []
     real_pool = convert_module._pool
 
-    def spy(workers: int) -> Any:
-        calls.append(workers)
-        return real_pool(workers)
+    def spy(helpers: int) -> Any:
+        calls.append(helpers)
+        return real_pool(helpers)
 
     with mock.patch.dict(os.environ, {THREADS_ENV: "2"}), mock.patch.object(convert_module, "_pool", spy):
         threaded = run(frame, to="USD", errors="coerce")
-    assert calls and set(calls) == {2}
+    assert calls and set(calls) == {1}  # one helper thread beside the calling one
     with mock.patch.object(convert_module, "_pool", side_effect=AssertionError("AIDTRACK_THREADS=1 uses no pool")):
         one = single(frame, to="USD", errors="coerce")
     same_outcome(threaded, one)
@@ -140,3 +140,19 @@ def test_a_bad_thread_count_is_refused(value: str) -> None:
     frame = pd.DataFrame({"amount": [1.0], "currency": ["USD"], "date": ["2025-01-09"]})
     with mock.patch.dict(os.environ, {THREADS_ENV: value}), pytest.raises(InvalidArgumentError, match=THREADS_ENV):
         convert_frame(frame, "EUR")
+
+
+def test_pieces_cover_the_rows_in_order_and_an_error_in_one_is_raised() -> None:
+    def work(a: int, b: int) -> tuple[int, int]:
+        if a == 4:
+            raise ValueError("piece at row 4")
+        return a, b
+
+    with (
+        mock.patch.dict(os.environ, {THREADS_ENV: "3"}),
+        mock.patch.object(convert_module, "_PARALLEL_MIN_ROWS", 0),
+        mock.patch.object(convert_module, "_PIECE", 2),
+    ):
+        assert convert_module._in_pieces(9, lambda a, b: (a, b)) == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 9)]
+        with pytest.raises(ValueError, match="piece at row 4"):
+            convert_module._in_pieces(9, work)

@@ -89,6 +89,7 @@ The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this functi
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -260,16 +261,16 @@ def _threads() -> int:
     return max(1, min(cores, 4))
 
 
-def _pool(workers: int) -> ThreadPoolExecutor:
-    """The process's pool of ``workers`` threads (a new one after a fork: the parent's threads are not in the child)."""
+def _pool(helpers: int) -> ThreadPoolExecutor:
+    """The process's pool of ``helpers`` threads (a new one after a fork: the parent's threads are not in the child)."""
     pid = os.getpid()
     with _POOL_LOCK:
-        if _POOL and _POOL[0][:2] == (pid, workers):
+        if _POOL and _POOL[0][:2] == (pid, helpers):
             return _POOL[0][2]
         if _POOL and _POOL[0][0] == pid:
             _POOL[0][2].shutdown(wait=False)
-        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aidtrack-frames")
-        _POOL[:] = [(pid, workers, executor)]
+        executor = ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="aidtrack-frames")
+        _POOL[:] = [(pid, helpers, executor)]
         return executor
 
 
@@ -279,16 +280,38 @@ _T = TypeVar("_T")
 def _in_pieces(n: int, work: Callable[[int, int], _T]) -> list[_T]:
     """``work(a, b)`` over consecutive ranges of rows covering ``range(n)``, results in row order.
 
-    A frame of at least ``_PARALLEL_MIN_ROWS`` rows is cut into pieces of at most ``_PIECE`` rows shared by a
-    small pool of threads (numpy releases the GIL in its loops); each row's result does not depend on
-    how the rows are cut (tested), so the threads change the time only.
+    A frame of at least ``_PARALLEL_MIN_ROWS`` rows is cut into pieces of at most ``_PIECE`` rows, which
+    the calling thread and ``threads - 1`` helpers of a small pool take one at a time until none is left
+    (numpy releases the GIL in its loops). The caller works too: on a machine whose other cores are busy
+    it does most pieces itself instead of waiting for helpers that get no core. Each row's result does
+    not depend on how the rows are cut (tested), so the threads change the time only.
     """
     workers = _threads()
     if workers <= 1 or n < _PARALLEL_MIN_ROWS or n < 2:
         return [work(0, n)]
     size = max(1, min(_PIECE, -(-n // workers)))  # at least one piece per thread
-    bounds = [*range(0, n, size), n]
-    return list(_pool(workers).map(work, bounds[:-1], bounds[1:]))
+    starts = range(0, n, size)
+    results: list[Any] = [None] * len(starts)
+    taken = itertools.count()  # next() on it is atomic: each piece goes to one thread
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        for k in iter(taken.__next__, None):
+            if k >= len(starts) or failed:
+                return
+            try:
+                results[k] = work(starts[k], min(n, starts[k] + size))
+            except BaseException as exc:  # the others stop taking pieces; the caller raises it
+                failed.append(exc)
+                return
+
+    helpers = [_pool(workers - 1).submit(drain) for _ in range(min(workers - 1, len(starts) - 1))]
+    drain()
+    for helper in helpers:
+        helper.result()
+    if failed:
+        raise failed[0]
+    return results
 
 
 def _leg(table: RateTable, currency: str, kind: MeanPolicy, lookback: int) -> LegArrays:
@@ -463,8 +486,9 @@ def _read_currencies(
     return codes, names, reasons
 
 
-def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
-    """Day ordinals (0 where bad) and reasons per bad position.
+def _read_dates(col: pd.Series, origin: int = 0) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
+    """Day ordinals (0 where bad) and reasons per bad position; with ``origin``, days after that ordinal
+    (``ordinal - origin``, ``-origin`` where bad).
 
     The rule of :func:`aidtrack.convert`: a time of day is dropped, a timezone-aware value keeps its own
     calendar date (its wall clock), a missing value is a problem.
@@ -486,17 +510,19 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
         ticks = values.view(np.int64)
         ords = np.empty(len(ticks), dtype=np.int64)
         ticks_per_day = per_day[unit]
+        shift = _EPOCH - origin
 
         def days(a: int, b: int) -> bool:
             part = np.floor_divide(ticks[a:b], ticks_per_day, out=ords[a:b])  # the calendar day, also before 1970
-            part += _EPOCH
+            if shift:
+                part += shift
             return b > a and int(ticks[a:b].min()) == _NAT  # NaT is the smallest int64: no mask in the usual case
 
         if any(_in_pieces(len(ticks), days)):
             nat = np.isnat(values)
             for i in np.flatnonzero(nat).tolist():
                 bad[i] = "missing date"
-            ords[nat] = 0
+            ords[nat] = -origin
         return ords, bad
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     table = np.zeros(len(uniques) + 1, dtype=np.int64)  # last slot: NA
@@ -507,6 +533,8 @@ def _read_dates(col: pd.Series) -> tuple[np.ndarray[Any, np.dtype[np.int64]], di
             table[k] = parse_conversion_date(value).toordinal()
         except ValueError as exc:
             reasons[k] = str(exc)
+    if origin:
+        table -= origin
     codes = np.asarray(codes, dtype=np.int64)
     codes[codes < 0] = len(uniques)
     ords = table[codes]
@@ -802,15 +830,16 @@ def _composite_reason(
 
 
 def _rate_days(
-    frame: pd.DataFrame, date: str, rate_date: str | None
+    frame: pd.DataFrame, date: str, rate_date: str | None, origin: int = 0
 ) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
-    """The day ordinal each row's rate is chosen for (0 where bad), and the reasons of bad rows.
+    """The day ordinal each row's rate is chosen for (0 where bad), and the reasons of bad rows; with
+    ``origin``, days after that ordinal (as :func:`_read_dates`).
 
     The ``date`` column, or with ``rate_date`` that column's date (the row's own date where it is missing).
     """
-    ords, date_bad = _read_dates(frame[date])
+    ords, date_bad = _read_dates(frame[date], origin)
     if rate_date is not None:  # the rate's date comes from another column; the row keeps its own date
-        rate_ords, rate_bad = _read_dates(frame[rate_date])
+        rate_ords, rate_bad = _read_dates(frame[rate_date], origin)
         for i, why in rate_bad.items():
             if why == "missing date":  # no rate date: the row's own date, as a Pledge without rate_date
                 rate_ords[i] = ords[i]
@@ -836,7 +865,8 @@ def _convert_table(
     rate_date: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
-    dates = _rate_days(frame, date, rate_date)
+    origin = day_span(table)[0]  # days counted from the table's first: no shift in the pass over the rows
+    dates = _rate_days(frame, date, rate_date, origin)
     res = _convert_columns(
         frame[amount],
         frame[currency],
@@ -848,6 +878,7 @@ def _convert_table(
         max_lookback_days,
         fixings=("first", "last", "count") if mean else ("first",),
         in_units=dtype != "decimal",
+        origin=origin,
     )
     n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
     mu, all_valid, any_same, ok_conv = res.mu, res.all_valid, res.any_same, res.ok_conv
@@ -986,14 +1017,19 @@ class _Piece(NamedTuple):
 class _RowWork:
     """The per-row arithmetic of :func:`_convert_columns` on a range of rows, writing into whole-frame arrays.
 
-    Called on ``(a, b)``: ``flat[a:b]`` holds the rows' days (ordinals, or day indices when ``shift`` is
-    None) and becomes their places in the stack; ``r[a:b]`` gets the rates and ``rounded[a:b]`` the results
-    in minor units, rounded from float64. Every value depends on its row alone (the bound per slice of
-    rows only picks candidates for the per-row test), so ranges can run in any order, on any thread.
+    Called on ``(a, b)``: ``flat[a:b]`` holds the rows' days, day index + ``shift`` (day indices when
+    ``shift`` is None), and becomes their places in the stack; ``r[a:b]`` gets the rates and
+    ``rounded[a:b]`` the results in minor units, rounded from float64. Every value depends on its row
+    alone (the bound per slice of rows only picks candidates for the per-row test), so ranges can run in
+    any order, on any thread.
     """
 
     flat: np.ndarray[Any, Any]
     shift: int | None
+    """Subtracted from the days in ``flat`` to count them from the table's first day (None: counted so already,
+    a fixed date's)."""
+    first_day: int
+    """The ordinal of the table's first day (day index 0)."""
     ndays: int
     rows: int
     codes: np.ndarray[Any, Any]
@@ -1014,7 +1050,8 @@ class _RowWork:
     """(field of the stack, whole-frame output) pairs gathered at the rows' places too (the fixing days)."""
 
     __slots__ = (
-        "code_leg", "codes", "divide", "dst_rate", "flat", "floats", "gathers", "half_up", "inv", "mu", "ndays",
+        "code_leg", "codes", "divide", "dst_rate", "first_day", "flat", "floats", "gathers", "half_up", "inv", "mu",
+        "ndays",
         "r", "rounded", "rows", "same", "scale", "shift", "src_rate",
     )  # fmt: skip
 
@@ -1031,10 +1068,11 @@ class _RowWork:
         day = self.flat[a:b]
         kept = None
         if self.shift is not None:  # days outside the table's span go to the sentinel ndays (negative ones wrap)
-            day -= self.shift
+            if self.shift:
+                day -= self.shift
             unsigned = day.view(np.uint64)
             if b > a and int(unsigned.max()) >= self.ndays:  # some rows outside the span (no rate): keep their days
-                kept = day + self.shift
+                kept = day + self.first_day
                 np.minimum(unsigned, np.uint64(self.ndays), out=unsigned)
         rate = self.r[a:b]
         if self.dst_rate is not None:
@@ -1097,12 +1135,14 @@ def _convert_columns(
     *,
     fixings: tuple[str, ...] = (),
     in_units: bool = False,
+    origin: int = 0,
 ) -> _Converted:
     """Convert rows with one table: the arrays :func:`_convert_table` and the chunked totals
     (:func:`aidtrack.frames.aggregate.totals`) build on.
 
-    ``fixings`` names the stack's fields (``first``, ``last``, ``count``) to gather for every row
-    (into :attr:`_Converted.gathered`, before any fix-up); ``in_units`` gives ``rounded`` in units of the
+    ``origin`` is the ``origin`` the days were read with (:func:`_rate_days`). ``fixings`` names the
+    stack's fields (``first``, ``last``, ``count``) to gather for every row (into
+    :attr:`_Converted.gathered`, before any fix-up); ``in_units`` gives ``rounded`` in units of the
     target rather than minor units. Both are done in the same pass over the rows as the rates.
 
     ``dates`` is what :func:`_rate_days` gives: the day each row's rate is chosen for, and the reasons of
@@ -1175,7 +1215,7 @@ def _convert_columns(
         fixed = pol.end.toordinal() - o0
     if fixed is not None:
         flat = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
-        kept_ords = ords
+        kept_ords = ords + origin if origin else ords
     else:  # each row's day becomes its place in the stack in place: at 10 million rows a fresh array costs
         flat = ords  # more than the arithmetic (page faults)
     mu = minor_units(target)
@@ -1185,7 +1225,8 @@ def _convert_columns(
     divide = in_units and mu > 0
     gathered = {f: np.empty(n, dtype=stack[f].dtype) for f in fixings}
     rows_of = _RowWork(
-        flat=flat, shift=o0 if fixed is None else None, ndays=ndays, rows=rows, codes=safe_codes, code_leg=code_leg,
+        flat=flat, shift=o0 - origin if fixed is None else None, first_day=o0, ndays=ndays, rows=rows,
+        codes=safe_codes, code_leg=code_leg,
         inv=stack["inv"], src_rate=stack["rate"], dst_rate=None if dst_leg is None else dst_leg.rate,
         same=same if any_same else None, floats=amounts.floats, r=r, rounded=rounded, mu=mu, scale=scale,
         half_up=mode is Rounding.HALF_UP, divide=divide,
