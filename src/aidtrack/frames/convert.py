@@ -78,10 +78,10 @@ date, reason, with the same reason text as the scalar error); with
 ``errors="coerce"`` they get missing values and a ``problem`` column says why,
 and :func:`conversion_problems` returns the report as a frame.
 
-**Threads.** A frame of 200,000 rows or more is converted a range of rows at a
-time on a small pool of threads (at most ``min(cores, 4)``); the result is the
-same row for row. The environment variable ``AIDTRACK_THREADS`` sets the number
-of threads, and ``AIDTRACK_THREADS=1`` keeps the work in the calling thread.
+**Threads.** With the environment variable ``AIDTRACK_THREADS`` set to a number
+(or ``auto``: the usable cores, at most 4), a frame of 200,000 rows or more is
+converted a range of rows at a time by that many threads; the result is the
+same row for row. Unset (the default), the calling thread does all the work.
 
 The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this function as
 ``df.aidtrack.convert(...)``.
@@ -232,7 +232,7 @@ _IN_CODE_ORDER = 64
 _SLICE = 1 << 16
 """Rows rounded and checked at a time (the temporary stays in the cache)."""
 THREADS_ENV = "AIDTRACK_THREADS"
-"""Environment variable: how many threads convert a large frame's rows (``1``: none; default min(cores, 4))."""
+"""Environment variable: how many threads convert a large frame's rows (``auto``: min(cores, 4); default 1)."""
 _PARALLEL_MIN_ROWS = 200_000
 """Below this many rows a frame is converted in the calling thread (hand-offs would cost more than they save)."""
 _PIECE = 4 * _SLICE
@@ -242,23 +242,30 @@ _POOL_LOCK = threading.Lock()
 
 
 def _threads() -> int:
-    """How many threads share the row work of a large frame: ``AIDTRACK_THREADS``, else min(usable cores, 4)."""
+    """How many threads share the row work of a large frame: ``AIDTRACK_THREADS`` (a number, or ``auto`` for
+    min(usable cores, 4)); 1 when it is not set.
+
+    One is the default because threads paid off on no machine the benchmarks ran on (2 cores shared with
+    other work: ``benchmarks/frame_warm.py`` measured them 15-20 % slower than one thread).
+    """
     raw = os.environ.get(THREADS_ENV, "").strip()
-    if raw:
-        value = int(raw) if raw.isdigit() else 0
-        if value < 1:
-            raise InvalidArgumentError(
-                THREADS_ENV,
-                raw,
-                f"the environment variable {THREADS_ENV} must be a whole number of threads, 1 or more "
-                f"(1 converts in the calling thread only), got {raw!r}; unset it for the default",
-            )
-        return value
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    if not raw:
+        return 1
+    if raw.lower() == "auto":
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not on Linux
+            cores = os.cpu_count() or 1
+        return max(1, min(cores, 4))
+    value = int(raw) if raw.isdigit() else 0
+    if value < 1:
+        raise InvalidArgumentError(
+            THREADS_ENV,
+            raw,
+            f"the environment variable {THREADS_ENV} must be a whole number of threads, 1 or more, or 'auto' "
+            f"(as many as usable cores, at most 4), got {raw!r}; unset it for one thread",
+        )
+    return value
 
 
 def _pool(helpers: int) -> ThreadPoolExecutor:
