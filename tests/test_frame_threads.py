@@ -130,18 +130,18 @@ def test_a_large_frame_uses_the_pool_and_equals_one_thread() -> None:
     assert calls and set(calls) == {1}  # one helper thread beside the calling one
     with mock.patch.object(convert_module, "_pool", side_effect=AssertionError("AIDTRACK_THREADS=1 uses no pool")):
         one = single(frame, to="USD", errors="coerce")
-        with mock.patch.dict(os.environ):
-            os.environ.pop(THREADS_ENV, None)
-            unset = run(frame, to="USD", errors="coerce")  # the default: one thread
-    same_outcome(unset, one)
     same_outcome(threaded, one)
     out = threaded[1]
     assert out.attrs["aidtrack"]["problems"] > 0  # XAU, the missing amounts, days outside the data
 
 
-def test_auto_means_the_usable_cores_at_most_four() -> None:
+def test_unset_or_auto_means_the_usable_cores_at_most_four() -> None:
+    cores = max(1, min(len(os.sched_getaffinity(0)), 4))
     with mock.patch.dict(os.environ, {THREADS_ENV: "auto"}):
-        assert convert_module._threads() == max(1, min(len(os.sched_getaffinity(0)), 4))
+        assert convert_module._threads() == cores
+    with mock.patch.dict(os.environ):
+        os.environ.pop(THREADS_ENV, None)
+        assert convert_module._threads() == cores
     with mock.patch.dict(os.environ, {THREADS_ENV: " 3 "}):
         assert convert_module._threads() == 3
 

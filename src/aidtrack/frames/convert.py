@@ -78,10 +78,11 @@ date, reason, with the same reason text as the scalar error); with
 ``errors="coerce"`` they get missing values and a ``problem`` column says why,
 and :func:`conversion_problems` returns the report as a frame.
 
-**Threads.** With the environment variable ``AIDTRACK_THREADS`` set to a number
-(or ``auto``: the usable cores, at most 4), a frame of 200,000 rows or more is
-converted a range of rows at a time by that many threads; the result is the
-same row for row. Unset (the default), the calling thread does all the work.
+**Threads.** A frame of 200,000 rows or more is converted a range of rows at a
+time by the calling thread and helpers, as many as the usable cores (at most 4);
+the result is the same row for row. The environment variable
+``AIDTRACK_THREADS`` sets the number, and ``AIDTRACK_THREADS=1`` keeps the work
+in the calling thread.
 
 The ``df.aidtrack`` accessor (:mod:`aidtrack.frames.accessor`) calls this function as
 ``df.aidtrack.convert(...)``.
@@ -232,7 +233,8 @@ _IN_CODE_ORDER = 64
 _SLICE = 1 << 16
 """Rows rounded and checked at a time (the temporary stays in the cache)."""
 THREADS_ENV = "AIDTRACK_THREADS"
-"""Environment variable: how many threads convert a large frame's rows (``auto``: min(cores, 4); default 1)."""
+"""Environment variable: how many threads convert a large frame's rows (``1``: the calling thread only;
+unset or ``auto``: min(usable cores, 4))."""
 _PARALLEL_MIN_ROWS = 200_000
 """Below this many rows a frame is converted in the calling thread (hand-offs would cost more than they save)."""
 _PIECE = 4 * _SLICE
@@ -242,16 +244,16 @@ _POOL_LOCK = threading.Lock()
 
 
 def _threads() -> int:
-    """How many threads share the row work of a large frame: ``AIDTRACK_THREADS`` (a number, or ``auto`` for
-    min(usable cores, 4)); 1 when it is not set.
+    """How many threads share the row work of a large frame: ``AIDTRACK_THREADS`` (a number), or min(usable
+    cores, 4) when it is unset or ``auto``.
 
-    One is the default because threads paid off on no machine the benchmarks ran on (2 cores shared with
-    other work: ``benchmarks/frame_warm.py`` measured them 15-20 % slower than one thread).
+    On the 2-core benchmark machine two threads took the warm 2M-row call from 1.55 to 1.05 times the numpy
+    baseline while a core was free, and made it 15-20 % slower while other jobs kept both cores busy
+    (``benchmarks/frame_warm.py`` times both): ``AIDTRACK_THREADS=1`` is for such machines, and for
+    programs that run conversions in parallel already.
     """
     raw = os.environ.get(THREADS_ENV, "").strip()
-    if not raw:
-        return 1
-    if raw.lower() == "auto":
+    if not raw or raw.lower() == "auto":
         try:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:  # pragma: no cover - not on Linux
@@ -263,7 +265,7 @@ def _threads() -> int:
             THREADS_ENV,
             raw,
             f"the environment variable {THREADS_ENV} must be a whole number of threads, 1 or more, or 'auto' "
-            f"(as many as usable cores, at most 4), got {raw!r}; unset it for one thread",
+            f"(as many as usable cores, at most 4, the default), got {raw!r}",
         )
     return value
 
