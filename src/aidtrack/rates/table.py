@@ -336,9 +336,10 @@ class RateTable:
     base* (the ECB: USD 1.0305 per EUR). A table with ``quoted_in_base=True``
     stores the opposite direction, *units of the base per one unit of the
     currency* (the Bank of Canada: CAD 1.3678 per USD), exactly as published;
-    fixings and means are then taken over the published quotes and inverted
-    once, by :meth:`per_base`, so a monthly mean is the mean the source itself
-    would compute.
+    fixings and means are then taken over the published quotes, so a monthly
+    mean is the mean the source itself would compute; a conversion divides by
+    those quotes (:mod:`aidtrack.conversion`), and each leg's ``rate`` reports
+    the inverse, :meth:`per_base`.
 
     Build one with :meth:`from_rows` (any rows), or with a parser such as
     :func:`aidtrack.rates.parsers.ecb.parse_eurofxref_zip`. A ``RateTable`` is also a rate

@@ -10,9 +10,9 @@ by the caller::
 ``quote="per_base"`` (the default, the ECB's direction) means ``rate`` is units
 of the currency per one unit of ``base`` (USD 1.0305 per EUR).
 ``quote="base_per_unit"`` means the opposite (CAD 1.3678 per USD, the Bank of
-Canada's direction); such rates are kept as given and inverted once on use,
-after any mean, with 28 significant digits (see
-:class:`~aidtrack.rates.table.RateTable`, ``quoted_in_base``).
+Canada's direction); such rates are kept as given, averaged as given, and a
+conversion divides by them (see :class:`~aidtrack.rates.table.RateTable`,
+``quoted_in_base``, and :mod:`aidtrack.conversion`).
 
 Every row is checked; all bad rows are reported together with their line
 numbers, and nothing is loaded from a file with a bad row. A row for the base

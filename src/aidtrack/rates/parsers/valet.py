@@ -10,12 +10,12 @@ The table keeps the quotes exactly as published and is marked
 ``quoted_in_base=True`` (units of the base, CAD, per one unit of the currency).
 Conversions take the fixing -- or, under ``monthly_mean`` / ``annual_mean``,
 the mean of the published quotes, as the Bank of Canada averages them -- and
-invert it once, with :data:`aidtrack.amounts.RATE_CONTEXT` (28 significant
-digits, half-even). For a conversion this is exact to far below a cent:
-``1,000,000 CAD → USD`` at ``q = 1.3678`` gives
-``1,000,000 × (1 / 1.3678) = 731,101.0381634741921…`` → ``USD 731,101.04``,
-the same as ``1,000,000 / 1.3678`` rounded (a property test checks this in
-general). Each conversion leg records the published quote in ``published``.
+divide by it (``amount × quote(from) ÷ quote(to)``, 1 for CAD):
+``1,000,000 CAD → USD`` at ``q = 1.3678`` is
+``1,000,000 / 1.3678 = 731,101.0381634741921…`` → ``USD 731,101.04`` (a
+property test checks this in general). Each leg's ``rate`` reports the
+inverse, per CAD, to :data:`aidtrack.amounts.RATE_CONTEXT` (28 significant
+digits, half-even), and ``published`` the quote itself.
 
 ``v`` may be a string (current responses) or a number (older ones); numbers
 are read as exact decimals, never through a float. A missing series or an
