@@ -322,7 +322,8 @@ def convert(
                 except InvalidOperation:  # too large to round within 60 digits: the checked path says so
                     pass
                 else:
-                    # what _money() and _conversion() do, inline (two calls fewer per conversion)
+                    # what _money() and _conversion() do, inline: calling them instead costs about 0.1-0.2 us of
+                    # ~1.7 us (ratio to currencyconverter 1.18 -> 1.27-1.47, against the 1.5 target)
                     original: Any = _NewMoney()
                     original.amount = dec
                     original.currency = cur
@@ -587,7 +588,7 @@ class _NewMoney:
     validation and no ``object.__setattr__`` per field. ``tests/test_scalar_memo.py`` checks the layouts agree.
     """
 
-    __slots__ = ("amount", "currency")
+    __slots__ = Money.__slots__
     amount: Decimal
     currency: str
 
@@ -598,7 +599,7 @@ class _NewConversion:
     Three times cheaper than the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field).
     """
 
-    __slots__ = ("legs", "on", "original", "policy", "rate", "result", "rounding", "source", "unrounded")
+    __slots__ = Conversion.__slots__
     original: Money
     result: Money
     unrounded: Decimal
