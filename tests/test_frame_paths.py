@@ -104,3 +104,11 @@ def test_a_row_without_its_own_date_is_a_date_problem_under_a_composite_too() ->
     out = convert_frame(frame, to="USD", policy="annual_mean", rate_date="conference", errors="coerce")
     assert out["problem"].tolist()[:2] == ["missing date", "missing date"]
     assert pd.isna(out["problem"].iloc[2]) and out["rate_source"].iloc[2] == "imf-bundled"
+    # a code no table knows keeps the reason every table gives, as under one table
+    unknown = pd.DataFrame({"amount": [1.0], "currency": ["ZZZ"], "date": [None], "conference": [None]})
+    both = convert_frame(unknown, to="USD", policy="annual_mean", rate_date="conference", errors="coerce")
+    alone = convert_frame(
+        unknown, to="USD", policy="annual_mean", rate_date="conference", errors="coerce", source=bundled_table()
+    )
+    assert both["problem"].iloc[0] == alone["problem"].iloc[0]
+    assert both["problem"].iloc[0].startswith("unknown currency code 'ZZZ'")

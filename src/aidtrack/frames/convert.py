@@ -793,15 +793,16 @@ def _fill_from_others(
     out["rate_source"] = pd.Categorical.from_codes(key_codes[codes], dtype=pd.CategoricalDtype(keys))
     final: dict[int, str] = {}
     cache: dict[tuple[object, object], str] = {}
-    # a row whose own date (or rate date) is missing or invalid has that problem whatever the table: the
-    # scalar reason below would price it at the rate date alone (a found example: UAH, no date, a rate date)
+    # tables that refuse a row for different reasons: a missing or invalid date (or rate date) is the row's
+    # problem, as under the table that knows its currency; the scalar reason below would price the row at
+    # its rate date alone (a found example: UAH, no date of its own, a rate date)
     date_bad = _rate_days(frame.iloc[remaining], date, rate_date)[1] if remaining else {}
     for j, i in enumerate(remaining):
-        if j in date_bad:
-            final[i] = date_bad[j]
-            continue
         if len(set(seen[i])) == 1:
             final[i] = seen[i][0]
+            continue
+        if j in date_bad:
+            final[i] = date_bad[j]
             continue
         day = frame[date].iloc[i]
         if rate_date is not None and not pd.isna(frame[rate_date].iloc[i]):
