@@ -55,6 +55,7 @@ from aidtrack.errors import DeflationRowsError, InvalidArgumentError, InvalidFra
 from aidtrack.frames.aggregate import (
     GroupKey,
     PartialTotals,
+    finish_totals,
     group_keys,
     partial_totals,
     totals_from_partials,
@@ -68,7 +69,7 @@ from aidtrack.frames.convert import (
     conversion_problems,
     convert_frame,
 )
-from aidtrack.frames.real import DenominatorYear, Prices, add_shares, check_prices, constant_prices
+from aidtrack.frames.real import DenominatorYear, Prices, check_prices, constant_prices
 from aidtrack.policy import DEFAULT_MAX_LOOKBACK_DAYS, PolicyLike
 from aidtrack.rates.sources import Composite, SourceLike, resolve_tables
 from aidtrack.rates.table import RateTable, SourceInfo
@@ -606,18 +607,14 @@ def totals(
     frame = totals_from_partials([found.partial], sort=sort)
     if tables and found.rows:  # as pandas: the first table, in priority order, that priced any row
         frame.attrs["source"] = next((t.info for t in tables if t.info in found.used), tables[0].info)
-    if real is not None:
-        frame.attrs.update(prices="constant", base_year=real.base_year, deflator=real.deflator)
-    if share_of is not None or per_capita:
-        assert denominator_year is not None
-        frame = add_shares(
-            frame,
-            share_of=share_of,
-            denominator_year=denominator_year,
-            per_capita=per_capita,
-            allow_estimates=allow_estimates,
-        )
-    return frame
+    return finish_totals(
+        frame,
+        constant=(real.base_year, real.deflator) if real is not None else None,
+        share_of=share_of,
+        denominator_year=denominator_year,
+        per_capita=per_capita,
+        allow_estimates=allow_estimates,
+    )
 
 
 _SPLIT_EVERY = 8

@@ -77,6 +77,7 @@ __all__ = [
     "PartialTotals",
     "Period",
     "cumulative_totals",
+    "finish_totals",
     "grand_total",
     "group_keys",
     "partial_totals",
@@ -136,16 +137,7 @@ def prepare(
     frame, rate_date, meta = _input(data, rate_date)
     if meta is not None:
         return _check_converted(frame, meta, to, policy, rounding)
-    options: dict[str, Any] = {
-        "policy": "daily" if policy is None else policy,
-        "source": source,
-        "rounding": Rounding.HALF_EVEN if rounding is None else rounding,
-        "max_lookback_days": max_lookback_days,
-        "amount": amount,
-        "currency": currency,
-        "date": date,
-        "rate_date": rate_date,
-    }
+    options = _conversion_options(policy, source, rounding, max_lookback_days, amount, currency, date, rate_date)
     target = "EUR" if to is None else to
     conv = convert_frame(frame, target, **options)
     meta = conv.attrs[META_KEY]
@@ -392,20 +384,33 @@ def totals(
         conv = _check_converted(frame, meta, to, policy, rounding)
         partial = _whole_partial(conv, keys, None, {}, real)
     else:
-        options: dict[str, Any] = {
-            "policy": "daily" if policy is None else policy,
-            "source": source,
-            "rounding": Rounding.HALF_EVEN if rounding is None else rounding,
-            "max_lookback_days": max_lookback_days,
-            "amount": amount,
-            "currency": currency,
-            "date": date,
-            "rate_date": rate_date,
-        }
+        options = _conversion_options(policy, source, rounding, max_lookback_days, amount, currency, date, rate_date)
         partial = _chunked_partial(frame, keys, "EUR" if to is None else to, options, real)
     frame = totals_from_partials([partial], sort=sort)
-    if constant:
-        frame.attrs.update(prices="constant", base_year=base_year, deflator=deflator)
+    return finish_totals(
+        frame,
+        constant=(base_year, deflator) if constant else None,
+        share_of=share_of,
+        denominator_year=denominator_year,
+        per_capita=per_capita,
+        allow_estimates=allow_estimates,
+    )
+
+
+def finish_totals(
+    frame: pd.DataFrame,
+    *,
+    constant: tuple[int | None, str] | None,
+    share_of: Literal["gdp", "gni"] | None,
+    denominator_year: DenominatorYear | None,
+    per_capita: bool,
+    allow_estimates: bool,
+) -> pd.DataFrame:
+    """The last steps of every totals table, pandas and Dask alike: the constant-price attributes
+    (``constant`` is ``(base_year, deflator)``, or ``None`` for current prices) and the shares or
+    per-capita figures (:func:`aidtrack.frames.real.add_shares`)."""
+    if constant is not None:
+        frame.attrs.update(prices="constant", base_year=constant[0], deflator=constant[1])
     if share_of is not None or per_capita:
         assert denominator_year is not None
         frame = add_shares(
@@ -416,6 +421,29 @@ def totals(
             allow_estimates=allow_estimates,
         )
     return frame
+
+
+def _conversion_options(
+    policy: PolicyLike | None,
+    source: SourceLike | None,
+    rounding: Rounding | str | None,
+    max_lookback_days: int,
+    amount: str,
+    currency: str,
+    date: str,
+    rate_date: str | None,
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`~aidtrack.frames.convert.convert_frame` that ``prepare`` and ``totals`` pass."""
+    return {
+        "policy": "daily" if policy is None else policy,
+        "source": source,
+        "rounding": Rounding.HALF_EVEN if rounding is None else rounding,
+        "max_lookback_days": max_lookback_days,
+        "amount": amount,
+        "currency": currency,
+        "date": date,
+        "rate_date": rate_date,
+    }
 
 
 @dataclass(frozen=True)
