@@ -316,18 +316,14 @@ def read_preparsed(path: Path, file_sha256: str, *, key: str = BundledECB.key) -
     return RateTable(base=info.base, calendar=calendar, columns=columns, info=info, quoted_in_base=quoted_in_base)
 
 
-class CachedColumn:
-    """One currency of a pre-parsed table: compressed until first used, then a :class:`Series`.
+class CachedColumn(PackedColumn):
+    """One currency of a pre-parsed table: a :class:`PackedColumn` whose two sections are also
+    zlib-compressed, decompressed when the column is first used.
 
     The bytes were checked against the file's SHA-256 when the table was read.
     """
 
-    __slots__ = ("currency", "days", "rates")
-
-    def __init__(self, currency: str, days: bytes, rates: bytes) -> None:
-        self.currency = currency
-        self.days = days
-        self.rates = rates
+    __slots__ = ()
 
     def __call__(self) -> Series:
         import zlib
