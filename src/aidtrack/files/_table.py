@@ -335,6 +335,14 @@ def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowPr
     Checked column by column (:class:`_Checked`); a row that fails there goes through the
     full per-row validation, so its reason is exactly the one :func:`to_pledges_by_row` gives.
     """
+    checked, problems, rescued = _check_rows(prep)
+    report = _report(prep, problems, errors)
+    return _records(checked, rescued), report
+
+
+def _check_rows(prep: Prepared) -> tuple[_Checked, dict[int, str], dict[int, Pledge]]:
+    """The column checks, then the full per-row validation of the rows they refuse: ``(checked, reasons of
+    the bad rows by position, pledges of the rows the full check took)``."""
     checked = _Checked(prep)
     problems: dict[int, str] = dict(prep.problems)
     rescued: dict[int, Pledge] = {}
@@ -346,14 +354,18 @@ def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowPr
             problems[pos] = result
         else:
             rescued[pos] = result
-    report = _report(prep, problems, errors)
+    return checked, problems, rescued
+
+
+def _records(checked: _Checked, rescued: dict[int, Pledge]) -> list[Pledge]:
+    """The records of the rows the column checks took, with the rescued rows in their places."""
     pledges = checked.records()
     if rescued:
         positions = np.flatnonzero(checked.ok).tolist()
         merged = dict(zip(positions, pledges, strict=True))
         merged.update(rescued)
         pledges = [merged[pos] for pos in sorted(merged)]
-    return pledges, report
+    return pledges
 
 
 def to_pledge_frame(prep: Prepared, errors: Errors) -> tuple[pd.DataFrame, list[RowProblem]]:
@@ -361,20 +373,10 @@ def to_pledge_frame(prep: Prepared, errors: Errors) -> tuple[pd.DataFrame, list[
     column by column without making a ``Pledge`` per row; every bad row as a located problem."""
     from aidtrack.frames.rows import pledges_to_frame
 
-    checked = _Checked(prep)
-    problems: dict[int, str] = dict(prep.problems)
-    rescued = False
-    for pos in checked.slow_rows():
-        row = prep.row(pos)
-        assert row is not None
-        result = _row_pledge(prep, pos, row)
-        if isinstance(result, str):
-            problems[pos] = result
-        else:
-            rescued = True
+    checked, problems, rescued = _check_rows(prep)
     report = _report(prep, problems, errors)
     if rescued:  # a row the column checks refused but the full check took: build the frame from records
-        return pledges_to_frame(to_pledges(prep, "coerce")[0]), report
+        return pledges_to_frame(_records(checked, rescued)), report
     return checked.frame(), report
 
 
