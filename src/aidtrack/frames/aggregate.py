@@ -497,7 +497,7 @@ def _chunked_partial(
     makes the whole frame go through :func:`_whole_partial`, which raises the error it would raise.
     """
     from aidtrack.currency import minor_units
-    from aidtrack.frames.convert import _check_arguments, _convert_columns, _problems, _rate_days
+    from aidtrack.frames.convert import _check_arguments, _convert_columns, _problems, _rate_days_lazily
     from aidtrack.rates.sources import Composite, resolve_tables
 
     amount, currency, date, rate_date = options["amount"], options["currency"], options["date"], options["rate_date"]
@@ -559,7 +559,7 @@ def _chunked_partial(
         res = _convert_columns(
             block[amount],
             block[currency],
-            _rate_days(block, date, rate_date),
+            _rate_days_lazily(block, date, rate_date),
             tables[0],
             target,
             pol,

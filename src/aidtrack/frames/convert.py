@@ -364,6 +364,7 @@ def _stack(
             for field in ("rate", "first", "last", "count")
         }
         found["inv"] = np.divide(1.0, found["rate"])
+        found["inv_top"] = np.array(np.fmax.reduce(found["inv"], initial=1.0))  # the largest rate (NaN: none)
         stacks = [k for k in per_table if k[0] == "stack"]
         for old in stacks[:-7]:  # keep a few combinations of currencies per table
             per_table.pop(old, None)  # (another thread may have dropped it already)
@@ -385,6 +386,11 @@ class _Amounts:
     exact: list[Decimal | None] | None  # per row, for object columns
     kind: str  # "int", "float" or "object"
     values: np.ndarray[Any, Any]
+    top: float | None = None
+    """The largest magnitude among the amounts (NaN ones left out), where it is known."""
+    checked: bool = True
+    """False: a float64 column read without its checks (``bad`` is empty whatever it holds): the pass over
+    the rows checks each slice's amounts and gives up at the first missing, infinite or too large one."""
 
     def decimal(self, i: int) -> Decimal:
         if self.exact is not None:
@@ -397,9 +403,14 @@ class _Amounts:
         return Decimal(int(v)) if self.kind == "int" else to_decimal(v)  # a float32 through its own repr
 
 
-def _read_amounts(col: pd.Series) -> _Amounts:
+def _read_amounts(col: pd.Series, *, check: bool = True) -> _Amounts:
+    """The amounts as float64 (and exactly where needed), with the reasons of bad ones; ``check=False``
+    skips the checks of a float64 column (see :attr:`_Amounts.checked`)."""
     dtype = col.dtype
     n = len(col)
+    if not check and dtype == np.float64:
+        values = col.to_numpy()
+        return _Amounts(values, {}, None, "float", values, None, checked=False)
     if pd.api.types.is_bool_dtype(dtype):
         reason = "amount must be a number, not a boolean"
         return _Amounts(np.full(n, np.nan), dict.fromkeys(range(n), reason), None, "float", np.zeros(n))
@@ -443,7 +454,7 @@ def _read_amounts(col: pd.Series) -> _Amounts:
                     f"amount {float(floats[i])!r} is beyond aidtrack's limit: amounts must be smaller than 10**30 "
                     "in absolute value"
                 )
-        return _Amounts(floats, bad, None, "int" if is_int else "float", values)
+        return _Amounts(floats, bad, None, "int" if is_int else "float", values, top)
     values = col.to_numpy(dtype=object)
     floats = np.empty(n, dtype=np.float64)
     exact: list[Decimal | None] = [None] * n
@@ -495,6 +506,52 @@ def _read_currencies(
     return codes, names, reasons
 
 
+class _TickDays(NamedTuple):
+    """A ``datetime64`` column's days, not computed yet: ``ticks // per_day`` counts days from 1970-01-01.
+
+    :func:`_read_dates` gives this (with ``lazy=True``) for a column without missing values, so that the
+    pass over the rows turns each tick into its place in the rate stack in one go, a slice of rows at a
+    time in the cache, instead of writing and reading a whole-frame array of days in between.
+    """
+
+    ticks: np.ndarray[Any, np.dtype[np.int64]]
+    per_day: int
+    origin: int
+    """The day ordinal the materialised days are counted from (as :func:`_read_dates`'s ``origin``)."""
+    checked: bool = True
+    """False: not searched for missing values (NaT) yet; the pass over the rows finds them, and gives up."""
+
+    def check(self) -> tuple[_Days, dict[int, str]]:
+        """The days with the reasons of missing ones, as :func:`_read_dates` gives them (still lazy without any)."""
+        ticks = self.ticks
+
+        def has_nat(a: int, b: int) -> bool:
+            return b > a and int(ticks[a:b].min()) == _NAT  # NaT is the smallest int64: no mask in the usual case
+
+        if not any(_in_pieces(len(ticks), has_nat)):
+            return self._replace(checked=True), {}
+        ords = self.days()
+        nat = ticks == _NAT
+        ords[nat] = -self.origin
+        return ords, dict.fromkeys(np.flatnonzero(nat).tolist(), "missing date")
+
+    def days(self, out: np.ndarray[Any, Any] | None = None) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """The days after ``origin`` of every row (``ordinal - origin``), as :func:`_read_dates` gives them."""
+        ords = np.empty(len(self.ticks), dtype=np.int64) if out is None else out
+        shift = _EPOCH - self.origin
+
+        def part(a: int, b: int) -> None:
+            days = np.floor_divide(self.ticks[a:b], self.per_day, out=ords[a:b])  # also before 1970
+            if shift:
+                days += shift
+
+        _in_pieces(len(ords), part)
+        return ords
+
+
+_Days: TypeAlias = "np.ndarray[Any, np.dtype[np.int64]] | _TickDays"
+
+
 def _read_dates(col: pd.Series, origin: int = 0) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
     """Day ordinals (0 where bad) and reasons per bad position; with ``origin``, days after that ordinal
     (``ordinal - origin``, ``-origin`` where bad).
@@ -502,6 +559,14 @@ def _read_dates(col: pd.Series, origin: int = 0) -> tuple[np.ndarray[Any, np.dty
     The rule of :func:`aidtrack.convert`: a time of day is dropped, a timezone-aware value keeps its own
     calendar date (its wall clock), a missing value is a problem.
     """
+    days, bad = _read_days(col, origin)
+    return (days.days() if isinstance(days, _TickDays) else days), bad
+
+
+def _read_days(col: pd.Series, origin: int = 0, *, check: bool = True) -> tuple[_Days, dict[int, str]]:
+    """:func:`_read_dates`, but a ``datetime64`` column without missing values comes back as a
+    :class:`_TickDays` (its days computed by whoever needs them); with ``check=False`` any ``datetime64``
+    column does, not searched for missing values yet (:attr:`_TickDays.checked`)."""
     from aidtrack._dates import parse_conversion_date
 
     bad: dict[int, str] = {}
@@ -516,23 +581,8 @@ def _read_dates(col: pd.Series, origin: int = 0) -> tuple[np.ndarray[Any, np.dty
         if unit not in per_day or step != 1:
             values = values.astype("M8[s]")
             unit = "s"
-        ticks = values.view(np.int64)
-        ords = np.empty(len(ticks), dtype=np.int64)
-        ticks_per_day = per_day[unit]
-        shift = _EPOCH - origin
-
-        def days(a: int, b: int) -> bool:
-            part = np.floor_divide(ticks[a:b], ticks_per_day, out=ords[a:b])  # the calendar day, also before 1970
-            if shift:
-                part += shift
-            return b > a and int(ticks[a:b].min()) == _NAT  # NaT is the smallest int64: no mask in the usual case
-
-        if any(_in_pieces(len(ticks), days)):
-            nat = np.isnat(values)
-            for i in np.flatnonzero(nat).tolist():
-                bad[i] = "missing date"
-            ords[nat] = -origin
-        return ords, bad
+        lazy = _TickDays(values.view(np.int64), per_day[unit], origin, checked=False)
+        return lazy.check() if check else (lazy, bad)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     table = np.zeros(len(uniques) + 1, dtype=np.int64)  # last slot: NA
     reasons: dict[int, str] = {}
@@ -847,6 +897,19 @@ def _rate_days(
 
     The ``date`` column, or with ``rate_date`` that column's date (the row's own date where it is missing).
     """
+    days, date_bad = _rate_days_lazily(frame, date, rate_date, origin)
+    if isinstance(days, _TickDays):
+        days, date_bad = days.check()
+    return (days.days() if isinstance(days, _TickDays) else days), date_bad
+
+
+def _rate_days_lazily(
+    frame: pd.DataFrame, date: str, rate_date: str | None, origin: int = 0
+) -> tuple[_Days, dict[int, str]]:
+    """:func:`_rate_days`, but the days of a ``datetime64`` column without missing values (and no
+    ``rate_date``) come back as a :class:`_TickDays`, for :func:`_convert_columns` to compute in its pass."""
+    if rate_date is None:
+        return _read_days(frame[date], origin, check=False)
     ords, date_bad = _read_dates(frame[date], origin)
     if rate_date is not None:  # the rate's date comes from another column; the row keeps its own date
         rate_ords, rate_bad = _read_dates(frame[rate_date], origin)
@@ -876,7 +939,7 @@ def _convert_table(
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
     origin = day_span(table)[0]  # days counted from the table's first: no shift in the pass over the rows
-    dates = _rate_days(frame, date, rate_date, origin)
+    dates = _rate_days_lazily(frame, date, rate_date, origin)
     res = _convert_columns(
         frame[amount],
         frame[currency],
@@ -892,7 +955,7 @@ def _convert_table(
     )
     n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
     mu, all_valid, any_same, ok_conv = res.mu, res.all_valid, res.any_same, res.ok_conv
-    flat, dst_leg, base_row = res.flat, res.dst_leg, res.base_row
+    dst_leg, base_row = res.dst_leg, res.base_row
     bad_reason, leg_names, gathered = res.bad_reason, res.leg_names, res.gathered
 
     out = frame.copy(deep=False)
@@ -920,7 +983,7 @@ def _convert_table(
         values = gathered[name]
         if from_dst is not None:
             assert dst_leg is not None
-            values[from_dst] = getattr(dst_leg, name).take(flat[from_dst] // res.rows)
+            values[from_dst] = getattr(dst_leg, name).take(res.places.day_idx(from_dst))
         if any_same or not all_valid:
             values[~ok_conv] = 0 if name == "count" else _NAT
         return values
@@ -962,7 +1025,7 @@ class _Converted:
     bad_reason: dict[int, str]
     rows: int
     """Rows of the stack: a row's place in it is ``day * rows + leg``."""
-    flat: np.ndarray[Any, Any]
+    places: _Places
     stack: dict[str, np.ndarray[Any, Any]]
     dst_leg: LegArrays | None
     r: np.ndarray[Any, Any]
@@ -979,19 +1042,72 @@ class _Converted:
     mu: int
     scale: float
     top: float
-    """The largest magnitude of the float results in minor units (before the exact recomputation)."""
+    """An upper bound of the float results' magnitudes in minor units (before the exact recomputation)."""
 
     @cached_property
     def src_row(self) -> np.ndarray[Any, Any]:
         """Each row's leg (its row in ``stack``; ``base_row`` for the base currency)."""
-        rows: np.ndarray[Any, Any] = self.flat % self.rows
-        return rows
+        return self.places.src_row()
 
     @cached_property
     def day_idx(self) -> np.ndarray[Any, Any]:
         """Each row's day in the stack (``day_span``'s first day is 0; one past the last: outside it)."""
-        days: np.ndarray[Any, Any] = self.flat // self.rows
-        return days
+        return self.places.day_idx()
+
+
+class _Places:
+    """Each row's place in the stack, ``day index * rows + leg``: the array the pass wrote (``flat``), or,
+    where the pass computed the places a slice at a time from a ``datetime64`` column's ticks, computed
+    again from the ticks and the codes for the rows that need them (rows without a rate, recomputed rows)."""
+
+    __slots__ = ("code_leg", "codes", "flat", "ndays", "per_day", "rows", "shift", "ticks")
+
+    def __init__(
+        self,
+        *,
+        rows: int,
+        flat: np.ndarray[Any, Any] | None,
+        ticks: np.ndarray[Any, Any] | None = None,
+        per_day: int = 1,
+        shift: int = 0,
+        ndays: int = 0,
+        codes: np.ndarray[Any, Any] | None = None,
+        code_leg: np.ndarray[Any, Any] | None = None,
+    ) -> None:
+        self.rows, self.flat, self.ticks, self.per_day, self.shift = rows, flat, ticks, per_day, shift
+        self.ndays, self.codes, self.code_leg = ndays, codes, code_leg
+
+    def day_idx(self, at: Any = None) -> np.ndarray[Any, Any]:
+        """The day index of the rows ``at`` (all rows: None), ``ndays`` for days outside the span."""
+        if self.flat is not None:
+            flat = self.flat if at is None else self.flat[at]
+            days: np.ndarray[Any, Any] = flat // self.rows
+            return days
+        assert self.ticks is not None
+        day = (self.ticks if at is None else self.ticks[at]) // self.per_day
+        day -= self.shift
+        unsigned = day.view(np.uint64)
+        np.minimum(unsigned, np.uint64(self.ndays), out=unsigned)
+        return day
+
+    def src_row(self, at: Any = None) -> np.ndarray[Any, Any]:
+        """The leg (row of the stack) of the rows ``at`` (all rows: None)."""
+        if self.flat is not None:
+            flat = self.flat if at is None else self.flat[at]
+            legs: np.ndarray[Any, Any] = flat % self.rows
+            return legs
+        assert self.codes is not None
+        codes = self.codes if at is None else self.codes[at]
+        return codes.astype(np.int64) if self.code_leg is None else self.code_leg.take(codes)
+
+    def at(self, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """The places of ``rows``."""
+        if self.flat is not None:
+            places: np.ndarray[Any, Any] = self.flat[rows]
+            return places
+        places = self.day_idx(rows) * self.rows
+        places += self.src_row(rows)
+        return places
 
 
 def _round_units(
@@ -1014,30 +1130,47 @@ class _Piece(NamedTuple):
     """What :class:`_RowWork` found in one range of rows."""
 
     start: int
-    kept: np.ndarray[Any, Any] | None
-    """The rows' day ordinals, where some lie outside the table's span (their place in the stack is its sentinel)."""
+    kept: list[tuple[int, np.ndarray[Any, Any]]]
+    """(first row, the rows' day ordinals) of the slices where some day lies outside the table's span (their
+    place in the stack is its sentinel); not kept where the days come from ticks, which give them again."""
     nan: bool
     """Whether some row's float result is NaN: a row without a rate (or without an amount) is among them."""
     hits: list[np.ndarray[Any, Any]]
     """Rows whose float result may lie on the other side of a rounding boundary than the exact one."""
     top: float
-    """The largest magnitude of the float results in minor units."""
+    """An upper bound of the float results' magnitudes in minor units."""
+    trouble: bool = False
+    """An unchecked input has a value its checks would refuse (a missing date, a missing, infinite or too large
+    amount): the pass gave up, and the caller converts again with checked inputs."""
+
+
+_GAVE_UP = _Piece(0, [], False, [], 0.0, trouble=True)
+_AMOUNT_TOP = float(AMOUNT_LIMIT)
+_SLACK = 1 + 2.0**-40
+"""A float result exceeds amount x rate x scale by at most a few units in the last place: bounds carry this."""
 
 
 class _RowWork:
     """The per-row arithmetic of :func:`_convert_columns` on a range of rows, writing into whole-frame arrays.
 
-    Called on ``(a, b)``: ``flat[a:b]`` holds the rows' days, day index + ``shift`` (day indices when
-    ``shift`` is None), and becomes their places in the stack; ``r[a:b]`` gets the rates and
-    ``rounded[a:b]`` the results in minor units, rounded from float64. Every value depends on its row
-    alone (the bound per slice of rows only picks candidates for the per-row test), so ranges can run in
-    any order, on any thread.
+    Called on ``(a, b)``, a slice of ``_SLICE`` rows at a time, every step on the slice before the next
+    (so that each reads what the one before wrote from the cache): the rows' days, from ``ticks``
+    (``ticks // per_day`` days after 1970-01-01) or from ``flat[a:b]`` (day index + ``shift``; day
+    indices when ``shift`` is None), become their places in the stack (in ``flat`` where given, else in
+    a scratch array: :class:`_Places` gives them again); ``r`` gets the rates and ``rounded`` the results
+    in minor units, rounded from float64. Every value depends on its row alone (the bounds only pick
+    candidates for the per-row test), so ranges can run in any order, on any thread.
     """
 
-    flat: np.ndarray[Any, Any]
+    flat: np.ndarray[Any, Any] | None
+    ticks: np.ndarray[Any, Any] | None
+    """A ``datetime64`` column's integers, whose days the pass computes (None: ``flat`` holds days already)."""
+    per_day: int
+    days_checked: bool
+    """Whether ``ticks`` were searched for NaT already; if not, the pass gives up at the first one."""
     shift: int | None
-    """Subtracted from the days in ``flat`` to count them from the table's first day (None: counted so already,
-    a fixed date's)."""
+    """Subtracted from the days to count them from the table's first day (None: counted so already, a fixed
+    date's)."""
     first_day: int
     """The ordinal of the table's first day (day index 0)."""
     ndays: int
@@ -1049,6 +1182,9 @@ class _RowWork:
     dst_rate: np.ndarray[Any, Any] | None
     same: np.ndarray[Any, Any] | None
     floats: np.ndarray[Any, Any]
+    amounts_checked: bool
+    """Whether ``floats`` were checked already; if not, the pass gives up at the first missing, infinite or
+    too large amount."""
     r: np.ndarray[Any, Any]
     rounded: np.ndarray[Any, Any]
     mu: int
@@ -1058,11 +1194,16 @@ class _RowWork:
     """Divide the results by ``scale`` once checked (units rather than minor units)."""
     gathers: tuple[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]], ...]
     """(field of the stack, whole-frame output) pairs gathered at the rows' places too (the fixing days)."""
+    bound: float | None
+    """An upper bound of every row's float result in minor units, known before the pass (from the largest
+    amount and the largest rate); None: each slice bounds its own, from its largest amount."""
+    rate_top: float
+    """The largest rate any row can get (1 for the rows that need none)."""
 
     __slots__ = (
-        "code_leg", "codes", "divide", "dst_rate", "first_day", "flat", "floats", "gathers", "half_up", "inv", "mu",
-        "ndays",
-        "r", "rounded", "rows", "same", "scale", "shift", "src_rate",
+        "amounts_checked", "bound", "code_leg", "codes", "days_checked", "divide", "dst_rate", "first_day", "flat",
+        "floats", "gathers", "half_up", "inv", "mu", "ndays", "per_day", "r", "rate_top", "rounded", "rows", "same",
+        "scale", "shift", "src_rate", "ticks",
     )  # fmt: skip
 
     def __init__(self, **fields: Any) -> None:  # a plain class: no dataclass to build when the module is imported
@@ -1075,56 +1216,84 @@ class _RowWork:
             return self._run(a, b)
 
     def _run(self, a: int, b: int) -> _Piece:
-        day = self.flat[a:b]
-        kept = None
-        if self.shift is not None:  # days outside the table's span go to the sentinel ndays (negative ones wrap)
-            if self.shift:
-                day -= self.shift
-            unsigned = day.view(np.uint64)
-            if b > a and int(unsigned.max()) >= self.ndays:  # some rows outside the span (no rate): keep their days
-                kept = day + self.first_day
-                np.minimum(unsigned, np.uint64(self.ndays), out=unsigned)
-        rate = self.r[a:b]
-        if self.dst_rate is not None:
-            self.dst_rate.take(day, out=rate, mode="clip")  # every index is in range: clip only skips a buffer
-        # each row's place in the stack, day by day: day * rows + leg, in place
-        day *= self.rows
-        if self.code_leg is None:
-            day += self.codes[a:b]  # the stack's rows follow the codes (int8 category codes added as they are)
-        else:
-            day += self.code_leg.take(self.codes[a:b])
-        if self.dst_rate is None:
-            self.inv.take(day, out=rate, mode="clip")  # 1 / rate, as computed row by row
-        else:
-            np.divide(rate, self.src_rate.take(day), out=rate)
-        for field, values in self.gathers:
-            field.take(day, out=values[a:b], mode="clip")
-        if self.same is not None:
-            rate[self.same[a:b]] = 1.0
-        nan = False  # whether a row's result is NaN (no rate, or no amount): the slices' maximum and minimum say
-        # a row is "risky" when the float result may lie on the other side of a rounding boundary than the
-        # exact one: a cheap bound per slice of rows first (the slice's largest result), then the per-row
-        # bound on the few candidates. Slices keep the temporary in the cache and allocate it once.
-        scratch = np.empty(min(b - a, _SLICE))
+        size = min(b - a, _SLICE)
+        scratch = np.empty(size)  # allocated once per range; a slice of it stays in the cache
+        mask = np.empty(size, dtype=bool)
+        places = np.empty(size, dtype=np.int64) if self.flat is None else None
+        kept: list[tuple[int, np.ndarray[Any, Any]]] = []
         hits: list[np.ndarray[Any, Any]] = []
+        nan = False  # whether a row's result is NaN (no rate, or no amount)
         top = 0.0
+        unit = self.scale if self.mu else 1.0
         for s in range(a, b, _SLICE):
             e = min(b, s + _SLICE)
-            scaled = np.multiply(self.floats[s:e], self.r[s:e], out=scratch[: e - s])
+            if places is not None:
+                assert self.ticks is not None
+                day = np.floor_divide(self.ticks[s:e], self.per_day, out=places[: e - s])  # also before 1970
+            else:
+                assert self.flat is not None
+                day = self.flat[s:e]
+            if self.shift is not None:  # days outside the table's span go to the sentinel ndays (negative ones wrap)
+                if self.shift:
+                    day -= self.shift
+                unsigned = day.view(np.uint64)
+                if int(unsigned.max()) >= self.ndays:  # some rows outside the span (no rate)
+                    if self.ticks is None:  # keep their days
+                        kept.append((s, day + self.first_day))
+                    elif not self.days_checked and int(self.ticks[s:e].min()) == _NAT:
+                        return _GAVE_UP  # a missing date
+                    np.minimum(unsigned, np.uint64(self.ndays), out=unsigned)
+            # the largest result of the slice, bounded from its largest amount (the amounts' own checks too)
+            bound = self.bound
+            if bound is None:
+                values = self.floats[s:e]
+                hi, lo = float(np.maximum.reduce(values, initial=0.0)), float(np.minimum.reduce(values, initial=0.0))
+                if hi != hi or lo != lo:  # a NaN: max and min carry it through
+                    if not self.amounts_checked:
+                        return _GAVE_UP  # a missing amount
+                    hi, lo = float(np.fmax.reduce(values, initial=0.0)), float(np.fmin.reduce(values, initial=0.0))
+                largest = max(hi, -lo)
+                if not self.amounts_checked and not largest < _AMOUNT_TOP:
+                    return _GAVE_UP  # an infinite or too large amount
+                bound = largest * self.rate_top * unit * _SLACK
+            rate = self.r[s:e]
+            if self.dst_rate is not None:
+                self.dst_rate.take(day, out=rate, mode="clip")  # every index is in range: clip only skips a buffer
+            # each row's place in the stack, day by day: day * rows + leg, in place
+            day *= self.rows
+            if self.code_leg is None:
+                day += self.codes[s:e]  # the stack's rows follow the codes (int8 category codes added as they are)
+            else:
+                day += self.code_leg.take(self.codes[s:e])
+            if self.dst_rate is None:
+                self.inv.take(day, out=rate, mode="clip")  # 1 / rate, as computed row by row
+            else:
+                np.divide(rate, self.src_rate.take(day), out=rate)
+            for field, values in self.gathers:
+                field.take(day, out=values[s:e], mode="clip")
+            if self.same is not None:
+                rate[self.same[s:e]] = 1.0
+            scaled = np.multiply(self.floats[s:e], rate, out=scratch[: e - s])
             if self.mu:
                 scaled *= self.scale
             out = self.rounded[s:e]
             _round_units(scaled, self.half_up, out=out)
-            hi, lo = float(np.maximum.reduce(scaled, initial=0.0)), float(np.minimum.reduce(scaled, initial=0.0))
-            if hi != hi or lo != lo:  # a NaN (carried through by maximum and minimum): the others' extremes
-                nan = True
-                hi, lo = float(np.fmax.reduce(scaled, initial=0.0)), float(np.fmin.reduce(scaled, initial=0.0))
-            part_top = max(hi, -lo)
-            top = max(top, part_top)
+            if not bound < _MAX_SCALED:  # a bound too loose (or a large amount): the slice's own results
+                bound, part_nan = _extremes(scaled)
+                nan = nan or part_nan
+            top = max(top, bound)
+            # a row is "risky" when the float result may lie on the other side of a rounding boundary than
+            # the exact one: the slice's bound first, then the per-row bound on the few candidates
             gap = np.subtract(scaled, out, out=scaled)  # exact (Sterbenz): the distance to the rounded value
-            if part_top < _MAX_SCALED:
-                found = np.flatnonzero(np.abs(gap, out=gap) >= 0.5 - part_top * _REL_TOL)
+            if bound < _MAX_SCALED:
+                # not (|gap| < limit): the candidates, and the NaN results (no rate or no amount) with them
+                calm = np.less(np.abs(gap, out=gap), 0.5 - bound * _REL_TOL, out=mask[: e - s])
+                found = np.flatnonzero(np.logical_not(calm, out=calm))
                 if len(found):
+                    missing = np.isnan(gap.take(found))
+                    if missing.any():
+                        nan = True
+                        found = found[~missing]
                     hits.append(found + s)
             else:
                 hits.append(np.arange(s, e))
@@ -1133,10 +1302,19 @@ class _RowWork:
         return _Piece(a, kept, nan, hits, top)
 
 
+def _extremes(scaled: np.ndarray[Any, Any]) -> tuple[float, bool]:
+    """The largest magnitude among ``scaled``'s numbers, and whether it holds a NaN."""
+    hi, lo = float(np.maximum.reduce(scaled, initial=0.0)), float(np.minimum.reduce(scaled, initial=0.0))
+    if hi == hi and lo == lo:  # max and min carry a NaN through: no mask in the usual case
+        return max(hi, -lo), False
+    hi, lo = float(np.fmax.reduce(scaled, initial=0.0)), float(np.fmin.reduce(scaled, initial=0.0))
+    return max(hi, -lo), True
+
+
 def _convert_columns(
     amount_col: pd.Series,
     currency_col: pd.Series,
-    dates: tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]],
+    dates: tuple[_Days, dict[int, str]],
     table: RateTable,
     target: str,
     pol: Policy,
@@ -1147,6 +1325,43 @@ def _convert_columns(
     in_units: bool = False,
     origin: int = 0,
 ) -> _Converted:
+    """:func:`_convert_columns_once`, optimistic first: the days of a ``datetime64`` column (a
+    :class:`_TickDays` not checked yet) and a float64 amount column are checked by the pass over the rows
+    itself, slice by slice; if it finds a missing date or a missing, infinite or too large amount, the rows
+    are converted again from checked inputs (the reasons of the bad rows come from those checks)."""
+    ords = dates[0]
+    fixed = isinstance(pol, FixedDate) or (isinstance(pol, TrailingMean) and pol.fixed)
+    if isinstance(ords, _TickDays) and not ords.checked and not fixed:
+        res = _convert_columns_once(
+            _read_amounts(amount_col, check=False), currency_col, dates, table, target, pol, mode,
+            max_lookback_days, fixings=fixings, in_units=in_units, origin=origin,
+        )  # fmt: skip
+        if res is not None:
+            return res
+    if isinstance(ords, _TickDays) and not ords.checked:
+        dates = ords.check()
+    res = _convert_columns_once(
+        _read_amounts(amount_col), currency_col, dates, table, target, pol, mode, max_lookback_days,
+        fixings=fixings, in_units=in_units, origin=origin,
+    )  # fmt: skip
+    assert res is not None  # checked inputs: nothing to give up on
+    return res
+
+
+def _convert_columns_once(
+    amounts: _Amounts,
+    currency_col: pd.Series,
+    dates: tuple[_Days, dict[int, str]],
+    table: RateTable,
+    target: str,
+    pol: Policy,
+    mode: Rounding,
+    max_lookback_days: int,
+    *,
+    fixings: tuple[str, ...] = (),
+    in_units: bool = False,
+    origin: int = 0,
+) -> _Converted | None:
     """Convert rows with one table: the arrays :func:`_convert_table` and the chunked totals
     (:func:`aidtrack.frames.aggregate.totals`) build on.
 
@@ -1155,12 +1370,11 @@ def _convert_columns(
     :attr:`_Converted.gathered`, before any fix-up); ``in_units`` gives ``rounded`` in units of the
     target rather than minor units. Both are done in the same pass over the rows as the rates.
 
-    ``dates`` is what :func:`_rate_days` gives: the day each row's rate is chosen for, and the reasons of
-    rows whose dates are bad. Its array of days is reused in place (it becomes the rows' places in the
-    stack): pass a fresh one.
+    ``dates`` is what :func:`_rate_days` (or :func:`_rate_days_lazily`) gives: the day each row's rate is
+    chosen for, and the reasons of rows whose dates are bad. Its array of days is reused in place (it
+    becomes the rows' places in the stack): pass a fresh one.
     """
-    n = len(amount_col)
-    amounts = _read_amounts(amount_col)
+    n = len(currency_col)
     codes, names, cur_reasons = _read_currencies(currency_col, table, target)
     ords, date_bad = dates
 
@@ -1223,19 +1437,47 @@ def _convert_columns(
     elif isinstance(pol, TrailingMean) and pol.fixed:  # one window for every row, read on its end (as quote())
         assert pol.end is not None
         fixed = pol.end.toordinal() - o0
+    ticks: np.ndarray[Any, Any] | None = None
+    flat: np.ndarray[Any, Any] | None
+    per_day = 1
+    if isinstance(ords, _TickDays) and fixed is not None:
+        assert ords.checked
+        ords = ords.days()
     if fixed is not None:
+        assert not isinstance(ords, _TickDays)
         flat = np.full(n, fixed if 0 <= fixed < ndays else ndays, dtype=np.int64)
         kept_ords = ords + origin if origin else ords
+    elif isinstance(ords, _TickDays):  # the pass computes the days, and the places, a slice at a time
+        ticks, per_day, origin = ords.ticks, ords.per_day, _EPOCH
+        flat = None
     else:  # each row's day becomes its place in the stack in place: at 10 million rows a fresh array costs
         flat = ords  # more than the arithmetic (page faults)
+    places = _Places(
+        rows=rows,
+        flat=flat,
+        ticks=ticks,
+        per_day=per_day,
+        shift=o0 - origin,
+        ndays=ndays,
+        codes=safe_codes,
+        code_leg=code_leg,
+    )
     mu = minor_units(target)
     scale = float(10**mu)
     r = np.empty(n)
     rounded = np.empty(n)
     divide = in_units and mu > 0
     gathered = {f: np.empty(n, dtype=stack[f].dtype) for f in fixings}
+    # the largest result any row can have: the largest amount x the largest rate (a row's float result
+    # exceeds its exact amount x rate by a few units in the last place at most)
+    rate_top = float(stack["inv_top"])
+    if dst_leg is not None:
+        rate_top *= float(np.fmax.reduce(dst_leg.rate, initial=1.0))  # dst / src <= max(dst) x max(1 / src)
+    bound = None if amounts.top is None else amounts.top * rate_top * (scale if mu else 1.0) * _SLACK
     rows_of = _RowWork(
-        flat=flat, shift=o0 - origin if fixed is None else None, first_day=o0, ndays=ndays, rows=rows,
+        flat=flat, ticks=ticks, per_day=per_day, days_checked=not isinstance(ords, _TickDays) or ords.checked,
+        shift=o0 - origin if fixed is None else None, first_day=o0, ndays=ndays, rows=rows, bound=bound,
+        rate_top=rate_top, amounts_checked=amounts.checked,
         codes=safe_codes, code_leg=code_leg,
         inv=stack["inv"], src_rate=stack["rate"], dst_rate=None if dst_leg is None else dst_leg.rate,
         same=same if any_same else None, floats=amounts.floats, r=r, rounded=rounded, mu=mu, scale=scale,
@@ -1243,6 +1485,8 @@ def _convert_columns(
         gathers=tuple((stack[f], values) for f, values in gathered.items()),
     )  # fmt: skip
     pieces = _in_pieces(n, rows_of)
+    if any(p.trouble for p in pieces):
+        return None
     top = max((p.top for p in pieces), default=0.0)
     all_valid = not bad_reason
     rescued: dict[int, Conversion] = {}
@@ -1251,11 +1495,14 @@ def _convert_columns(
         rate_bad = np.isnan(r) if all_valid else np.isnan(r) & valid
     if rate_bad is not None and rate_bad.any():
         all_valid = False
-        if kept_ords is None:
+        if kept_ords is None and ticks is not None:
+            kept_ords = ticks // per_day + _EPOCH
+        elif kept_ords is None:
+            assert flat is not None
             kept_ords = flat // rows + o0
             for p in pieces:
-                if p.kept is not None:
-                    kept_ords[p.start : p.start + len(p.kept)] = p.kept
+                for start, days in p.kept:
+                    kept_ords[start : start + len(days)] = days
         rescued = _rate_reasons(
             np.flatnonzero(rate_bad),
             names,
@@ -1306,7 +1553,7 @@ def _convert_columns(
             exact_rows,
             amounts,
             same,
-            flat,
+            places.at(exact_rows),
             rows,
             leg_names,
             table,
@@ -1328,8 +1575,8 @@ def _convert_columns(
     return _Converted(
         n=n, table=table, target=target, kind=kind, names=names, leg_names=leg_names, base_row=base_row,
         valid=valid, ok_conv=ok_conv, same=same, any_same=any_same, all_valid=all_valid, bad_reason=bad_reason,
-        rows=rows, flat=flat, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded, in_units=divide, gathered=gathered,
-        big=big, exact_rows=exact_rows, differed=differed, mu=mu, scale=scale, top=top,
+        rows=rows, places=places, stack=stack, dst_leg=dst_leg, r=r, rounded=rounded, in_units=divide,
+        gathered=gathered, big=big, exact_rows=exact_rows, differed=differed, mu=mu, scale=scale, top=top,
     )  # fmt: skip
 
 
@@ -1418,7 +1665,7 @@ def _recompute(
     rows: np.ndarray[Any, Any],
     amounts: _Amounts,
     same: np.ndarray[Any, Any],
-    flat: np.ndarray[Any, Any],
+    places: np.ndarray[Any, Any],
     rows_in_stack: int,
     leg_names: tuple[str | None, ...],
     table: RateTable,
@@ -1428,19 +1675,20 @@ def _recompute(
     target: str,
     mode: Rounding,
 ) -> dict[int, int]:
-    """Exact minor units for ``rows``, with the formula and contexts of :func:`aidtrack.conversion.convert_money`."""
+    """Exact minor units for ``rows`` (whose places in the stack are ``places``), with the formula and contexts
+    of :func:`aidtrack.conversion.convert_money`."""
     from aidtrack.amounts import EXACT_CONTEXT, quantum
 
     q = quantum(target)
     mu = minor_units(target)
     out: dict[int, int] = {}
     legs: dict[str, LegArrays] = {}
-    for i in rows.tolist():
+    for i, place in zip(rows.tolist(), places.tolist(), strict=True):
         a = amounts.decimal(i)
         if same[i]:
             value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
         else:
-            d, k = divmod(int(flat[i]), rows_in_stack)
+            d, k = divmod(place, rows_in_stack)
             name = leg_names[k] if k < len(leg_names) else None
             leg = None
             if name is not None:
