@@ -1544,7 +1544,7 @@ def _convert_columns_once(
     if rescued:
         for i, conv in rescued.items():
             scaled_units = int(conv.result.amount.scaleb(mu))
-            rounded[i] = float(scaled_units) / scale if divide else float(scaled_units)
+            rounded[i] = scaled_units / 10**mu if divide else float(scaled_units)  # int / int: the nearest double
             big[i] = scaled_units
             top = max(top, abs(float(scaled_units)))
         exact_rows = exact_rows[~np.isin(exact_rows, np.fromiter(rescued, dtype=np.int64, count=len(rescued)))]
@@ -1569,8 +1569,9 @@ def _convert_columns_once(
             w = float_units[i]
             if not (abs(w) < 2.0**62 and v == int(w)):
                 differed += 1
-            # the nearest double: the float column is as exact as a float can be
-            rounded[i] = float(v) / scale if divide else float(v)
+            # the nearest double: the float column is as exact as a float can be (int / int rounds once; float(v)
+            # / scale would round twice beyond 2**53)
+            rounded[i] = v / 10**mu if divide else float(v)
 
     return _Converted(
         n=n, table=table, target=target, kind=kind, names=names, leg_names=leg_names, base_row=base_row,
