@@ -511,9 +511,9 @@ def _read_currencies(
 class _TickDays(NamedTuple):
     """A ``datetime64`` column's days, not computed yet: ``ticks // per_day`` counts days from 1970-01-01.
 
-    :func:`_read_dates` gives this (with ``lazy=True``) for a column without missing values, so that the
-    pass over the rows turns each tick into its place in the rate stack in one go, a slice of rows at a
-    time in the cache, instead of writing and reading a whole-frame array of days in between.
+    :func:`_read_days` gives this for a ``datetime64`` column, so that the pass over the rows turns each
+    tick into its place in the rate stack in one go, a slice of rows at a time in the cache, instead of
+    writing and reading a whole-frame array of days in between.
     """
 
     ticks: np.ndarray[Any, np.dtype[np.int64]]
