@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aidtrack.frames.convert import convert_frame
 from aidtrack.rates.bundled import bundled_table
@@ -112,3 +115,47 @@ def test_a_row_without_its_own_date_is_a_date_problem_under_a_composite_too() ->
     )
     assert both["problem"].iloc[0] == alone["problem"].iloc[0]
     assert both["problem"].iloc[0].startswith("unknown currency code 'ZZZ'")
+
+
+_CURRENCIES = ["USD", "JPY", "GBP", "CHF", "NOK", "CAD", "PLN", "EUR", "XXX", "not money"]
+_OWN = ECB.with_info(ECB.info.replace(key="ecb-bundled-stacks"))
+"""The bundled fixings under a table object of their own (its stacks are this module's to drop)."""
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    first=st.lists(st.sampled_from(_CURRENCIES), min_size=1, max_size=12),
+    again=st.permutations(_CURRENCIES).map(lambda p: p[:6]),
+    seed=st.integers(0, 2**32 - 1),
+    policy=st.sampled_from(["daily", "monthly_mean", "fixed:2024-07-03"]),
+    to=st.sampled_from(["EUR", "USD"]),
+)
+def test_a_frame_of_the_same_or_fewer_currencies_reuses_the_stack(
+    first: list[str], again: list[str], seed: int, policy: str, to: str
+) -> None:
+    """A second frame whose currencies a stack built already holds (in any order: the next partition of a Dask
+    frame) is converted through that stack, with no stack of its own, and gives the result of its own stack."""
+    from aidtrack.frames.convert import _CACHE
+
+    rng = np.random.default_rng(seed)
+
+    def frame(codes: list[str]) -> pd.DataFrame:
+        n = 3 * len(codes)
+        days = pd.Timestamp("1999-01-01") + pd.to_timedelta(rng.integers(0, 10_200, n), unit="D")
+        return pd.DataFrame(
+            {
+                "amount": np.round(rng.uniform(0, 1e9, n), 2),
+                "currency": [codes[k % len(codes)] for k in rng.permutation(n)],
+                "date": days.astype("M8[s]"),
+            }
+        )
+
+    options: dict[str, Any] = {"policy": policy, "errors": "coerce", "source": _OWN}
+    second = frame(again)
+    _CACHE.pop(_OWN, None)
+    expected = convert_frame(second, to, **options)  # with a stack of its own
+    _CACHE.pop(_OWN, None)
+    convert_frame(frame(first + again), to, **options)  # a stack of these currencies, in their order
+    stacks = {k for k in _CACHE[_OWN] if k[0] == "stack"}
+    _same(convert_frame(second, to, **options), expected)
+    assert {k for k in _CACHE[_OWN] if k[0] == "stack"} == stacks  # no new stack

@@ -339,6 +339,23 @@ def _stacked(table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, 
     return per_table is not None and _stack_key(names, kind, lookback) in per_table
 
 
+def _wider_stack(
+    table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int
+) -> tuple[str | None, ...] | None:
+    """The legs of a stack built already that holds every currency of ``names`` (the fewest such), or ``None``."""
+    per_table = _CACHE.get(table)
+    if not per_table:
+        return None
+    need = {c for c in names if c is not None}
+    want = _stack_key((), kind, lookback)
+    best: tuple[str | None, ...] | None = None
+    for key in list(per_table):  # another thread may add one meanwhile
+        fits = key[0] == "stack" and key[2:] == want[2:] and need <= set(key[1])
+        if fits and (best is None or len(key[1]) < len(best)):
+            best = key[1]
+    return best
+
+
 def _stack(
     table: RateTable, names: tuple[str | None, ...], kind: MeanPolicy, lookback: int
 ) -> dict[str, np.ndarray[Any, Any]]:
@@ -1416,6 +1433,18 @@ def _convert_columns_once(
         leg_of_name = {c: k for k, c in enumerate(leg_names)}
         code_leg = np.array([leg_of_name.get(c, len(leg_names)) if c else len(leg_names) for c in names])
         code_leg = np.append(code_leg, len(leg_names)).astype(np.int64)
+    if not _stacked(table, leg_names, kind, max_lookback_days):
+        # a stack built for the same currencies in another order (the next partition of a Dask frame, whose
+        # codes follow its own rows) or for more of them serves through code_leg: no stack of its own
+        wider = _wider_stack(table, leg_names, kind, max_lookback_days)
+        if wider is not None:
+            row_of = {c: k for k, c in enumerate(wider) if c is not None}
+            code_leg = np.array(
+                [row_of.get(c, len(wider)) if c is not None and c != table.base else len(wider) for c in names]
+                + [len(wider)],
+                dtype=np.int64,
+            )
+            leg_names = wider
     base_row = len(leg_names)  # the stack's last row: rate 1
     code_same = np.array([c == target for c in names] + [False], dtype=bool)
     safe_codes = np.where(codes < 0, len(names), codes) if any_na else codes
