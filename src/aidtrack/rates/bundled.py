@@ -326,9 +326,13 @@ class CachedColumn(PackedColumn):
     __slots__ = ()
 
     def __call__(self) -> Series:
+        return PackedColumn(self.currency, *self.packed())()
+
+    def packed(self) -> tuple[bytes, bytes]:
+        """The two sections, decompressed."""
         import zlib
 
-        return PackedColumn(self.currency, zlib.decompress(self.days), zlib.decompress(self.rates))()
+        return zlib.decompress(self.days), zlib.decompress(self.rates)
 
 
 @cache
