@@ -115,3 +115,5 @@ def test_the_preparsed_bundled_table_pickles_without_building_a_column() -> None
     for cur in ("USD", "JPY", "ISK"):
         assert back.series(cur) == parsed.series(cur)
         assert isinstance(back.series(cur).raw, PackedRates) and isinstance(parsed.series(cur).raw, list)
+        # in the process that read it, a column keeps its rates as a list: first reads by position cost nothing
+        assert table.series(cur) == parsed.series(cur) and isinstance(table.series(cur).raw, list)

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from aidtrack.errors import RateDataError
-from aidtrack.rates.table import PackedColumn, RateTable, Series, SourceInfo, _deltas, _join_rates, _undeltas
+from aidtrack.rates.table import (
+    PackedColumn,
+    RateTable,
+    Series,
+    SourceInfo,
+    _deltas,
+    _join_rates,
+    _series_from_packed,
+    _undeltas,
+)
 
 __all__ = [
     "BUNDLED_FILE",
@@ -326,7 +335,8 @@ class CachedColumn(PackedColumn):
     __slots__ = ()
 
     def __call__(self) -> Series:
-        return PackedColumn(self.currency, *self.packed())()
+        # the rates as a list of str: the first reads by position (a cold start, a first frame) cost nothing extra
+        return _series_from_packed(self.currency, *self.packed(), compact=False)
 
     def packed(self) -> tuple[bytes, bytes]:
         """The two sections, decompressed."""

@@ -239,9 +239,9 @@ def _split_rates(data: bytes | memoryview) -> list[str]:
 class PackedRates(Sequence[str]):
     """A series' exact rate strings kept as one ASCII buffer (``"1.0305\\n1.0304..."``), each decoded when read.
 
-    What a series rebuilt from packed bytes (an unpickled table, the pre-parsed bundled copy) holds instead
-    of one ``str`` per fixing: about an eighth of the memory, which counts in every worker process. It
-    reads as the list of strings it stands for, and equals that list.
+    What a series of an unpickled table (a worker's copy) holds instead of one ``str`` per fixing: about an
+    eighth of the memory, which counts in every worker process. It reads as the list of strings it stands
+    for, and equals that list; the first read by position costs a pass over the buffer.
 
     >>> r = PackedRates(b"1.0305\\n1.0304\\n0.99")
     >>> len(r), r[1], r[-1], list(r) == ["1.0305", "1.0304", "0.99"], r == ["1.0305", "1.0304", "0.99"]
@@ -254,7 +254,7 @@ class PackedRates(Sequence[str]):
         self.packed = packed
         """The strings joined by newlines, ASCII (what a pickled table carries)."""
         self._size = packed.count(b"\n") + 1 if packed else 0
-        self._ends: array[int] | None = None  # where each string ends, built on the first read by position
+        self._ends: array[int] | None = None  # the running sum of the lengths, built on the first read by position
 
     def __len__(self) -> int:
         return self._size
@@ -262,10 +262,10 @@ class PackedRates(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.packed.decode("ascii").split("\n") if self._size else ())
 
-    def _bounds(self) -> array[int]:
+    def _lengths(self) -> array[int]:
         ends = self._ends
-        if ends is None:
-            ends = self._ends = array("q", accumulate(map(len, self.packed.split(b"\n")), lambda a, n: a + n + 1))
+        if ends is None:  # the strings' lengths added up (string k starts k newlines later)
+            ends = self._ends = array("q", accumulate(map(len, self.packed.split(b"\n"))))
         return ends
 
     @overload
@@ -280,8 +280,8 @@ class PackedRates(Sequence[str]):
             k += self._size
         if not 0 <= k < self._size:
             raise IndexError("rate index out of range")
-        ends = self._bounds()
-        return self.packed[ends[k - 1] + 1 if k else 0 : ends[k]].decode("ascii")
+        ends = self._lengths()
+        return self.packed[ends[k - 1] + k if k else 0 : ends[k] + k].decode("ascii")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PackedRates):
@@ -299,8 +299,10 @@ class PackedRates(Sequence[str]):
         return (PackedRates, (self.packed,))
 
 
-def _series_from_packed(currency: str, days: bytes, rates: bytes) -> Series:
-    ordinals, raw = _undeltas(days), PackedRates(bytes(rates))
+def _series_from_packed(currency: str, days: bytes, rates: bytes, *, compact: bool = True) -> Series:
+    """A series from its packed bytes; ``compact``: its rates as :class:`PackedRates`, else a list of ``str``."""
+    ordinals = _undeltas(days)
+    raw: Sequence[str] = PackedRates(bytes(rates)) if compact else _split_rates(rates)
     if len(ordinals) != len(raw):
         raise RateDataError(f"a pickled {currency} series has {len(ordinals)} days but {len(raw)} rates")
     return Series(currency, ordinals, raw)
