@@ -21,7 +21,7 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 import aidtrack.dask as ad  # noqa: E402
-from aidtrack.frames.aggregate import totals  # noqa: E402
+from aidtrack.frames.aggregate import PartialTotals, totals  # noqa: E402
 from aidtrack.frames.convert import UnconvertibleRowsError, convert_frame  # noqa: E402
 from aidtrack.policy import FiscalYearMean, FixedDate, TrailingMean  # noqa: E402
 from aidtrack.rates.bundled import bundled_table  # noqa: E402
@@ -319,6 +319,48 @@ def test_the_table_travels_once_per_worker_not_once_per_partition(client: Any) -
     pd.testing.assert_frame_equal(out, convert_frame(df, "EUR", source=table, errors="coerce").pipe(_plain_problem))
     arrivals = client.run(_arrivals)
     assert len(arrivals) == 2 and all(1 <= n <= 2 for n in arrivals.values()), arrivals  # the broadcast (+ refetch)
+
+
+_LABELS = st.sampled_from(["Canada", "Norway", None, 2024, pd.Period("2024", "Y-DEC"), pd.Period("2025", "Y-DEC")])
+_SUM = st.integers(-(2**64), 2**64) | st.integers(-(10**12), 10**12)
+
+
+@st.composite
+def _partials(draw: st.DrawFn, width: int) -> PartialTotals:
+    """A PartialTotals as a partition gives one: distinct groups, sums of any size (beyond int64 too)."""
+    names = draw(st.lists(st.tuples(*[_LABELS] * width), max_size=1 if not width else 12, unique=True))
+    rows = draw(st.integers(len(names), len(names) + 20))
+    groups = {
+        name: [draw(_SUM), draw(st.integers(1, 5)), draw(st.integers(0, 1)), draw(st.integers(0, max(rows - 1, 0)))]
+        for name in names
+    }
+    source = draw(st.sampled_from([None, bundled_table().info]))
+    return PartialTotals(
+        tuple(["donor", "year"][:width]), "EUR", "daily", source, groups, rows, draw(st.integers(0, rows)),
+        ordered=draw(st.booleans()),
+    )  # fmt: skip
+
+
+def _as_tuple(p: PartialTotals) -> tuple[Any, ...]:
+    return (p.keys, p.currency, p.policy, p.source, list(p.groups.items()), p.rows, p.bound_rows, p.ordered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), width=st.integers(0, 2), count=st.integers(1, 5))
+def test_partition_sums_kept_as_columns_combine_as_partial_totals(data: st.DataObject, width: int, count: int) -> None:
+    """What a worker keeps of a partition's sums (columns, not a dict per group) combines exactly as
+    PartialTotals.combine: the same groups in the same order, the same sums (beyond int64 too)."""
+    from aidtrack.dask.core import _Sums
+
+    parts = [data.draw(_partials(width)) for _ in range(count)]
+    want = parts[0]
+    got = _Sums.of(parts[0])
+    assert _as_tuple(got.partial()) == _as_tuple(parts[0])
+    for p in parts[1:]:
+        want = want.combine(p)
+        got = got.combine(pickle.loads(pickle.dumps(_Sums.of(p))))  # as it travels between workers
+        assert _as_tuple(got.partial()) == _as_tuple(want)
+    assert all(type(v[0]) is int for v in got.partial().groups.values())
 
 
 def _plain_problem(df: pd.DataFrame) -> pd.DataFrame:
