@@ -31,8 +31,8 @@ itself with them): freed memory goes back to the system instead of staying in ma
 pyarrow's pool.
 
 Target (issue 12): Dask peak memory at most 0.5 GB, totals identical; the 50M-row run totals with
-bounded memory. Measured (docs/scaling.md, medians of 5): 10M rows 0.44 GB PSS for the whole Dask
-tree against pandas' 1.33 GB in the same runs (0.33x), totals identical.
+bounded memory. Measured (docs/scaling.md, 5 runs): 10M rows 0.29-0.30 GB PSS (median 0.30) for the whole
+Dask tree against pandas' 1.31 GB in the same runs (0.23x), totals identical; 50M rows 0.32 GB.
 """
 
 from __future__ import annotations

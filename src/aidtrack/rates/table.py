@@ -265,7 +265,8 @@ class PackedRates(Sequence[str]):
     def _lengths(self) -> array[int]:
         ends = self._ends
         if ends is None:  # the strings' lengths added up (string k starts k newlines later)
-            ends = self._ends = array("q", accumulate(map(len, self.packed.split(b"\n"))))
+            wide = "q" if len(self.packed) >= 2**31 else "i"  # 4 bytes a string, as long as the buffer allows
+            ends = self._ends = array(wide, accumulate(map(len, self.packed.split(b"\n"))))
         return ends
 
     @overload
