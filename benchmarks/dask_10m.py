@@ -32,7 +32,7 @@ pyarrow's pool.
 
 Target (issue 12): Dask peak memory at most 0.5 GB, totals identical; the 50M-row run totals with
 bounded memory. Measured (docs/scaling.md, 5 runs): 10M rows 0.29-0.30 GB PSS (median 0.30) for the whole
-Dask tree against pandas' 1.31 GB in the same runs (0.23x), totals identical; 50M rows 0.32 GB.
+Dask tree against pandas' 1.32 GB in the same runs (0.22x), totals identical; 50M rows 0.32 GB.
 """
 
 from __future__ import annotations
