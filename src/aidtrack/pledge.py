@@ -332,6 +332,11 @@ class Pledge(Record):
         values that came out of this class's own validation (the donor, period and source
         records, dates, codes); ``fields`` holds every field in declaration order,
         ``fields_set`` the ones the row gave. Not for values from anywhere else.
+
+        ``fields_set`` is taken as it is, not copied: the readers give the rows with the same
+        fields one set (a set per record would cost a million objects for the garbage
+        collector to walk). That is safe because a pledge is frozen and pydantic copies the
+        set before it changes one (``model_copy(update=...)``).
         """
         pledge = cls.__new__(cls)
         object.__setattr__(pledge, "__dict__", fields)

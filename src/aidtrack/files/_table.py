@@ -70,6 +70,7 @@ class Column:
 
     codes: np.ndarray[Any, np.dtype[np.intp]]
     uniques: list[str | None]
+    arrow: Any = None  # the uniques as a pyarrow string array, when the reader has one (checks run on it in bulk)
 
     def value(self, pos: int) -> str | None:
         found: str | None = self.uniques[self.codes[pos]]
@@ -133,7 +134,7 @@ class RawTable:
                     encoded = cells.dictionary_encode()
                     self.columns[j] = Column(np.asarray(encoded.indices), encoded.dictionary.to_pylist())
                 else:
-                    self.columns[j] = Column(np.arange(len(cells), dtype=np.intp), cells.to_pylist())
+                    self.columns[j] = Column(np.arange(len(cells), dtype=np.intp), cells.to_pylist(), cells)
             elif distinct:
                 self.columns[j] = column_of([r[j] if j < len(r) else None for r in self.rows])
             else:
@@ -204,11 +205,11 @@ def prepare(
     names = [name for _, name in keep]
     cols = {name: table.column(j, distinct=name != "amount") for j, name in keep}
     note = " (decimal separator given)"
-    plain = _plain(cols["amount"].uniques)
+    plain = _plain(cols["amount"].uniques, cols["amount"].arrow)
     if decimal is None:
         try:
             if plain:  # what detect_decimal finds in such a column, without reading every value
-                decimal = next(("." for v in cols["amount"].uniques if v and "." in v and not _one_dot(v)), None)
+                decimal = next(("." for v in _with_point(cols["amount"]) if not _one_dot(v)), None)
             else:
                 decimal = detect_decimal(cols["amount"].uniques)  # distinct values, in order of appearance
         except InvalidArgumentError as exc:
@@ -227,7 +228,9 @@ def prepare(
         problems[pos] = table.row_errors[pos]
         dead[pos] = True
     blank = np.ones(n, dtype=bool)
-    for name, col in cols.items():
+    for name, col in sorted(cols.items(), key=lambda item: item[0] == "amount"):  # the amounts (mostly distinct) last
+        if not blank.any():
+            break
         if name == "amount" and plain:
             blank &= np.array([not v for v in col.uniques], dtype=bool)[col.codes]
         else:
@@ -406,9 +409,15 @@ def _combine(
 
     key = np.zeros(n, dtype=np.int64)
     for part, size in codes:
-        key = key * max(size, 1) + part
-        key = pd.factorize(key)[0].astype(np.int64)  # renumbered 0..k-1: the key stays small
-    _, first = np.unique(key, return_index=True)
+        if size <= 1:
+            continue  # one value: it splits nothing
+        key = key * size + part
+        key = pd.factorize(key)[0].astype(np.int64)  # renumbered 0..k-1 in order of appearance: the key stays small
+    # codes in order of first appearance: a row is the first of its combination where the running maximum grows
+    if not n:
+        return key.astype(np.intp), np.zeros(0, dtype=np.intp)
+    top = np.maximum.accumulate(key)
+    first = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1])))
     return key.astype(np.intp), first
 
 
@@ -446,8 +455,7 @@ class _Checked:
         # amounts, once per distinct text: exact Decimal from the text, greater than zero
         self.amount = get("amount")
         if prep.plain_amounts:
-            self.decimals = [Decimal(v) if v else None for v in self.amount.uniques]
-            good = np.array([d is not None and d > 0 for d in self.decimals], dtype=bool)
+            self.decimals, good = _plain_amounts(self.amount)
         else:
             self.decimals, good = _amounts([text("amount", v) for v in self.amount.uniques])
         ok &= good[self.amount.codes]
@@ -564,18 +572,24 @@ class _Checked:
         if not len(rows):
             return []
         codes, statics = self._statics()
+        # per combination of the other fields: its values, and one fields-set for its rows with a note and one for
+        # those without. A fields-set is shared by its records: pydantic never changes a record's fields-set in
+        # place (model_copy copies it first), and a set per record would be a million more objects for the garbage
+        # collector to walk. (One template per combination with the date and the note too was slower: tens of
+        # thousands of templates, copied in random order, miss the CPU caches.)
         bases = []
         for fields, fset in statics:
             base = dict(fields)
             currency = base.pop("_currency")
-            bases.append((base, fset, currency))
+            bases.append((base, (set(fset), set(fset) | {"notes"}), currency))
         trusted = Pledge._trusted
         new = object.__new__
         put = object.__setattr__
         days = self.days
         decimals = self.decimals
         note_values, note_given = self.note_values, self.note_given
-        out = []
+        out: list[Pledge] = []
+        append = out.append
         with _no_gc():
             for s, d, a, t in zip(
                 codes.tolist(),
@@ -584,7 +598,7 @@ class _Checked:
                 self.notes.codes[rows].tolist(),
                 strict=True,
             ):
-                base, fset, currency = bases[s]
+                base, fsets, currency = bases[s]
                 fields = base.copy()
                 fields["announced"] = days[d]
                 money = new(Money)
@@ -592,7 +606,7 @@ class _Checked:
                 put(money, "currency", currency)
                 fields["amount"] = money
                 fields["notes"] = note_values[t]
-                out.append(trusted(fields, set(fset) | {"notes"} if note_given[t] else set(fset)))
+                append(trusted(fields, fsets[note_given[t]]))
         return out
 
     def ids(self) -> list[str]:
@@ -741,19 +755,66 @@ def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """The garbage collector paused: a million new records would set it off again and again, finding nothing."""
+    """The garbage collector paused: a million new records would set it off again and again, finding nothing.
+
+    On the way out every tracked object goes straight to the oldest generation (``gc.freeze()``
+    then ``gc.unfreeze()``): the records are kept by the caller, and the young collections that
+    would otherwise walk all of them at the next allocation (and again one generation up) would
+    find nothing either. Nothing is lost: the oldest generation is collected as usual, so a
+    garbage cycle made elsewhere before the read is freed by the next full collection instead.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if collecting:
             gc.enable()
 
 
-def _plain(values: list[str | None]) -> bool:
-    """Whether every amount is empty or plain digits with at most one point (and at most 30 characters)."""
+_PLAIN = r"^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"  # what ``v.replace(".", "", 1).isdigit()`` takes of ASCII text
+
+
+def _plain(values: list[str | None], arrow: Any = None) -> bool:
+    """Whether every amount is empty or plain digits with at most one point (and at most 30 characters).
+
+    ``arrow``: the same values as a pyarrow string array, checked in bulk.
+    """
+    if arrow is not None and len(arrow):
+        pc: Any = importlib.import_module("pyarrow.compute")
+        size = pc.binary_length(arrow)
+        fits = pc.and_(pc.less_equal(size, 30), pc.match_substring_regex(arrow, _PLAIN))
+        return bool(pc.all(pc.fill_null(pc.or_(pc.equal(size, 0), fits), True)).as_py())
     return all(not v or (len(v) <= 30 and v.isascii() and v.replace(".", "", 1).isdigit()) for v in values)
+
+
+def _with_point(column: Column) -> list[str]:
+    """The amounts that hold a point, in order (the only ones :func:`~aidtrack.tabular.detect_decimal` reads)."""
+    if column.arrow is not None:
+        pc: Any = importlib.import_module("pyarrow.compute")
+        found: list[str] = column.arrow.filter(pc.fill_null(pc.match_substring(column.arrow, "."), False)).to_pylist()
+        return found
+    return [v for v in column.uniques if v and "." in v]
+
+
+def _plain_amounts(column: Column) -> tuple[list[Decimal | None], np.ndarray[Any, np.dtype[np.bool_]]]:
+    """Plain amounts (see :func:`_plain`) as exact ``Decimal`` (``None`` when empty), and which are above zero."""
+    values = column.uniques
+    arrow = column.arrow
+    decimals: list[Decimal | None]
+    if arrow is None:
+        decimals = [Decimal(v) if v else None for v in values]
+        return decimals, np.array([d is not None and d > 0 for d in decimals], dtype=bool)
+    pc: Any = importlib.import_module("pyarrow.compute")
+    if pc.any(pc.fill_null(pc.equal(pc.binary_length(arrow), 0), True)).as_py():
+        decimals = [Decimal(v) if v else None for v in values]
+    else:  # none empty: map(Decimal, ...) over every value, the fastest way to a million Decimals
+        decimals = [*map(Decimal, values)]  # type: ignore[arg-type]
+    # plain digits are above zero exactly when a digit other than 0 is among them
+    good = np.asarray(pc.fill_null(pc.match_substring_regex(arrow, "[1-9]"), False), dtype=bool)
+    return decimals, good
 
 
 def _one_dot(value: str) -> bool:
@@ -808,8 +869,8 @@ def _text_series(values: Any, codes: np.ndarray[Any, Any] | None) -> pd.Series:
         else:
             array = pa.DictionaryArray.from_arrays(
                 pa.array(codes.astype(np.int32, copy=False)), pa.array(values, type=pa.string())
-            ).cast(pa.string())
-        return pd.Series(array.to_pandas(types_mapper={pa.string(): target}.get))
+            ).cast(pa.large_string())
+        return pd.Series(array.to_pandas(types_mapper={pa.string(): target, pa.large_string(): target}.get))
     cells = np.empty(len(values), dtype=object)
     cells[:] = values
     return pd.Series(cells if codes is None else cells[codes], dtype="str")
