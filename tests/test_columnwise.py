@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -148,3 +149,59 @@ def test_a_large_table_reads_the_same_both_ways() -> None:
     with pytest.raises(PledgeFileError) as info:
         to_pledges(prep, "raise")
     assert [p.line for p in info.value.problems] == [9, 101]
+
+
+# --- the bulk (pyarrow) checks of plain amounts and the combination codes (issue 17) -------------------------------
+
+AMOUNT_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(["", "0", "000", "0.000", ".5", "5.", ".", "1.2.3", "007", "1" * 30, "1" * 31, "١٢", " 7", "1e3"]),
+    st.from_regex(r"\A[0-9]{0,12}(\.[0-9]{0,4})?\Z"),
+    st.text(alphabet="0123456789.,-+eE ", max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(AMOUNT_TEXT, max_size=12))
+def test_plain_amounts_in_bulk_equal_one_by_one(values: list[str | None]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    from aidtrack.files._table import Column, _plain, _plain_amounts, _with_point
+
+    arrow = pa.array(values, type=pa.string())
+    plain = _plain(values)
+    assert _plain(values, arrow) is plain
+    column = Column(np.arange(len(values), dtype=np.intp), values, arrow)
+    assert _with_point(column) == _with_point(Column(column.codes, values))
+    if plain:
+        bulk, bulk_good = _plain_amounts(column)
+        one, one_good = _plain_amounts(Column(column.codes, values))
+        assert [str(d) for d in bulk] == [str(d) for d in one]
+        assert bulk_good.tolist() == one_good.tolist() == [d is not None and d > 0 for d in one]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=30), min_size=1, max_size=4))
+def test_combination_codes(parts: list[list[int]]) -> None:
+    from aidtrack.files._table import _combine
+
+    n = min(len(p) for p in parts)
+    columns = [(np.array(p[:n], dtype=np.intp), 4) for p in parts]
+    codes, first = _combine(columns, n)
+    rows = list(zip(*(c.tolist() for c, _ in columns), strict=True)) if n else []
+    # same combination, same code; codes numbered in order of first appearance; first[k]: the first row of code k
+    seen: dict[tuple[int, ...], int] = {}
+    for pos, row in enumerate(rows):
+        seen.setdefault(row, pos)
+        assert codes[pos] == codes[seen[row]]
+    assert first.tolist() == sorted(seen.values())
+    assert [int(codes[pos]) for pos in first.tolist()] == list(range(len(seen)))
+
+
+def test_records_share_a_fields_set_safely() -> None:
+    """Records of one file share their fields-set object; changing a copy of one leaves the others alone."""
+    text = "donor,date,amount,currency\nCanada,2025-01-09,1,CAD\nCanada,2025-01-10,2,CAD\n"
+    first, second = to_pledges(prepare(read_csv_table(io.StringIO(text))), "raise")[0]
+    before = set(second.model_fields_set)
+    changed = first.model_copy(update={"notes": "x"})
+    assert "notes" in changed.model_fields_set
+    assert first.model_fields_set == second.model_fields_set == before == {"donor", "announced", "amount"}
