@@ -526,6 +526,7 @@ class _Checked:
             self.note_values.append(note if note and note.strip() else None)
         self.ok = ok
         self._ids: Any = None
+        self._static: Any = None  # what _statics gives, for the rows ``ok`` holds now
         if "id" in cols:  # a given id must match the content
             given = cols["id"]
             wanted = [v.strip() if v is not None and v.strip() else None for v in given.uniques]
@@ -536,7 +537,7 @@ class _Checked:
                 if want is not None and want != ids[i]:
                     ok[pos] = False
             if not ok[rows].all():
-                self._ids = None
+                self._ids = self._static = None
 
     def slow_rows(self) -> list[int]:
         """The rows the column checks did not pass (and that were not already bad): each needs the per-row check."""
@@ -544,6 +545,14 @@ class _Checked:
 
     def _statics(self) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[tuple[dict[str, Any], frozenset[str]]]]:
         """Per good row, the code of its donor, period, source and other fields together; per code, those fields."""
+        if self._static is None:
+            self._static = self._find_statics()
+        found: tuple[np.ndarray[Any, np.dtype[np.intp]], list[tuple[dict[str, Any], frozenset[str]]]] = self._static
+        return found
+
+    def _find_statics(
+        self,
+    ) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[tuple[dict[str, Any], frozenset[str]]]]:
         names = ("donor", "period", "source", "misc")
         rows = np.flatnonzero(self.ok)
         codes, first = _combine([(self.groups[g][0][rows], len(self.groups[g][1])) for g in names], len(rows))
