@@ -180,12 +180,17 @@ def test_plain_amounts_in_bulk_equal_one_by_one(values: list[str | None]) -> Non
 
 
 @settings(max_examples=200, deadline=None)
-@given(parts=st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=30), min_size=1, max_size=4))
-def test_combination_codes(parts: list[list[int]]) -> None:
+@given(
+    parts=st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=30), min_size=1, max_size=4),
+    size=st.sampled_from([1, 4, 2**40]),  # 2**40: the key would overflow, so it is renumbered on the way
+)
+def test_combination_codes(parts: list[list[int]], size: int) -> None:
     from aidtrack.files._table import _combine
 
     n = min(len(p) for p in parts)
-    columns = [(np.array(p[:n], dtype=np.intp), 4) for p in parts]
+    if size == 1:
+        parts = [[0] * n for _ in parts]
+    columns = [(np.array(p[:n], dtype=np.intp), size) for p in parts]
     codes, first = _combine(columns, n)
     rows = list(zip(*(c.tolist() for c, _ in columns), strict=True)) if n else []
     # same combination, same code; codes numbered in order of first appearance; first[k]: the first row of code k
@@ -205,3 +210,25 @@ def test_records_share_a_fields_set_safely() -> None:
     changed = first.model_copy(update={"notes": "x"})
     assert "notes" in changed.model_fields_set
     assert first.model_fields_set == second.model_fields_set == before == {"donor", "announced", "amount"}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("where", ["middle", "end", "two"])
+def test_an_empty_line_is_an_empty_row_on_every_path(newline: str, where: str) -> None:
+    """pyarrow skips empty lines; the reader notices (rows != lines) and the csv module reads the file instead."""
+    lines = ["donor,date,amount,currency", "Canada,2025-01-09,1,CAD", "Norway,2025-01-09,2,NOK"]
+    if where == "middle":
+        lines.insert(2, "")
+    elif where == "end":
+        lines.append("")
+    else:
+        lines[2:2] = ["", ""]
+    text = newline.join(lines) + newline
+    table = read_csv_table(io.StringIO(text))
+    assert not table.arrow  # read by the csv module
+    with pytest.raises(PledgeFileError) as err:
+        to_pledges(prepare(table), "raise")
+    empty = {"middle": [3], "end": [4], "two": [3, 4]}[where]
+    assert [(p.line, p.reason) for p in err.value.problems] == [(n, "empty row (every field blank)") for n in empty]
+    good = newline.join(line for line in lines if line) + newline
+    assert read_csv_table(io.StringIO(good)).arrow  # the same file without them: pyarrow

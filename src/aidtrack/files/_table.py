@@ -408,11 +408,17 @@ def _combine(
     import pandas as pd
 
     key = np.zeros(n, dtype=np.int64)
+    bound = 1  # every key is below this
     for part, size in codes:
         if size <= 1:
             continue  # one value: it splits nothing
+        if bound * size >= 1 << 62:
+            key = pd.factorize(key)[0].astype(np.int64)  # renumbered 0..k-1: the key stays small
+            bound = int(key.max()) + 1 if n else 1
         key = key * size + part
-        key = pd.factorize(key)[0].astype(np.int64)  # renumbered 0..k-1 in order of appearance: the key stays small
+        bound *= size
+    if bound > 1:
+        key = pd.factorize(key)[0].astype(np.int64)  # 0..k-1 in order of first appearance
     # codes in order of first appearance: a row is the first of its combination where the running maximum grows
     if not n:
         return key.astype(np.intp), np.zeros(0, dtype=np.intp)

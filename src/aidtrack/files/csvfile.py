@@ -193,14 +193,8 @@ def _arrow_table(fh: IO[str], raw: bytes | None, where: str, used: str, context:
     if b'"' in raw or b"\x00" in raw or (returns and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
     end = raw.find(b"\n", begin)
-    if (
-        end < 0
-        or _FILLED.search(raw, end + 1) is None
-        or raw[end + 1 : end + 2] in (b"\r", b"\n")
-        or raw.find(b"\n\n", end) >= 0
-        or (returns and raw.find(b"\n\r\n", end) >= 0)
-    ):
-        return None  # no rows, or an empty line (a row the csv module reads as empty): the csv module says so
+    if end < 0 or _FILLED.search(raw, end + 1) is None or raw[end + 1 : end + 2] in (b"\r", b"\n"):
+        return None  # no rows, or an empty first line (a row the csv module reads as empty): the csv module says so
     try:
         header = [h.strip() for h in raw[begin:end].decode("utf-8").removesuffix("\r").split(used)]
     except UnicodeDecodeError:
@@ -220,6 +214,9 @@ def _arrow_table(fh: IO[str], raw: bytes | None, where: str, used: str, context:
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     n = table.num_rows
+    lines = raw.count(b"\n", end + 1) + (not raw.endswith(b"\n"))
+    if n != lines:
+        return None  # pyarrow skipped an empty line (a row the csv module reads as empty): the csv module says so
     return RawTable(
         where,
         header,
