@@ -336,7 +336,8 @@ class Pledge(Record):
         ``fields_set`` is taken as it is, not copied: the readers give the rows with the same
         fields one set (a set per record would cost a million objects for the garbage
         collector to walk). That is safe because a pledge is frozen and pydantic copies the
-        set before it changes one (``model_copy(update=...)``).
+        set before it changes one (``model_copy(update=...)``). ``_Checked.records`` in
+        :mod:`aidtrack.files` inlines these four assignments in its loop; change both together.
         """
         pledge = cls.__new__(cls)
         object.__setattr__(pledge, "__dict__", fields)

@@ -597,7 +597,6 @@ class _Checked:
             base = dict(fields)
             currency = base.pop("_currency")
             bases.append((base, (set(fset), set(fset) | {"notes"}), currency))
-        trusted = Pledge._trusted
         new = object.__new__
         put = object.__setattr__
         days = self.days
@@ -605,6 +604,7 @@ class _Checked:
         note_values, note_given = self.note_values, self.note_given
         out: list[Pledge] = []
         append = out.append
+        cls = Pledge
         with _no_gc():
             for s, d, a, t in zip(
                 codes.tolist(),
@@ -621,7 +621,13 @@ class _Checked:
                 put(money, "currency", currency)
                 fields["amount"] = money
                 fields["notes"] = note_values[t]
-                append(trusted(fields, fsets[note_given[t]]))
+                # Pledge._trusted(fields, fields_set), inlined: the call was a sixth of this loop
+                pledge = new(cls)
+                put(pledge, "__dict__", fields)
+                put(pledge, "__pydantic_fields_set__", fsets[note_given[t]])
+                put(pledge, "__pydantic_extra__", None)
+                put(pledge, "__pydantic_private__", None)
+                append(pledge)
         return out
 
     def ids(self) -> list[str]:
