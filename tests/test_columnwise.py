@@ -232,3 +232,22 @@ def test_an_empty_line_is_an_empty_row_on_every_path(newline: str, where: str) -
     assert [(p.line, p.reason) for p in err.value.problems] == [(n, "empty row (every field blank)") for n in empty]
     good = newline.join(line for line in lines if line) + newline
     assert read_csv_table(io.StringIO(good)).arrow  # the same file without them: pyarrow
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    amounts=st.lists(st.from_regex(r"\A(0{0,2}[0-9]{1,5}(\.[0-9]{0,3})?|\.[0-9]{1,3})\Z"), min_size=1, max_size=10),
+    notes=st.lists(st.one_of(st.none(), st.text(max_size=6).filter(lambda t: '"' not in t)), min_size=10, max_size=10),
+)
+def test_ids_of_plain_amounts_equal_the_per_row_ids(amounts: list[str], notes: list[str | None]) -> None:
+    """Plain amounts (leading zeros, trailing points, zero: a bad row) through the pyarrow path: the frame's ids,
+    computed in bulk, are the records' ids, and the bad rows read the same."""
+    rows = [["Canada", "2025-01-09", a, "CAD", notes[i] or ""] for i, a in enumerate(amounts)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([["donor", "date", "amount", "currency", "notes"], *rows])
+    text = buffer.getvalue()
+    try:
+        prep_a, prep_b = (prepare(read_csv_table(io.StringIO(text), delimiter=",")) for _ in range(2))
+    except PledgeFileError:
+        return
+    _same(prep_a, prep_b)

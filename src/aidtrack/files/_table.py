@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -682,7 +682,15 @@ class _Checked:
 
     def _id_amounts(self, context: Any) -> list[str]:
         """Each amount as the id's JSON writes it (normalised), per distinct amount text."""
-        if self.prep.plain_amounts:
+        arrow = self.amount.arrow
+        if self.prep.plain_amounts and arrow is not None:
+            # plain digits without a point or a leading zero are their own normal form; the others are worked out
+            pc: Any = importlib.import_module("pyarrow.compute")
+            own = pc.and_(pc.invert(pc.match_substring(arrow, ".")), pc.match_substring_regex(arrow, "^[1-9]"))
+            values = cast(list[str], list(self.amount.uniques))  # an empty one (None) is not its own: replaced
+            for k in np.flatnonzero(~np.asarray(pc.fill_null(own, False), dtype=bool)).tolist():
+                values[k] = _id_amount(self.decimals[k], context)
+        elif self.prep.plain_amounts:
             values = [
                 v if v and "." not in v and v[0] != "0" else _id_amount(d, context)
                 for v, d in zip(self.amount.uniques, self.decimals, strict=True)
