@@ -207,6 +207,46 @@ def test_excel_bad_rows_name_sheet_and_row(tmp_path: Path) -> None:
         read_pledges(path, sheet="Other")
 
 
+def test_excel_rows_read_past_a_stale_size_record_and_gaps(tmp_path: Path) -> None:
+    """The sheet is streamed (read-only): a size record that is missing or too small, rows left out of the file
+    and a first row that starts after column A change nothing; rows keep their numbers."""
+    import re
+    import zipfile
+
+    path = tmp_path / "gaps.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Pledges"
+    ws.append(["donor", "date", "amount", "currency", "notes"])
+    ws.append(["Canada", date(2025, 1, 9), 440_000_000, "CAD"])
+    ws.cell(row=5, column=2, value=date(2025, 1, 10))  # rows 3-4 are not in the file at all
+    ws.cell(row=5, column=3, value="12.5")
+    ws.cell(row=5, column=4, value="EUR")
+    ws.cell(row=5, column=1, value="Norway")
+    ws.cell(row=7, column=1, value="Japan")
+    ws.cell(row=7, column=2, value=date(2025, 1, 11))
+    ws.cell(row=7, column=3, value=-1)
+    ws.cell(row=7, column=4, value="JPY")
+    ws.cell(row=8, column=6, value="beyond")  # a value right of the header, alone in its row
+    wb.save(path)
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(stale, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:B2"/>', data)
+                assert count == 1
+            dst.writestr(item, data)
+    for each in (path, stale):
+        with pytest.raises(PledgeFileError) as info:
+            read_pledges(each)
+        assert [(p.line, "greater than zero" in p.reason) for p in info.value.problems[:1]] == [(7, True)]
+        assert [p.line for p in info.value.problems] == [7, 8]
+        assert "cell F8" in info.value.problems[1].reason
+        good = read_pledges(each, errors="coerce")
+        assert [(p.donor.name, str(p.amount.amount)) for p in good] == [("Canada", "440000000"), ("Norway", "12.5")]
+
+
 def test_json_bad_records(tmp_path: Path) -> None:
     good = nasty_pledges()[0].model_dump(mode="json")
     bad = dict(good, amount={"amount": "-1", "currency": "USD"})

@@ -452,19 +452,27 @@ def _decode_cr(text: str) -> str:
 def _excel_table(path: str | os.PathLike[str], where: str, sheet: str | None) -> RawTable:
     openpyxl = require("openpyxl", "excel", "reading Excel files")
 
-    try:
-        wb = openpyxl.load_workbook(path, data_only=False)
+    try:  # read-only: rows streamed from the file, not a cell object per cell of the whole sheet kept in memory
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise PledgeFileError(where, [RowProblem(1, f"not a readable .xlsx file ({exc})")]) from exc
+    try:
+        return _sheet_table(wb, where, sheet)
+    finally:
+        wb.close()
+
+
+def _sheet_table(wb: Any, where: str, sheet: str | None) -> RawTable:
     if sheet is None:
         sheet = EXCEL_SHEET if EXCEL_SHEET in wb.sheetnames else wb.sheetnames[0]
     if sheet not in wb.sheetnames:
         raise PledgeFileError(where, [RowProblem(1, f"no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}")])
     ws = wb[sheet]
+    ws.reset_dimensions()  # the size a file records may be missing or wrong (some writers leave it stale): read all
     place = f"{where}, sheet {sheet!r}"
-    rows_iter = ws.iter_rows()
+    rows_iter = enumerate(ws.iter_rows(min_row=1), start=1)  # every row from the first, empty ones included
     try:
-        header_cells = next(rows_iter)
+        _, header_cells = next(rows_iter)
     except StopIteration:
         raise PledgeFileError(
             place, [LocatedRowProblem(1, "the sheet is empty; expected a header row", "row 1")]
@@ -475,13 +483,13 @@ def _excel_table(path: str | os.PathLike[str], where: str, sheet: str | None) ->
     rows: list[list[str | None]] = []
     lines: list[int] = []
     row_errors: dict[int, str] = {}
-    for cells in rows_iter:
+    for number, cells in rows_iter:
         values = cells[: len(header)]
         extra = [c for c in cells[len(header) :] if c.value is not None]
         if all(c.value is None for c in values) and not extra:
             continue  # an empty row holds no pledge (spreadsheets keep many)
         pos = len(rows)
-        lines.append(cells[0].row if cells else 0)
+        lines.append(number)
         texts: list[str | None] = []
         for h, c in zip(header, values, strict=False):
             try:
