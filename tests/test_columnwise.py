@@ -251,3 +251,35 @@ def test_ids_of_plain_amounts_equal_the_per_row_ids(amounts: list[str], notes: l
     except PledgeFileError:
         return
     _same(prep_a, prep_b)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_reading_leaves_the_garbage_collector_as_it_was(enabled: bool, frozen_before: bool) -> None:
+    """The collector is paused while records are built and comes back as it was; objects the program froze stay
+    frozen, and the read freezes nothing of its own."""
+    import gc
+
+    text = "donor,date,amount,currency\nCanada,2025-01-09,1,CAD\nNorway,2025-01-10,2,NOK\n"
+    was_enabled = gc.isenabled()
+    keep = [[object()] for _ in range(100)]
+    froze = frozen_before and not gc.get_freeze_count()  # (never unfreeze what someone else froze)
+    try:
+        if froze:
+            gc.freeze()
+        frozen = gc.get_freeze_count()
+        if not enabled:
+            gc.disable()
+        pledges = to_pledges(prepare(read_csv_table(io.StringIO(text))), "raise")[0]
+        assert len(pledges) == 2
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == frozen
+        if frozen_before:
+            assert frozen >= len(keep)
+    finally:
+        if froze:
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()

@@ -791,14 +791,18 @@ def _no_gc() -> Iterator[None]:
     would otherwise walk all of them at the next allocation (and again one generation up) would
     find nothing either. Nothing is lost: the oldest generation is collected as usual, so a
     garbage cycle made elsewhere before the read is freed by the next full collection instead.
+    A program that froze objects itself (``gc.freeze()`` before forking workers) keeps them frozen:
+    then this step is left out.
     """
     collecting = gc.isenabled()
+    frozen = gc.get_freeze_count()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if not frozen:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
