@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pathlib
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from aidtrack.files._table import (
     to_frame_by_row,
     to_pledge_frame,
     to_pledges,
+    to_pledges_and_frame,
     to_pledges_by_row,
 )
 from aidtrack.files.csvfile import read_csv_table
@@ -96,6 +98,10 @@ def _same(prep_a, prep_b) -> None:  # type: ignore[no-untyped-def]
     frame, frame_problems = to_pledge_frame(prep_b, "coerce")
     pd.testing.assert_frame_equal(frame, pledges_to_frame(expected))
     assert [str(p) for p in frame_problems] == [str(p) for p in expected_problems]
+    records, records_problems, frame_of = to_pledges_and_frame(prep_b, "coerce")  # what read_pledges returns
+    assert records == expected
+    assert [str(p) for p in records_problems] == [str(p) for p in expected_problems]
+    pd.testing.assert_frame_equal(frame_of(), pledges_to_frame(expected))
     text_frame, bad = to_frame(prep_b)
     expected_frame, expected_bad = to_frame_by_row(prep_a)
     pd.testing.assert_frame_equal(text_frame, expected_frame)
@@ -287,3 +293,43 @@ def test_reading_leaves_the_garbage_collector_as_it_was(enabled: bool, frozen_be
             gc.enable()
         else:
             gc.disable()
+
+
+def test_a_files_pledges_give_their_frame_from_the_column_checks(tmp_path: pathlib.Path) -> None:
+    """``read_pledges(path).to_frame()`` and ``totals(read_pledges(path))`` take the reader's column-wise frame:
+    the same frame and totals as the records give one by one, bad rows left out, a new copy every time."""
+    import pickle
+
+    import aidtrack
+    from aidtrack.files import read_pledges
+    from aidtrack.frames.collection import Pledges
+    from aidtrack.frames.rows import FramedPledges
+
+    path = tmp_path / "pledges.csv"
+    path.write_text(
+        "donor,date,amount,currency,category,notes\n"
+        "Canada,2025-01-09,440000000,CAD,military,\n"
+        "Norway,2025-01-10,0,NOK,,\n"  # bad: not greater than zero
+        "Norway,2025-01-10,2e9,NOK,humanitarian,a note\n"
+        "Germany,2024-02-29,1250.50,EUR,,\n"
+        "Japan,2025-01-09,abc,JPY,,\n",  # bad: not a number
+        encoding="utf-8",
+    )
+    ps = read_pledges(path, errors="coerce")
+    assert isinstance(ps, FramedPledges) and len(ps) == 3 and len(ps.problems) == 2
+    expected = pledges_to_frame(list(ps))  # a plain list: pledge by pledge
+    first = ps.to_frame()
+    pd.testing.assert_frame_equal(first, expected)
+    first.loc[0, "donor"] = "changed"  # the caller's copy
+    pd.testing.assert_frame_equal(ps.to_frame(), expected)
+    pd.testing.assert_frame_equal(pledges_to_frame(ps), expected)
+    ours = aidtrack.totals(ps, to="EUR", by="donor", policy="monthly_mean")
+    theirs = aidtrack.totals(list(ps), to="EUR", by="donor", policy="monthly_mean")
+    pd.testing.assert_frame_equal(ours, theirs)
+    assert ours.attrs == theirs.attrs
+    part = ps[1:]  # a slice is a plain Pledges, its frame its own
+    assert type(part) is Pledges and not isinstance(part, FramedPledges)
+    pd.testing.assert_frame_equal(part.to_frame(), pledges_to_frame(list(ps)[1:]))
+    back = pickle.loads(pickle.dumps(ps))
+    assert type(back) is Pledges and back == ps and back.problems == ps.problems
+    pd.testing.assert_frame_equal(back.to_frame(), expected)

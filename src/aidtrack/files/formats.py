@@ -36,6 +36,7 @@ row rather than read as text.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -53,7 +54,14 @@ import pandas as pd
 from aidtrack._atomic import atomic_path, atomic_write_text
 from aidtrack._extras import require
 from aidtrack.errors import AidtrackError, DataFormatError, InvalidArgumentError, PledgeFileError, RowProblem
-from aidtrack.files._table import Errors, Prepared, RawTable, check_errors, prepare, to_pledges
+from aidtrack.files._table import (
+    Errors,
+    Prepared,
+    RawTable,
+    check_errors,
+    prepare,
+    to_pledges_and_frame,
+)
 from aidtrack.files.csvfile import read_csv_table, write_pledges_csv
 from aidtrack.formula import guard_text, needs_guard
 from aidtrack.frames.collection import Pledges
@@ -168,8 +176,38 @@ def read_pledges(
         assert isinstance(path, str | os.PathLike)
         pledges, problems = _read_json_pledges(Path(path).read_bytes(), os.fspath(path), errors)
         return Pledges(pledges, problems=problems)
-    pledges, problems = to_pledges(prep, errors)
-    return Pledges(pledges, problems=problems)
+    pledges, problems, frame = to_pledges_and_frame(prep, errors)
+    return _FilePledges(pledges, problems=problems, frame=frame)
+
+
+class _FilePledges(Pledges):
+    """The pledges of a file, whose frame is built from the reader's column checks.
+
+    :meth:`to_frame` (and :func:`~aidtrack.frames.aggregate.totals` of these pledges) takes
+    the frame :func:`~aidtrack.frames.rows.pledges_to_frame` makes of them, column by column
+    as :func:`read_pledge_frame` builds it, instead of computing each pledge's ``id`` one by
+    one; the first call builds it and lets the column checks go, later calls copy it. A slice
+    is a plain :class:`Pledges`; a pickled one comes back as one.
+    """
+
+    __slots__ = ("_build", "_frame")
+
+    def __init__(
+        self, pledges: Iterable[Pledge], *, problems: Iterable[RowProblem], frame: Callable[[], pd.DataFrame]
+    ) -> None:
+        super().__init__(pledges, problems=problems)
+        self._frame: pd.DataFrame | None = None
+        self._build: Callable[[], pd.DataFrame] | None = frame
+
+    def pledge_frame(self) -> pd.DataFrame:
+        """:class:`~aidtrack.frames.rows.FramedPledges`: the frame of these pledges, from the column checks."""
+        if self._frame is None:
+            assert self._build is not None
+            self._frame, self._build = self._build(), None
+        return self._frame.copy()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (functools.partial(Pledges, problems=self.problems), (tuple(self),))
 
 
 def read_pledge_frame(

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,14 @@ from aidtrack.tabular import COLUMNS, header_problems, pledge_from_row, pledge_t
 if TYPE_CHECKING:
     pass
 
-__all__ = ["FRAME_COLUMNS", "LocatedRowProblem", "date_column", "frame_to_pledges", "pledges_to_frame"]
+__all__ = [
+    "FRAME_COLUMNS",
+    "FramedPledges",
+    "LocatedRowProblem",
+    "date_column",
+    "frame_to_pledges",
+    "pledges_to_frame",
+]
 
 FRAME_COLUMNS = ("id", *COLUMNS)
 """The columns of :func:`pledges_to_frame`, in order."""
@@ -73,8 +80,25 @@ def date_column(values: Sequence[date | None]) -> np.ndarray[Any, Any]:
     )
 
 
+@runtime_checkable
+class FramedPledges(Protocol):
+    """Pledges that can give their own frame: the one :func:`pledges_to_frame` would build of them.
+
+    :func:`pledges_to_frame` (and so :meth:`Pledges.to_frame <aidtrack.frames.collection.Pledges.to_frame>`
+    and :func:`~aidtrack.frames.aggregate.totals`) takes a fresh copy of that frame instead of
+    building it pledge by pledge. The pledges a file reader returns do this: their frame comes
+    from the reader's column checks, without computing each pledge's ``id`` one by one.
+    """
+
+    def pledge_frame(self) -> pd.DataFrame:
+        """A new frame equal to the one :func:`pledges_to_frame` builds of these pledges, row for row."""
+        ...
+
+
 def pledges_to_frame(pledges: Iterable[Pledge]) -> pd.DataFrame:
     """One row per pledge, with the columns of :data:`FRAME_COLUMNS` (see the module docs)."""
+    if isinstance(pledges, FramedPledges):
+        return pledges.pledge_frame()
     items = list(pledges)
     rows = [pledge_to_row(p) for p in items]
 
