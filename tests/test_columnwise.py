@@ -98,10 +98,10 @@ def _same(prep_a, prep_b) -> None:  # type: ignore[no-untyped-def]
     frame, frame_problems = to_pledge_frame(prep_b, "coerce")
     pd.testing.assert_frame_equal(frame, pledges_to_frame(expected))
     assert [str(p) for p in frame_problems] == [str(p) for p in expected_problems]
-    records, records_problems, frame_of = to_pledges_and_frame(prep_b, "coerce")  # what read_pledges returns
-    assert records == expected
+    count, records_of, records_problems, frame_of = to_pledges_and_frame(prep_b, "coerce")  # read_pledges'
     assert [str(p) for p in records_problems] == [str(p) for p in expected_problems]
-    pd.testing.assert_frame_equal(frame_of(), pledges_to_frame(expected))
+    pd.testing.assert_frame_equal(frame_of(), pledges_to_frame(expected))  # the frame first: without records
+    assert count == len(expected) and records_of() == expected
     text_frame, bad = to_frame(prep_b)
     expected_frame, expected_bad = to_frame_by_row(prep_a)
     pd.testing.assert_frame_equal(text_frame, expected_frame)
@@ -317,8 +317,9 @@ def test_a_files_pledges_give_their_frame_from_the_column_checks(tmp_path: pathl
     )
     ps = read_pledges(path, errors="coerce")
     assert isinstance(ps, FramedPledges) and len(ps) == 3 and len(ps.problems) == 2
-    expected = pledges_to_frame(list(ps))  # a plain list: pledge by pledge
     first = ps.to_frame()
+    assert ps._built is None  # type: ignore[attr-defined]  # neither len, problems nor the frame built records
+    expected = pledges_to_frame(list(ps))  # a plain list: pledge by pledge
     pd.testing.assert_frame_equal(first, expected)
     first.loc[0, "donor"] = "changed"  # the caller's copy
     pd.testing.assert_frame_equal(ps.to_frame(), expected)
@@ -333,3 +334,23 @@ def test_a_files_pledges_give_their_frame_from_the_column_checks(tmp_path: pathl
     back = pickle.loads(pickle.dumps(ps))
     assert type(back) is Pledges and back == ps and back.problems == ps.problems
     pd.testing.assert_frame_equal(back.to_frame(), expected)
+
+
+def test_a_files_pledges_build_their_records_once_whoever_asks_first(tmp_path: pathlib.Path) -> None:
+    """The records of ``read_pledges`` are built on first use, once, however many threads ask at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aidtrack.files import read_pledges
+    from aidtrack.files.csvfile import read_csv_table as read_table
+    from aidtrack.frames.collection import Pledges
+
+    path = tmp_path / "pledges.csv"
+    rows = [f"Donor {k},2025-01-{1 + k % 28:02d},{k + 1}000.5,CAD" for k in range(500)]
+    path.write_text("\n".join(["donor,date,amount,currency", *rows]) + "\n", encoding="utf-8")
+    ps = read_pledges(path)
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(lambda _: ps._items, range(32)))  # type: ignore[attr-defined]
+    assert all(items is seen[0] for items in seen)
+    expected, _ = to_pledges_by_row(prepare(read_table(path)), "raise")
+    assert list(ps) == expected and len(ps) == 500 and ps[-1] == expected[-1]
+    assert ps == Pledges(expected) and hash(ps) == hash(Pledges(expected))

@@ -41,6 +41,7 @@ import io
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -156,7 +157,10 @@ def read_pledges(
     ``errors="raise"`` (the default) any bad row raises
     :class:`~aidtrack.errors.PledgeFileError` listing every bad row with its location
     and reason, and nothing loads. With ``errors="coerce"`` the good rows load and the
-    bad ones are listed in the result's ``problems`` (never dropped silently):
+    bad ones are listed in the result's ``problems`` (never dropped silently). Every row is
+    checked here; the ``Pledge`` records are built when first used, and the result's
+    ``to_frame()`` (and :func:`~aidtrack.frames.aggregate.totals` of it) builds the frame from
+    the checks, as :func:`read_pledge_frame` does, without them:
 
     >>> import pathlib, tempfile
     >>> text = "Geber;Datum;Betrag;Währung\\nKanada;09.01.2025;440.000.000,50;CAD\\nNorwegen;09.01.2025;viel;NOK\\n"
@@ -176,38 +180,67 @@ def read_pledges(
         assert isinstance(path, str | os.PathLike)
         pledges, problems = _read_json_pledges(Path(path).read_bytes(), os.fspath(path), errors)
         return Pledges(pledges, problems=problems)
-    pledges, problems, frame = to_pledges_and_frame(prep, errors)
-    return _FilePledges(pledges, problems=problems, frame=frame)
+    count, records, problems, frame = to_pledges_and_frame(prep, errors)
+    return _FilePledges(count, records, problems=problems, frame=frame)
 
 
 class _FilePledges(Pledges):
-    """The pledges of a file, whose frame is built from the reader's column checks.
+    """The pledges of a file: every row checked, the records built when first used, the frame from the checks.
 
-    :meth:`to_frame` (and :func:`~aidtrack.frames.aggregate.totals` of these pledges) takes
-    the frame :func:`~aidtrack.frames.rows.pledges_to_frame` makes of them, column by column
-    as :func:`read_pledge_frame` builds it, instead of computing each pledge's ``id`` one by
-    one; the first call builds it and lets the column checks go, later calls copy it. A slice
-    is a plain :class:`Pledges`; a pickled one comes back as one.
+    The reader checks every row and reports the bad ones at once; the ``Pledge`` records of the
+    good rows are built on first use (iterating, indexing, comparing, showing; ``len`` and
+    ``problems`` need none). :meth:`to_frame` (and :func:`~aidtrack.frames.aggregate.totals` of
+    these pledges) takes the frame :func:`~aidtrack.frames.rows.pledges_to_frame` makes of them,
+    built column by column from the checks as :func:`read_pledge_frame` builds it, without
+    the records and without computing each pledge's ``id`` one by one; the first call builds
+    it, later calls copy it. Once both are built the checks are let go. A slice is a plain
+    :class:`Pledges`; a pickled one comes back as one.
     """
 
-    __slots__ = ("_build", "_frame")
+    __slots__ = ("_build", "_built", "_count", "_frame", "_lock", "_make")
 
     def __init__(
-        self, pledges: Iterable[Pledge], *, problems: Iterable[RowProblem], frame: Callable[[], pd.DataFrame]
+        self,
+        count: int,
+        records: Callable[[], list[Pledge]],
+        *,
+        problems: Iterable[RowProblem],
+        frame: Callable[[], pd.DataFrame],
     ) -> None:
-        super().__init__(pledges, problems=problems)
+        # Pledges.__init__ is left out: it would build the records
+        self.problems = tuple(problems)
+        self._count = count
+        self._make: Callable[[], list[Pledge]] | None = records
+        self._built: tuple[Pledge, ...] | None = None
         self._frame: pd.DataFrame | None = None
         self._build: Callable[[], pd.DataFrame] | None = frame
+        self._lock = threading.Lock()
+
+    @property  # Pledges' slot, read here from the records built on first use
+    def _items(self) -> tuple[Pledge, ...]:  # type: ignore[override]
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    assert self._make is not None
+                    self._built, self._make = tuple(self._make()), None
+                built = self._built
+        return built
+
+    def __len__(self) -> int:
+        return self._count
 
     def pledge_frame(self) -> pd.DataFrame:
         """:class:`~aidtrack.frames.rows.FramedPledges`: the frame of these pledges, from the column checks."""
         if self._frame is None:
-            assert self._build is not None
-            self._frame, self._build = self._build(), None
+            with self._lock:
+                if self._frame is None:
+                    assert self._build is not None
+                    self._frame, self._build = self._build(), None
         return self._frame.copy()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (functools.partial(Pledges, problems=self.problems), (tuple(self),))
+        return (functools.partial(Pledges, problems=self.problems), (self._items,))
 
 
 def read_pledge_frame(
