@@ -318,7 +318,7 @@ def test_a_files_pledges_give_their_frame_from_the_column_checks(tmp_path: pathl
     ps = read_pledges(path, errors="coerce")
     assert isinstance(ps, FramedPledges) and len(ps) == 3 and len(ps.problems) == 2
     first = ps.to_frame()
-    assert ps._built is None  # type: ignore[attr-defined]  # neither len, problems nor the frame built records
+    assert not ps._records.made  # type: ignore[attr-defined]  # neither len, problems nor the frame built records
     expected = pledges_to_frame(list(ps))  # a plain list: pledge by pledge
     pd.testing.assert_frame_equal(first, expected)
     first.loc[0, "donor"] = "changed"  # the caller's copy

@@ -338,9 +338,8 @@ def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowPr
     Checked column by column (:class:`_Checked`); a row that fails there goes through the
     full per-row validation, so its reason is exactly the one :func:`to_pledges_by_row` gives.
     """
-    checked, problems, rescued = _check_rows(prep)
-    report = _report(prep, problems, errors)
-    return _records(checked, rescued), report
+    _, records, report, _ = to_pledges_and_frame(prep, errors)
+    return records(), report
 
 
 def to_pledges_and_frame(
@@ -367,6 +366,7 @@ def to_pledges_and_frame(
     def frame() -> pd.DataFrame:
         from aidtrack.frames.rows import pledges_to_frame
 
+        # a row the column checks refused but the full check took: the frame from the records
         return pledges_to_frame(_records(checked, rescued)) if rescued else checked.frame()
 
     return count, records, report, frame
@@ -403,13 +403,8 @@ def _records(checked: _Checked, rescued: dict[int, Pledge]) -> list[Pledge]:
 def to_pledge_frame(prep: Prepared, errors: Errors) -> tuple[pd.DataFrame, list[RowProblem]]:
     """The good rows as a pledge frame (that of :func:`~aidtrack.frames.rows.pledges_to_frame`), built
     column by column without making a ``Pledge`` per row; every bad row as a located problem."""
-    from aidtrack.frames.rows import pledges_to_frame
-
-    checked, problems, rescued = _check_rows(prep)
-    report = _report(prep, problems, errors)
-    if rescued:  # a row the column checks refused but the full check took: build the frame from records
-        return pledges_to_frame(_records(checked, rescued)), report
-    return checked.frame(), report
+    _, _, report, frame = to_pledges_and_frame(prep, errors)
+    return frame(), report
 
 
 _SAMPLE = {"donor": "X", "date": "2000-01-01", "amount": "1", "currency": "EUR"}

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -91,6 +91,7 @@ __all__ = [
 ]
 
 Format: TypeAlias = Literal["csv", "json", "parquet", "excel"]
+_T = TypeVar("_T")
 FORMATS: dict[str, Format] = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel"}
 """File suffixes and the format each one means."""
 EXCEL_SHEET = "Pledges"
@@ -184,6 +185,28 @@ def read_pledges(
     return _FilePledges(count, records, problems=problems, frame=frame)
 
 
+class _Once(Generic[_T]):
+    """A value made on first use, once, however many threads ask at the same time; the maker is let go after."""
+
+    __slots__ = ("_lock", "_make", "_value")
+
+    def __init__(self, make: Callable[[], _T]) -> None:
+        self._make: Callable[[], _T] | None = make
+        self._value: _T | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> bool:
+        return self._make is None
+
+    def get(self) -> _T:
+        if self._make is not None:
+            with self._lock:
+                if self._make is not None:
+                    self._value, self._make = self._make(), None  # the value first: a reader that sees no maker
+        return cast(_T, self._value)
+
+
 class _FilePledges(Pledges):
     """The pledges of a file: every row checked, the records built when first used, the frame from the checks.
 
@@ -197,7 +220,7 @@ class _FilePledges(Pledges):
     :class:`Pledges`; a pickled one comes back as one.
     """
 
-    __slots__ = ("_build", "_built", "_count", "_frame", "_lock", "_make")
+    __slots__ = ("_count", "_frame", "_records")
 
     def __init__(
         self,
@@ -210,34 +233,19 @@ class _FilePledges(Pledges):
         # Pledges.__init__ is left out: it would build the records
         self.problems = tuple(problems)
         self._count = count
-        self._make: Callable[[], list[Pledge]] | None = records
-        self._built: tuple[Pledge, ...] | None = None
-        self._frame: pd.DataFrame | None = None
-        self._build: Callable[[], pd.DataFrame] | None = frame
-        self._lock = threading.Lock()
+        self._records = _Once(lambda: tuple(records()))
+        self._frame = _Once(frame)
 
     @property  # Pledges' slot, read here from the records built on first use
     def _items(self) -> tuple[Pledge, ...]:  # type: ignore[override]
-        built = self._built
-        if built is None:
-            with self._lock:
-                if self._built is None:
-                    assert self._make is not None
-                    self._built, self._make = tuple(self._make()), None
-                built = self._built
-        return built
+        return self._records.get()
 
     def __len__(self) -> int:
         return self._count
 
     def pledge_frame(self) -> pd.DataFrame:
         """:class:`~aidtrack.frames.rows.FramedPledges`: the frame of these pledges, from the column checks."""
-        if self._frame is None:
-            with self._lock:
-                if self._frame is None:
-                    assert self._build is not None
-                    self._frame, self._build = self._build(), None
-        return self._frame.copy()
+        return self._frame.get().copy()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (functools.partial(Pledges, problems=self.problems), (self._items,))
