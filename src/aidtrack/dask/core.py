@@ -67,6 +67,7 @@ from aidtrack.frames.convert import (
     Errors,
     OutputDtype,
     UnconvertibleRowsError,
+    check_conversion_options,
     conversion_problems,
     convert_frame,
 )
@@ -301,14 +302,7 @@ def _raise_for(parts: Sequence[_PartProblems], cap: int) -> None:
 
 
 def _check_errors(errors: str, dtype: str, max_lookback_days: int, max_problems: int) -> None:
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
-    if dtype not in ("float", "decimal"):
-        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
-    if max_lookback_days < 0:
-        raise InvalidArgumentError(
-            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
-        )
+    check_conversion_options(errors, dtype, max_lookback_days)
     if not isinstance(max_problems, int) or max_problems < 0:
         raise InvalidArgumentError(
             "max_problems", max_problems, f"max_problems must be a whole number 0 or more, got {max_problems!r}"

@@ -139,6 +139,7 @@ __all__ = [
     "Errors",
     "OutputDtype",
     "UnconvertibleRowsError",
+    "check_conversion_options",
     "conversion_meta",
     "conversion_problems",
     "convert_frame",
@@ -758,6 +759,19 @@ def convert_frame(
     return out
 
 
+def check_conversion_options(errors: str, dtype: str, max_lookback_days: int) -> None:
+    """Check ``errors``, ``dtype`` and ``max_lookback_days`` as :func:`convert_frame` takes them (and
+    :mod:`aidtrack.dask`, before any partition is read): an :class:`InvalidArgumentError` naming the value."""
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    if dtype not in ("float", "decimal"):
+        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
+    if max_lookback_days < 0:
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
+
+
 def _check_arguments(
     frame: pd.DataFrame,
     to: str | None,
@@ -773,14 +787,7 @@ def _check_arguments(
     rate_date: str | None = None,
 ) -> tuple[str, Policy, Rounding, bool]:
     """The checks of :func:`convert_frame` before any row is read: target, policy, rounding, whether a mean."""
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
-    if dtype not in ("float", "decimal"):
-        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
-    if max_lookback_days < 0:
-        raise InvalidArgumentError(
-            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
-        )
+    check_conversion_options(errors, dtype, max_lookback_days)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"convert_frame() needs a pandas DataFrame, not {type(frame).__name__}")
     target = target_currency(None, to)
