@@ -83,6 +83,7 @@ from aidtrack.errors import (
     InvalidArgumentError,
     RecordProblem,
 )
+from aidtrack.files._table import check_errors
 from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:
@@ -254,8 +255,7 @@ def _flows_of(doc: Any, where: str) -> list[Any]:
 
 
 def _read_pages(pages: Sequence[tuple[str, Any, str]], where: str, errors: str) -> pd.DataFrame:
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    check_errors(errors)
     rows: list[dict[str, Any]] = []
     found: list[RecordProblem] = []
     row_problems: list[list[str]] = []

@@ -88,6 +88,7 @@ from aidtrack.errors import (
     RecordProblem,
     UnsafeXmlError,
 )
+from aidtrack.files._table import check_errors
 from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:
@@ -216,8 +217,7 @@ def read(
     is not an IATI activity file.
     """
     wanted = _elements(elements)
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
+    check_errors(errors)
     day = _today(today)
     where, stream, close = _open(file)
     rows: list[dict[str, Any]] = []
