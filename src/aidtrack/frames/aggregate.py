@@ -301,7 +301,7 @@ def _column_codes(col: pd.Series, *, blank_na: bool) -> tuple[np.ndarray[Any, An
         rank[np.array(order, dtype=np.int64)] = np.arange(len(cats))
         rank[len(cats)] = len(cats)  # code -1 (missing) picks this last entry
         labels: list[Any] = [cats[k] for k in order] + [None]
-        return rank[col.cat.codes.to_numpy()], labels
+        return rank[col.array.codes], labels
     codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=False)
     return np.asarray(codes, dtype=np.int64), [None if pd.isna(u) else u for u in uniques]
 
@@ -312,7 +312,7 @@ def _bound_mask(conv: pd.DataFrame) -> np.ndarray[Any, Any]:
     col = conv["qualifier"]
     if isinstance(col.dtype, pd.CategoricalDtype):
         flags = np.array([str(c).strip().lower() in _BOUND for c in col.cat.categories] + [False])
-        codes = col.cat.codes.to_numpy().astype(np.int64)
+        codes = col.array.codes.astype(np.int64)
         picked: np.ndarray[Any, Any] = flags[np.where(codes < 0, len(flags) - 1, codes)]
         return picked
     return col.astype(object).map(lambda v: isinstance(v, str) and v.strip().lower() in _BOUND).to_numpy(dtype=bool)
@@ -664,7 +664,7 @@ class _Grouping:
                     rank[np.array(order, dtype=np.int64)] = np.arange(len(cats))
                     rank[len(cats)] = len(cats)  # code -1 (missing) picks this last entry
                     labels = [cats[k] for k in order] + [None]
-                    cat_codes = col.cat.codes.to_numpy()
+                    cat_codes = col.array.codes
                     self._coders.append(functools.partial(_take_slice, rank, cat_codes))
                 else:
                     codes, labels = _column_codes(col, blank_na=key == "country")

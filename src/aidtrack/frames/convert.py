@@ -500,7 +500,7 @@ def _read_currencies(
 ) -> tuple[np.ndarray[Any, Any], list[str | None], dict[int, str]]:
     """Codes into ``names`` (normalised currency, or None when invalid) and reasons per bad code."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
+        codes = col.array.codes  # the Categorical's own codes, read-only (``col.cat.codes`` builds a Series first)
         uniques = list(col.cat.categories)
     else:
         fcodes, funiq = pd.factorize(col, use_na_sentinel=True)
@@ -1027,7 +1027,7 @@ def _convert_table(
         _put(out, "fixing_date", fixing("first").view("M8[s]"))
     src_name = table.info.key
     source_codes = np.zeros(n, dtype=np.int8) if all_valid and not any_same else ok_conv.astype(np.int8) - 1
-    source = pd.Categorical.from_codes(source_codes, dtype=pd.CategoricalDtype([src_name]), validate=False)
+    source = pd.Categorical.from_codes(source_codes, dtype=_source_dtype(src_name), validate=False)
     _put(out, "rate_source", source)  # codes 0 and -1 only: nothing to validate
     return out, bad_reason, len(res.exact_rows), res.differed
 
@@ -1244,6 +1244,8 @@ class _RowWork:
     def _run(self, a: int, b: int) -> _Piece:
         size = min(b - a, _SLICE)
         scratch = np.empty(size)  # allocated once per range; a slice of it stays in the cache
+        # results in units: rounded here (in the cache), written to the frame's array once, divided
+        units = np.empty(size) if self.divide else None
         mask = np.empty(size, dtype=bool)
         places = np.empty(size, dtype=np.int64) if self.flat is None else None
         kept: list[tuple[int, np.ndarray[Any, Any]]] = []
@@ -1302,7 +1304,7 @@ class _RowWork:
             scaled = np.multiply(self.floats[s:e], rate, out=scratch[: e - s])
             if self.mu:
                 scaled *= self.scale
-            out = self.rounded[s:e]
+            out = self.rounded[s:e] if units is None else units[: e - s]
             _round_units(scaled, self.half_up, out=out)
             if not bound < _MAX_SCALED:  # a bound too loose (or a large amount): the slice's own results
                 bound, part_nan = _extremes(scaled)
@@ -1323,8 +1325,8 @@ class _RowWork:
                     hits.append(found + s)
             else:
                 hits.append(np.arange(s, e))
-            if self.divide:
-                out /= self.scale
+            if units is not None:
+                np.divide(out, self.scale, out=self.rounded[s:e])
         return _Piece(a, kept, nan, hits, top)
 
 
@@ -1619,6 +1621,19 @@ def _convert_columns_once(
     )  # fmt: skip
 
 
+_SOURCE_DTYPES: dict[str, pd.CategoricalDtype] = {}
+
+
+def _source_dtype(key: str) -> pd.CategoricalDtype:
+    """The ``rate_source`` column's dtype for one source (built once per source: it validates its categories)."""
+    found = _SOURCE_DTYPES.get(key)
+    if found is None:
+        if len(_SOURCE_DTYPES) >= 64:  # tables made on the fly, each with a key of its own: kept bounded
+            _SOURCE_DTYPES.clear()
+        found = _SOURCE_DTYPES.setdefault(key, pd.CategoricalDtype([key]))
+    return found
+
+
 def _put(frame: pd.DataFrame, name: str, values: Any) -> None:
     """Add a column without copying ``values`` (a fresh array nothing else refers to)."""
     series = values if isinstance(values, pd.Series) else pd.Series(values, index=frame.index, copy=False)
@@ -1720,12 +1735,15 @@ def _recompute(
 
     q = quantum(target)
     mu = minor_units(target)
+    rounding = mode.decimal_mode
+    quoted = table.quoted_in_base
+    one = Decimal(1)
     out: dict[int, int] = {}
     legs: dict[str, LegArrays] = {}
     for i, place in zip(rows.tolist(), places.tolist(), strict=True):
         a = amounts.decimal(i)
         if same[i]:
-            value = a.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
+            value = a.quantize(q, rounding=rounding, context=EXACT_CONTEXT)
         else:
             d, k = divmod(place, rows_in_stack)
             name = leg_names[k] if k < len(leg_names) else None
@@ -1734,19 +1752,21 @@ def _recompute(
                 leg = legs.get(name)
                 if leg is None:
                     leg = legs[name] = _leg(table, name, kind, lookback)
-            divisor = leg.exact_rate(d) if leg is not None else Decimal(1)
-            multiplier = dst_leg.exact_rate(d) if dst_leg is not None else Decimal(1)
-            if table.quoted_in_base:
+            quoted_src = quoted_dst = None
+            if quoted:
                 # as convert(): amount x quote(from) / quote(to) from the published quotes (1 for the base),
                 # without the rounding of their inverses; a leg without a quote of its own (a parity) keeps
                 # the rates
-                quoted_src = leg.published_quote(d) if leg is not None else Decimal(1)
-                quoted_dst = dst_leg.published_quote(d) if dst_leg is not None else Decimal(1)
-                if quoted_src is not None and quoted_dst is not None:
-                    divisor, multiplier = quoted_dst, quoted_src
+                quoted_src = leg.published_quote(d) if leg is not None else one
+                quoted_dst = dst_leg.published_quote(d) if dst_leg is not None else one
+            if quoted_src is not None and quoted_dst is not None:
+                divisor, multiplier = quoted_dst, quoted_src
+            else:
+                divisor = leg.exact_rate(d) if leg is not None else one
+                multiplier = dst_leg.exact_rate(d) if dst_leg is not None else one
             unrounded = EXACT_CONTEXT.divide(EXACT_CONTEXT.multiply(a, multiplier), divisor)
             # 60 digits, as the unrounded figure: the default context (28) cannot quantize 1e27 to cents
-            value = unrounded.quantize(q, rounding=mode.decimal_mode, context=EXACT_CONTEXT)
+            value = unrounded.quantize(q, rounding=rounding, context=EXACT_CONTEXT)
         out[i] = int(value.scaleb(mu, context=EXACT_CONTEXT))
     return out
 
