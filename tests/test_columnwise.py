@@ -354,3 +354,32 @@ def test_a_files_pledges_build_their_records_once_whoever_asks_first(tmp_path: p
     expected, _ = to_pledges_by_row(prepare(read_table(path)), "raise")
     assert list(ps) == expected and len(ps) == 500 and ps[-1] == expected[-1]
     assert ps == Pledges(expected) and hash(ps) == hash(Pledges(expected))
+
+
+def test_a_rescued_row_builds_the_records_once_for_records_and_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row the column checks refuse but the full check takes: the frame is made of the records, built once."""
+    from aidtrack.files import _table
+
+    class Refusing(_table._Checked):
+        def __init__(self, prep: _table.Prepared) -> None:
+            super().__init__(prep)
+            self.ok[1] = False  # as if a column check had refused a good row: the full check takes it again
+
+    built = []
+    records = _table._Checked.records
+
+    def counted(self: _table._Checked) -> list[object]:
+        built.append(1)
+        return records(self)  # type: ignore[return-value]
+
+    monkeypatch.setattr(_table, "_Checked", Refusing)
+    monkeypatch.setattr(Refusing, "records", counted)
+    text = "donor,date,amount,currency\nCanada,2025-01-09,440000000,CAD\nNorway,2025-01-10,2000000000,NOK\n"
+    expected, _ = to_pledges_by_row(prepare(read_csv_table(io.StringIO(text))), "raise")
+    count, records_of, problems, frame_of = to_pledges_and_frame(prepare(read_csv_table(io.StringIO(text))), "raise")
+    assert count == 2 and not problems
+    pd.testing.assert_frame_equal(frame_of(), pledges_to_frame(expected))
+    first = records_of()
+    assert first == expected and records_of() == expected
+    assert first is not records_of()  # each caller gets a list of its own
+    assert len(built) == 1

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -332,6 +333,31 @@ def _report(prep: Prepared, problems: dict[int, str], errors: Errors) -> list[Ro
     return report
 
 
+_T = TypeVar("_T")
+
+
+class Once(Generic[_T]):
+    """A value made on first use, once, however many threads ask at the same time; the maker is let go after."""
+
+    __slots__ = ("_lock", "_make", "_value")
+
+    def __init__(self, make: Callable[[], _T]) -> None:
+        self._make: Callable[[], _T] | None = make
+        self._value: _T | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> bool:
+        return self._make is None
+
+    def get(self) -> _T:
+        if self._make is not None:
+            with self._lock:
+                if self._make is not None:
+                    self._value, self._make = self._make(), None  # the value first: a reader that sees no maker
+        return cast(_T, self._value)
+
+
 def to_pledges(prep: Prepared, errors: Errors) -> tuple[list[Pledge], list[RowProblem]]:
     """One pledge per good row; every bad row as a located problem (raised unless ``errors="coerce"``).
 
@@ -357,17 +383,19 @@ def to_pledges_and_frame(
     checked, problems, rescued = _check_rows(prep)
     report = _report(prep, problems, errors)
     count = int(np.count_nonzero(checked.ok)) + len(rescued)
+    # a row the column checks refused but the full check took: the frame is made of the records, built once for
+    # both functions
+    shared = Once(lambda: _records(checked, rescued)) if rescued else None
 
     def records() -> list[Pledge]:
-        pledges = _records(checked, rescued)
+        pledges = _records(checked, rescued) if shared is None else list(shared.get())  # a list of the caller's own
         assert len(pledges) == count
         return pledges
 
     def frame() -> pd.DataFrame:
         from aidtrack.frames.rows import pledges_to_frame
 
-        # a row the column checks refused but the full check took: the frame from the records
-        return pledges_to_frame(_records(checked, rescued)) if rescued else checked.frame()
+        return checked.frame() if shared is None else pledges_to_frame(shared.get())
 
     return count, records, report, frame
 

@@ -41,13 +41,12 @@ import io
 import json
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -57,6 +56,7 @@ from aidtrack._extras import require
 from aidtrack.errors import AidtrackError, DataFormatError, InvalidArgumentError, PledgeFileError, RowProblem
 from aidtrack.files._table import (
     Errors,
+    Once,
     Prepared,
     RawTable,
     check_errors,
@@ -91,7 +91,6 @@ __all__ = [
 ]
 
 Format: TypeAlias = Literal["csv", "json", "parquet", "excel"]
-_T = TypeVar("_T")
 FORMATS: dict[str, Format] = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel"}
 """File suffixes and the format each one means."""
 EXCEL_SHEET = "Pledges"
@@ -185,28 +184,6 @@ def read_pledges(
     return _FilePledges(count, records, problems=problems, frame=frame)
 
 
-class _Once(Generic[_T]):
-    """A value made on first use, once, however many threads ask at the same time; the maker is let go after."""
-
-    __slots__ = ("_lock", "_make", "_value")
-
-    def __init__(self, make: Callable[[], _T]) -> None:
-        self._make: Callable[[], _T] | None = make
-        self._value: _T | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def made(self) -> bool:
-        return self._make is None
-
-    def get(self) -> _T:
-        if self._make is not None:
-            with self._lock:
-                if self._make is not None:
-                    self._value, self._make = self._make(), None  # the value first: a reader that sees no maker
-        return cast(_T, self._value)
-
-
 class _FilePledges(Pledges):
     """The pledges of a file: every row checked, the records built when first used, the frame from the checks.
 
@@ -233,8 +210,8 @@ class _FilePledges(Pledges):
         # Pledges.__init__ is left out: it would build the records
         self.problems = tuple(problems)
         self._count = count
-        self._records = _Once(lambda: tuple(records()))
-        self._frame = _Once(frame)
+        self._records = Once(lambda: tuple(records()))
+        self._frame = Once(frame)
 
     @property  # Pledges' slot, read here from the records built on first use
     def _items(self) -> tuple[Pledge, ...]:  # type: ignore[override]
