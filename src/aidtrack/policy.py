@@ -95,6 +95,7 @@ __all__ = [
     "RatePolicy",
     "TrailingMean",
     "as_policy",
+    "check_lookback",
     "compare_means",
     "day_span",
     "is_mean",
@@ -571,6 +572,14 @@ NEWER_RATES_HINT = 'run `aidtrack rates update` or pass source="ecb" for newer r
 """What a "date after the end of the data" error says to do."""
 
 
+def check_lookback(max_lookback_days: int) -> None:
+    """``max_lookback_days`` of :func:`quote` (and of every conversion that takes it): 0 or more days."""
+    if max_lookback_days < 0:
+        raise InvalidArgumentError(
+            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
+        )
+
+
 def quote(
     table: RateTable,
     currency: str,
@@ -586,10 +595,7 @@ def quote(
     >>> leg.rate, leg.fixing_dates
     (Decimal('1.0304'), (datetime.date(2025, 1, 10),))
     """
-    if max_lookback_days < 0:
-        raise InvalidArgumentError(
-            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
-        )
+    check_lookback(max_lookback_days)
     if currency == table.base:
         return RateLeg(currency, table.base, Decimal(1), (), source=table.info.key)
     if isinstance(policy, FixedDate):

@@ -44,7 +44,6 @@ __all__ = [
     "Errors",
     "Prepared",
     "RawTable",
-    "check_errors",
     "column_of",
     "prepare",
     "to_frame",
@@ -55,11 +54,6 @@ __all__ = [
 ]
 
 Errors = Literal["raise", "coerce"]
-
-
-def check_errors(errors: str) -> None:
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
 
 
 @dataclass

@@ -53,13 +53,13 @@ import pandas as pd
 
 from aidtrack._atomic import atomic_path, atomic_write_text
 from aidtrack._extras import require
+from aidtrack._options import check_errors
 from aidtrack.errors import AidtrackError, DataFormatError, InvalidArgumentError, PledgeFileError, RowProblem
 from aidtrack.files._table import (
     Errors,
     Once,
     Prepared,
     RawTable,
-    check_errors,
     prepare,
     to_pledges_and_frame,
 )

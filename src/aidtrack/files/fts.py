@@ -74,6 +74,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from aidtrack._options import check_errors
 from aidtrack.amounts import to_decimal
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import (
@@ -83,7 +84,6 @@ from aidtrack.errors import (
     InvalidArgumentError,
     RecordProblem,
 )
-from aidtrack.files._table import check_errors
 from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:

@@ -79,6 +79,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
+from aidtrack._options import check_errors
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import (
     AidtrackError,
@@ -88,7 +89,6 @@ from aidtrack.errors import (
     RecordProblem,
     UnsafeXmlError,
 )
-from aidtrack.files._table import check_errors
 from aidtrack.frames.rows import date_column
 
 if TYPE_CHECKING:

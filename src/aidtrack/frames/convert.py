@@ -106,6 +106,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar
 import numpy as np
 import pandas as pd
 
+from aidtrack._options import check_dtype, check_errors
 from aidtrack.amounts import AMOUNT_LIMIT, MONEY_CONTEXT, Rounding, to_decimal
 from aidtrack.conversion import target_currency
 from aidtrack.currency import minor_units, normalize_currency
@@ -121,6 +122,7 @@ from aidtrack.policy import (
     RatePolicy,
     TrailingMean,
     as_policy,
+    check_lookback,
     day_span,
     is_mean,
     leg_arrays,
@@ -762,14 +764,9 @@ def convert_frame(
 def check_conversion_options(errors: str, dtype: str, max_lookback_days: int) -> None:
     """Check ``errors``, ``dtype`` and ``max_lookback_days`` as :func:`convert_frame` takes them (and
     :mod:`aidtrack.dask`, before any partition is read): an :class:`InvalidArgumentError` naming the value."""
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', got {errors!r}")
-    if dtype not in ("float", "decimal"):
-        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', got {dtype!r}")
-    if max_lookback_days < 0:
-        raise InvalidArgumentError(
-            "max_lookback_days", max_lookback_days, f"max_lookback_days must be 0 or more, got {max_lookback_days}"
-        )
+    check_errors(errors)
+    check_dtype(dtype)
+    check_lookback(max_lookback_days)
 
 
 def _check_arguments(

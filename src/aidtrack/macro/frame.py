@@ -38,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from aidtrack._options import check_dtype, check_errors
 from aidtrack.amounts import Rounding, to_decimal
 from aidtrack.currency import minor_units
 from aidtrack.errors import AidtrackError, DeflationRowsError, InvalidArgumentError
@@ -135,10 +136,8 @@ def deflate_frame(
         raise InvalidArgumentError(
             "df", list(df.columns), f"missing column(s) {', '.join(map(repr, missing))}; found: {list(df.columns)}"
         )
-    if errors not in ("raise", "coerce"):
-        raise InvalidArgumentError("errors", errors, f"errors must be 'raise' or 'coerce', not {errors!r}")
-    if dtype not in ("float", "decimal"):
-        raise InvalidArgumentError("dtype", dtype, f"dtype must be 'float' or 'decimal', not {dtype!r}")
+    check_errors(errors)
+    check_dtype(dtype)
     mode = Rounding(rounding)
     from aidtrack.macro.deflate import INDICATORS
     from aidtrack.macro.series import as_series
