@@ -233,10 +233,12 @@ def _report_frame(problems: Sequence[ConversionProblem]) -> pd.DataFrame:
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 _IN_CODE_ORDER = 64
 """Up to this many distinct currency codes in a frame, the stack of legs follows the codes' order."""
-_SLICE = 1 << 17
+_SLICE = 1 << 18
 """Rows the pass takes through every step at a time (days, places, rates, rounding, the guard): each step reads
-what the step before wrote from the cache; on the 2-core benchmark machine 2**17 rows took 5-10 % less CPU time
-than 2**16 and 2**18 (``benchmarks/frame_warm.py``)."""
+what the step before wrote from the cache. On the 2-core benchmark machine (``benchmarks/frame_warm.py``, idle,
+2M rows) 2**18 rows took 5 % less wall-clock time than 2**17 with two threads (each numpy call hands the GIL
+over: fewer, longer calls wait less) and the same in one; 2**16 and smaller were slower in both. Under load
+2**17 had taken 5-10 % less CPU time than 2**16 and 2**18."""
 THREADS_ENV = "AIDTRACK_THREADS"
 """Environment variable: how many threads convert a large frame's rows (``1``: the calling thread only;
 unset or ``auto``: min(usable cores, 4))."""
