@@ -644,7 +644,11 @@ class _Checked:
             currency = base.pop("_currency")
             bases.append((base, (set(fset), set(fset) | {"notes"}), currency))
         new = object.__new__
-        put = object.__setattr__
+        # each attribute's own descriptor, called directly: what object.__setattr__ finds and calls, without the
+        # lookup (a fifth of the loop)
+        set_amount, set_currency = _setter(Money, "amount"), _setter(Money, "currency")
+        set_dict, set_fields_set = _setter(Pledge, "__dict__"), _setter(Pledge, "__pydantic_fields_set__")
+        set_extra, set_private = _setter(Pledge, "__pydantic_extra__"), _setter(Pledge, "__pydantic_private__")
         days = self.days
         decimals = self.decimals
         note_values, note_given = self.note_values, self.note_given
@@ -660,19 +664,19 @@ class _Checked:
                 strict=True,
             ):
                 base, fsets, currency = bases[s]
+                money = new(Money)
+                set_amount(money, decimals[a])
+                set_currency(money, currency)
                 fields = base.copy()
                 fields["announced"] = days[d]
-                money = new(Money)
-                put(money, "amount", decimals[a])
-                put(money, "currency", currency)
                 fields["amount"] = money
                 fields["notes"] = note_values[t]
                 # Pledge._trusted(fields, fields_set), inlined: the call was a sixth of this loop
                 pledge = new(cls)
-                put(pledge, "__dict__", fields)
-                put(pledge, "__pydantic_fields_set__", fsets[note_given[t]])
-                put(pledge, "__pydantic_extra__", None)
-                put(pledge, "__pydantic_private__", None)
+                set_dict(pledge, fields)
+                set_fields_set(pledge, fsets[note_given[t]])
+                set_extra(pledge, None)
+                set_private(pledge, None)
                 append(pledge)
         return out
 
@@ -803,6 +807,22 @@ class _Checked:
             elif name == "rate_date":
                 data[name] = dates(per_static(lambda f: f["rate_date"]), at)
         return pd.DataFrame(data, columns=list(FRAME_COLUMNS))
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """``object.__setattr__(obj, name, value)`` for instances of ``cls``, as the data descriptor it would call.
+
+    ``name`` is a slot or ``__dict__`` (a data descriptor somewhere in ``cls``'s MRO); without one, the
+    plain ``object.__setattr__``.
+    """
+    for klass in cls.__mro__:
+        found = vars(klass).get(name)
+        if found is not None:
+            if hasattr(type(found), "__set__"):
+                setter: Callable[[Any, Any], None] = found.__set__  # a bound method-wrapper: no Python frame
+                return setter
+            break
+    return lambda obj, value: object.__setattr__(obj, name, value)
 
 
 def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[Any, np.dtype[np.bool_]]]:
