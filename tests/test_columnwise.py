@@ -143,7 +143,12 @@ def test_typed_cells_column_checks_equal_row_checks(table: tuple[list[str], list
     _same(prep_a, prep_b)
 
 
-def test_a_large_table_reads_the_same_both_ways() -> None:
+@pytest.mark.parametrize("overlap", [False, True])
+def test_a_large_table_reads_the_same_both_ways(overlap: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``overlap``: the frame's text columns built on a second thread while the ids are hashed, as for large files."""
+    from aidtrack.files import _table
+
+    monkeypatch.setattr(_table, "_OVERLAP_ROWS", 1 if overlap else 10**9)
     rows = [
         ["Canada", f"2025-01-{1 + i % 28:02d}", f"{i + 1}.50", "CAD", "military" if i % 2 else ""] for i in range(500)
     ]

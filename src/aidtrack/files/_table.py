@@ -779,33 +779,48 @@ class _Checked:
         def source_part(attr: str) -> Callable[[dict[str, Any]], str | None]:
             return lambda f: (getattr(f["source"], attr) or None) if f["source"] else None
 
-        found = self._id_column()
-        data: dict[str, Any] = {"id": _text_series(found, None)}
-        for name in COLUMNS:
-            if name == "amount":
-                data[name] = pd.Series(np.array(self.decimals, dtype=object)[self.amount.codes[rows]], dtype=object)
-            elif name == "date":
-                data[name] = dates(self.days, self.date.codes[rows])
-            elif name == "currency":
-                data[name] = _text_series(per_static(lambda f: f["_currency"]), at)
-            elif name == "donor":
-                data[name] = _text_series(per_static(lambda f: f["donor"].name), at)
-            elif name == "country":
-                data[name] = _text_series(per_static(lambda f: f["donor"].country or None), at)
-            elif name in ("category", "measure", "qualifier"):
-                data[name] = _text_series(per_static(enum_value(name)), at)
-            elif name == "recipient":
-                data[name] = _text_series(per_static(lambda f: f["recipient"] or None), at)
-            elif name in ("period_start", "period_end"):
-                end = name.removeprefix("period_")
-                data[name] = dates(per_static(period_end(end)), at)
-            elif name in ("source", "source_title", "source_publisher"):
-                attr = {"source": "url", "source_title": "title", "source_publisher": "publisher"}[name]
-                data[name] = _text_series(per_static(source_part(attr)), at)
-            elif name == "notes":
-                data[name] = _text_series(self.note_values, self.notes.codes[rows])
-            elif name == "rate_date":
-                data[name] = dates(per_static(lambda f: f["rate_date"]), at)
+        def columns() -> dict[str, Any]:
+            data: dict[str, Any] = {}
+            for name in COLUMNS:
+                if name == "amount":
+                    data[name] = pd.Series(np.array(self.decimals, dtype=object)[self.amount.codes[rows]], dtype=object)
+                elif name == "date":
+                    data[name] = dates(self.days, self.date.codes[rows])
+                elif name == "currency":
+                    data[name] = _text_series(per_static(lambda f: f["_currency"]), at)
+                elif name == "donor":
+                    data[name] = _text_series(per_static(lambda f: f["donor"].name), at)
+                elif name == "country":
+                    data[name] = _text_series(per_static(lambda f: f["donor"].country or None), at)
+                elif name in ("category", "measure", "qualifier"):
+                    data[name] = _text_series(per_static(enum_value(name)), at)
+                elif name == "recipient":
+                    data[name] = _text_series(per_static(lambda f: f["recipient"] or None), at)
+                elif name in ("period_start", "period_end"):
+                    end = name.removeprefix("period_")
+                    data[name] = dates(per_static(period_end(end)), at)
+                elif name in ("source", "source_title", "source_publisher"):
+                    attr = {"source": "url", "source_title": "title", "source_publisher": "publisher"}[name]
+                    data[name] = _text_series(per_static(source_part(attr)), at)
+                elif name == "notes":
+                    data[name] = _text_series(self.note_values, self.notes.codes[rows])
+                elif name == "rate_date":
+                    data[name] = dates(per_static(lambda f: f["rate_date"]), at)
+            return data
+
+        if len(rows) >= _OVERLAP_ROWS:
+            # the text columns (pyarrow, which lets go of the GIL) built while this thread hashes the ids (which
+            # holds it): the frame takes about the longer of the two instead of both
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(1, thread_name_prefix="aidtrack-frame") as pool:
+                later = pool.submit(columns)
+                ids = self._id_column()
+                data = later.result()
+        else:
+            ids = self._id_column()
+            data = columns()
+        data["id"] = _text_series(ids, None)
         return pd.DataFrame(data, columns=list(FRAME_COLUMNS))
 
 
@@ -823,6 +838,10 @@ def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
                 return setter
             break
     return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+_OVERLAP_ROWS = 100_000
+"""From this many rows on, a frame's text columns are built on a second thread while the ids are hashed."""
 
 
 def _amounts(texts: list[str | None]) -> tuple[list[Decimal | None], np.ndarray[Any, np.dtype[np.bool_]]]:
