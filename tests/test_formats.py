@@ -335,3 +335,75 @@ def test_missing_extra_shows_both_install_forms() -> None:
     with pytest.raises(MissingExtraError) as info:
         require("aidtrack_no_such_package", "excel", "writing .xlsx")
     assert 'pip install "aidtrack[excel]"' in str(info.value) and 'pip install ".[excel]"' in str(info.value)
+
+
+def test_parquet_cells_are_read_as_stored(tmp_path: Path) -> None:
+    """An integer column with a null keeps its digits (pandas alone would make it float64), and a list cell is a
+    bad row that says so, never its one item."""
+    path = tmp_path / "p.parquet"
+    n = 4
+    pq.write_table(
+        pa.table(
+            {
+                "donor": ["Canada"] * n,
+                "date": ["2025-01-09"] * n,
+                "amount": pa.array([2**53 + 1, None, 2**62 + 1, 7], type=pa.int64()),
+                "currency": ["CAD"] * n,
+                "notes": pa.array([None, None, None, ["a"]], type=pa.list_(pa.string())),
+            }
+        ),
+        path,
+    )
+    ps = read_pledges(path, errors="coerce")
+    assert [p.amount.amount for p in ps] == [Decimal(2**53 + 1), Decimal(2**62 + 1)]
+    assert [str(p) for p in ps.problems] == [
+        "row 2: empty required field: amount",
+        "row 4: notes: cannot read a list value (['a'])",
+    ]
+    pd.testing.assert_frame_equal(ps.to_frame(), pledges_to_frame(list(ps)))
+    pq.write_table(
+        pa.table(
+            {
+                "donor": ["Canada"] * 3,
+                "date": ["2025-01-09"] * 3,
+                "amount": pa.array([[5], [5, 6], []], type=pa.list_(pa.int64())),
+                "currency": ["CAD"] * 3,
+            }
+        ),
+        path,
+    )
+    with pytest.raises(PledgeFileError) as info:
+        read_pledges(path)
+    assert [str(p) for p in info.value.problems] == [
+        "row 1: amount: cannot read a list value ([5])",
+        "row 2: amount: cannot read a list value ([5, 6])",
+        "row 3: amount: cannot read a list value ([])",
+    ]
+
+
+def test_an_excel_error_value_is_a_bad_row(tmp_path: Path) -> None:
+    """``#N/A`` in a cell is Excel's error value, not the text '#N/A' (it was read as the donor's name)."""
+    path = tmp_path / "p.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Pledges"
+    ws.append(["donor", "date", "amount", "currency"])
+    ws.append(["#N/A", "2025-01-09", 5, "CAD"])  # text that looks like the error: read as written
+    ws["A2"].data_type = "s"  # (openpyxl would store it as the error)
+    ws.append(["Canada", "2025-01-09", 5, "CAD"])
+    ws["A3"].value = "#N/A"
+    ws["A3"].data_type = "e"
+    ws.append(["Canada", "2025-01-09", "#DIV/0!", "CAD"])
+    ws["C4"].data_type = "e"
+    wb.save(path)
+    ps = read_pledges(path, errors="coerce")
+    assert [p.donor.name for p in ps] == ["#N/A"]
+    assert [str(p) for p in ps.problems] == [
+        "row 3: donor: the cell holds the error value '#N/A', not a value",
+        "row 4: amount: the cell holds the error value '#DIV/0!', not a value",
+    ]
+    pledges = [Pledge(donor=name, announced="2025-01-09", amount=Money(5, "CAD")) for name in ("#N/A", "#REF!")]
+    write_pledges(pledges, path)  # text, not error values: it reads back
+    assert list(read_pledges(path)) == pledges
+    write_frame(pd.DataFrame({"donor": ["#NAME?"]}), path)
+    assert openpyxl.load_workbook(path).active["A2"].data_type == "s"

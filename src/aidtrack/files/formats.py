@@ -30,7 +30,7 @@ apostrophe in front of such text (:func:`aidtrack.formula.guard_text`; the
 pledge reader removes it again); Excel exports store it as a text cell with
 Excel's quote-prefix flag, so it is shown, never evaluated, and reads back
 unchanged. A formula cell in an Excel file being *read* is reported as a bad
-row rather than read as text.
+row rather than read as text, and so is an error value (``#N/A``).
 """
 
 from __future__ import annotations
@@ -393,7 +393,8 @@ def _parquet_table(path: str | os.PathLike[str], where: str, *, skip: Sequence[s
         schema = pq.read_schema(path)
         wanted = [name for name in schema.names if header_key(name) not in set(skip)]
         table = pq.read_table(path, columns=wanted)
-        frame = table.to_pandas()
+        # integers as Python ints even in a column with nulls (pandas would make it float64: 2**53 + 1 changed)
+        frame = table.to_pandas(integer_object_nulls=True)
     except FileNotFoundError:
         raise
     except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid for bytes that are not Parquet
@@ -458,7 +459,9 @@ def _cell(value: Any, column: str) -> str | None:
         raise ValueError(f"{column}: expected text, a number or a date, got a boolean")
     if isinstance(value, np.floating) and not isinstance(value, np.float64):
         return None if np.isnan(value) else str(value)  # a float32 through its own shortest repr
-    if hasattr(value, "item") and not isinstance(value, Decimal | date):  # numpy scalars
+    if isinstance(value, np.ndarray):  # a list cell (Parquet): refused below as a list, never unwrapped
+        value = value.tolist()
+    elif isinstance(value, np.generic):  # numpy scalars
         value = value.item()
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -480,6 +483,8 @@ def _cell(value: Any, column: str) -> str | None:
 def _excel_cell(value: Any, data_type: str, column: str) -> str | None:
     if data_type == "f":
         raise ValueError(f"{column}: the cell holds a formula ({value!r}); aidtrack reads values only")
+    if data_type == "e":  # #N/A, #VALUE!, ...: an error, not text
+        raise ValueError(f"{column}: the cell holds the error value {value!r}, not a value")
     if isinstance(value, str):
         return _decode_cr(value)
     return _cell(value, column)
@@ -695,8 +700,8 @@ def _write_excel_rows(
             elif isinstance(value, str):
                 value = _encode_cr(value)
             cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and guard(value):
-                cell.data_type = "s"  # text, never a formula
+            if isinstance(value, str) and (guard(value) or cell.data_type == "e"):
+                cell.data_type = "s"  # text, never a formula (nor an error value: openpyxl makes "#N/A" one)
                 cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
             elif isinstance(value, date) and name in date_columns:
                 cell.number_format = "yyyy-mm-dd"
