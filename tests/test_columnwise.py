@@ -388,3 +388,39 @@ def test_a_rescued_row_builds_the_records_once_for_records_and_frame(monkeypatch
     assert first == expected and records_of() == expected
     assert first is not records_of()  # each caller gets a list of its own
     assert len(built) == 1
+
+
+@pytest.mark.parametrize("column", ["donor", "recipient", "notes", "source_title", "source_publisher", "source"])
+def test_a_lone_surrogate_is_a_bad_row_on_every_path(tmp_path: pathlib.Path, column: str) -> None:
+    """Half a character (a JSON ``\\ud800`` escape without its pair) cannot be hashed into an id: the row is bad,
+    with the same reason on every path (``read_pledge_frame`` and ``to_frame()`` raised UnicodeEncodeError)."""
+    import json
+
+    from aidtrack import Money, Pledge
+    from aidtrack.files import read_pledge_frame, read_pledges
+
+    value = "https://example.org/\ud800" if column == "source" else "x\ud800y"
+    good = {"donor": "Canada", "date": "2025-01-09", "amount": "5", "currency": "CAD"}
+    records = [good, {**good, column: value}, {**good, "amount": "7"}]
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(records), encoding="ascii")  # the escape as JSON writes it
+    ps = read_pledges(path, errors="coerce")
+    assert len(ps) == 2 and [p.line for p in ps.problems] == [2]
+    assert "a lone surrogate" in ps.problems[0].reason
+    frame = read_pledge_frame(path, errors="coerce")
+    assert [str(p) for p in frame.attrs["aidtrack"]["problems"]] == [str(p) for p in ps.problems]
+    frame.attrs = {}
+    pd.testing.assert_frame_equal(frame, pledges_to_frame(list(ps)))
+    pd.testing.assert_frame_equal(ps.to_frame(), frame)
+    text = io.StringIO()  # an open text file (in memory) as the CSV reader takes it
+    csv.writer(text, lineterminator="\n").writerows([list(good), *[[r.get(c, "") for c in good] for r in records]])
+    if column not in good:
+        text = io.StringIO()
+        header = [*good, column]
+        csv.writer(text, lineterminator="\n").writerows([header, *[[r.get(c, "") for c in header] for r in records]])
+    expected, expected_problems = to_pledges_by_row(prepare(read_csv_table(io.StringIO(text.getvalue()))), "coerce")
+    frame, problems = to_pledge_frame(prepare(read_csv_table(io.StringIO(text.getvalue()))), "coerce")
+    assert [str(p) for p in problems] == [str(p) for p in expected_problems] and len(problems) == 1
+    pd.testing.assert_frame_equal(frame, pledges_to_frame(expected))
+    with pytest.raises(ValueError, match="lone surrogate"):
+        Pledge(donor="Canada", announced="2025-01-09", amount=Money(5, "CAD"), notes="\udfff")

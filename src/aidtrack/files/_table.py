@@ -568,14 +568,23 @@ class _Checked:
         group("period", ("period_start", "period_end"), period)
         group("source", ("source", "source_title", "source_publisher"), source)
         group("misc", _MISC, misc)
-        # notes: free text, never wrong; a blank one is no note
+        # notes: free text, wrong only with a lone surrogate (UTF-8 cannot hold it: the row is left to the per-row
+        # check, which says so); a blank one is no note
         self.notes = get("notes")
         self.note_values: list[str | None] = []
         self.note_given: list[bool] = []
-        for value in self.notes.uniques:
+        whole = np.ones(len(self.notes.uniques), dtype=bool)
+        for k, value in enumerate(self.notes.uniques):
             note = text("notes", value)
             self.note_given.append(note is not None)
             self.note_values.append(note if note and note.strip() else None)
+            if note is not None and not note.isascii():
+                try:
+                    note.encode("utf-8")
+                except UnicodeEncodeError:
+                    whole[k] = False
+                    self.note_values[k] = None  # no good row has it; the frame's text column could not hold it
+        ok &= whole[self.notes.codes]
         self.ok = ok
         self._ids: Any = None
         self._static: Any = None  # what _statics gives, for the rows ``ok`` holds now
