@@ -115,3 +115,22 @@ def test_write_to_stream_and_column_subset() -> None:
     assert buf.getvalue().splitlines()[0] == "donor,date,amount,currency"
     with pytest.raises(ValueError, match="unknown column"):
         write_pledges_csv([], io.StringIO(), columns=["donor", "colour"])
+
+
+def test_an_open_binary_file_or_a_non_file_is_refused_clearly(tmp_path: Path) -> None:
+    """A file opened in binary mode (or anything without read()) gets an AidtrackError saying what to pass (a
+    TypeError or AttributeError came out of the reader before)."""
+    from aidtrack.errors import InvalidArgumentError
+    from aidtrack.files import read_pledge_frame, read_pledges
+
+    path = tmp_path / "p.csv"
+    path.write_text("donor,date,amount,currency\nCanada,2025-01-09,5,CAD\n", encoding="utf-8")
+    for read in (read_pledges, read_pledge_frame):
+        with path.open("rb") as fh, pytest.raises(InvalidArgumentError, match="is in binary mode; pass its path"):
+            read(fh)
+        with pytest.raises(InvalidArgumentError, match="<stream> is in binary mode"):
+            read(io.BytesIO(path.read_bytes()))
+        with pytest.raises(InvalidArgumentError, match="expected a file's path or an open text file, got int"):
+            read(5)  # type: ignore[arg-type]
+        with path.open(encoding="utf-8", newline="") as fh:
+            assert len(read(fh)) == 1

@@ -125,6 +125,22 @@ def read_csv_table(
         except UnicodeDecodeError as exc:
             raise PledgeFileError(name, [RowProblem(1, _not_utf8(source, exc))]) from None
     name = where or str(getattr(source, "name", "<stream>"))
+    read = getattr(source, "read", None)
+    if not callable(read):
+        raise InvalidArgumentError(
+            "path", source, f"expected a file's path or an open text file, got {type(source).__name__} ({source!r:.80})"
+        )
+    try:
+        as_bytes = isinstance(read(0), bytes | bytearray)  # a zero-length read tells the mode without taking anything
+    except TypeError:  # a read() without a size
+        as_bytes = False
+    if as_bytes:
+        raise InvalidArgumentError(
+            "path",
+            source,
+            f"the open file {name} is in binary mode; pass its path, or open it as text: "
+            "open(path, encoding='utf-8', newline='')",
+        )
     try:
         seekable = source.seekable()
     except (AttributeError, ValueError, OSError):
