@@ -407,3 +407,18 @@ def test_an_excel_error_value_is_a_bad_row(tmp_path: Path) -> None:
     assert list(read_pledges(path)) == pledges
     write_frame(pd.DataFrame({"donor": ["#NAME?"]}), path)
     assert openpyxl.load_workbook(path).active["A2"].data_type == "s"
+
+
+def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
+    """``{"amount": "5", "amount": "5000"}``: the standard parser keeps the last value silently; aidtrack refuses."""
+    path = tmp_path / "p.json"
+    row = '"donor": "Canada", "date": "2025-01-09", "currency": "CAD"'
+    path.write_text(f'[{{{row}, "amount": "5"}}, {{{row}, "amount": "5", "amount": "5000"}}]', encoding="utf-8")
+    for errors in ("raise", "coerce"):
+        with pytest.raises(PledgeFileError, match=r"an object names 'amount' more than once \('5', '5000'\)"):
+            read_pledges(path, errors=errors)  # type: ignore[arg-type]
+    good = Pledge(donor="Canada", announced="2025-01-09", amount=Money(5, "CAD"))
+    text = good.model_dump_json()
+    assert Pledge.model_validate_json(text) == good
+    with pytest.raises(ValueError, match="names 'notes' more than once"):
+        Pledge.model_validate_json(text[:-1] + ', "notes": "a", "notes": "b"}')

@@ -94,8 +94,9 @@ def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
 
     pydantic's and the standard JSON parsers read a number such as ``1234567890.1234567891``
     into a binary float, which keeps 17 significant digits; aidtrack reads the number's own
-    text instead. ``NaN`` / ``Infinity`` (not JSON), text that is not UTF-8 and nesting deeper
-    than Python can parse are refused with a :class:`~aidtrack.errors.DataFormatError` naming
+    text instead. ``NaN`` / ``Infinity`` (not JSON), text that is not UTF-8, an object that names
+    a key twice (the standard parser keeps the last value silently) and nesting deeper than
+    Python can parse are refused with a :class:`~aidtrack.errors.DataFormatError` naming
     ``where`` and, for syntax errors, the line and column.
 
     >>> loads_exact('{"amount": 1234567890.1234567891}')
@@ -109,6 +110,20 @@ def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
     def constant(name: str) -> Any:
         raise DataFormatError(where, f"{name} is not a JSON number (JSON has no NaN or infinities)")
 
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for twice, _ in pairs:
+                if twice in seen:
+                    break
+                seen.add(twice)
+            values = ", ".join(repr(v) for k, v in pairs if k == twice)
+            raise DataFormatError(
+                where, f"an object names {twice!r} more than once ({values}); keep the one that is meant"
+            )
+        return obj
+
     if isinstance(data, bytes | bytearray):
         try:
             text = bytes(data).decode("utf-8-sig")
@@ -119,7 +134,7 @@ def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
     else:
         text = data
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=constant, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise DataFormatError(where, f"not JSON ({exc.msg})", line=exc.lineno, column=exc.colno) from None
     except RecursionError:
