@@ -454,7 +454,11 @@ def _read_amounts(col: pd.Series, *, check: bool = True) -> _Amounts:
         else:  # nullable Int64 / Float64 / Float32
             na_mask = col.isna().to_numpy()
             narrow = not is_int and getattr(dtype, "itemsize", 8) < 8
-            values = col.to_numpy(dtype=np.int64 if is_int else (np.float32 if narrow else np.float64), na_value=0)
+            # an unsigned column stays unsigned: UInt64's 2**64 - 1 read as int64 would be -1
+            wide_int = (
+                np.uint64 if is_int and np.dtype(getattr(dtype, "numpy_dtype", np.int64)).kind == "u" else np.int64
+            )
+            values = col.to_numpy(dtype=wide_int if is_int else (np.float32 if narrow else np.float64), na_value=0)
             na = na_mask if is_int else (na_mask | ~np.isfinite(values))
         if values.dtype == np.float64:
             floats = values
