@@ -6,10 +6,13 @@ the text of the scalar error.
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +65,74 @@ def test_a_nullable_unsigned_column_keeps_its_large_values(values: list[int | No
     if len(known) == n:  # the totals add the same exact rows
         summed = totals(frame.assign(donor="d"), "EUR", "donor")["total"].iloc[0]
         assert summed == sum(aidtrack.convert(v, c, to="EUR", on="2024-01-10").result.amount for v, c in known)
+
+
+TIMES = st.one_of(st.just(timedelta(0)), st.timedeltas(timedelta(0), timedelta(hours=23, minutes=59)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.sampled_from(["GBP", "XAU", "RUB", "USD"]),
+            st.sampled_from([date(1999, 1, 3), date(1990, 1, 1), date(2023, 5, 5), date(1998, 6, 1)]),
+            TIMES,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    form=st.sampled_from(["datetime64", "text", "objects", "tz"]),
+    policy=st.sampled_from(["daily", "monthly_mean"]),
+)
+def test_rows_no_source_prices_give_the_scalar_reason_for_date_times(cells: Any, form: str, policy: str) -> None:
+    """A composite source's rows that no table prices took the scalar reason of the cell read as a strict ISO
+    date: a date-time cell (a time of day, a zone) got "is not an ISO date" instead of the rate's reason."""
+    moments = [datetime.combine(d, datetime.min.time()) + t for _, d, t in cells]
+    column: Any
+    if form == "datetime64":
+        column = pd.Series(pd.to_datetime(moments))
+    elif form == "text":
+        column = [m.isoformat() for m in moments]
+    elif form == "objects":
+        column = pd.Series(moments, dtype=object)
+    else:
+        column = pd.Series(pd.to_datetime(moments)).dt.tz_localize("Asia/Tokyo")
+    frame = pd.DataFrame({"amount": [1.0] * len(cells), "currency": [c for c, _, _ in cells], "date": column})
+    out = convert_frame(frame, "EUR", policy=policy, errors="coerce")
+    rows_as_scalar(
+        out, [(1.0, c, on) for (c, _, _), on in zip(cells, frame["date"], strict=True)], "EUR", policy=policy
+    )
+
+
+@pytest.mark.parametrize("to", ["KWD", "BHD", "UAH"])
+@pytest.mark.parametrize("policy", ["daily", "annual_mean"])
+@pytest.mark.parametrize("dtype", ["float", "decimal"])
+def test_a_target_only_a_later_source_has(to: str, policy: str, dtype: str) -> None:
+    """A target the ECB table lacks (but the IMF table behind it has) failed the whole frame with the ECB
+    table's UnknownCurrencyError, even with errors="coerce", where convert() prices each row from the IMF."""
+    inputs = [
+        (1000.0, "USD", "2023-06-10"),
+        (2.5, "EUR", "2023-06-10"),
+        (7.0, to, "2020-01-02"),
+        (1.0, "JPY", "2019-12-31"),
+    ]
+    frame = pd.DataFrame(inputs, columns=["amount", "currency", "date"])
+    out = convert_frame(frame, to, policy=policy, errors="coerce", dtype=dtype)
+    rows_as_scalar(out, inputs, to, policy=policy)
+    if out["problem"].isna().all():
+        summed = totals(frame.assign(donor="d"), to, "donor", policy=policy)["total"].iloc[0]
+        assert summed == sum(scalar(a, c, to, on, policy=policy) for a, c, on in inputs)
+
+
+def test_rows_already_in_a_target_the_table_lacks_need_no_rate() -> None:
+    """A table without the target: rows already in it convert as themselves (convert() needs no rate for
+    them); the stack of legs once built a leg for the target and failed the frame."""
+    frame = pd.DataFrame({"amount": [Decimal("1000.0005"), 3], "currency": ["KWD", "kwd"], "date": ["2023-06-10"] * 2})
+    out = convert_frame(frame, "KWD", source="ecb-bundled", dtype="decimal")
+    assert out["converted"].tolist() == [Decimal("1000.000"), Decimal("3.000")]
+    assert out["rate"].tolist() == [1.0, 1.0]
+    assert [
+        aidtrack.convert(a, "KWD", to="KWD", on="2023-06-10", source="ecb-bundled").result.amount
+        for a in frame["amount"]
+    ] == out["converted"].tolist()
+    assert np.all(out["rate_source"].isna())

@@ -52,7 +52,13 @@ import numpy as np
 import pandas as pd
 
 from aidtrack.amounts import MONEY_CONTEXT, RATE_CONTEXT, Rounding
-from aidtrack.errors import AidtrackError, InvalidArgumentError, InvalidFrameError, InvalidGroupingError
+from aidtrack.errors import (
+    AidtrackError,
+    InvalidArgumentError,
+    InvalidFrameError,
+    InvalidGroupingError,
+    UnknownCurrencyError,
+)
 from aidtrack.frames.convert import (
     META_KEY,
     UnconvertibleRowsError,
@@ -556,16 +562,21 @@ def _chunked_partial(
         block = frame.iloc[a:b]
         if real is not None:
             return through_prepare(block, a)
-        res = _convert_columns(
-            block[amount],
-            block[currency],
-            _rate_days_lazily(block, date, rate_date),
-            tables[0],
-            target,
-            pol,
-            mode,
-            options["max_lookback_days"],
-        )
+        try:
+            res = _convert_columns(
+                block[amount],
+                block[currency],
+                _rate_days_lazily(block, date, rate_date),
+                tables[0],
+                target,
+                pol,
+                mode,
+                options["max_lookback_days"],
+            )
+        except UnknownCurrencyError:  # a target the first table lacks: convert_frame tries the later tables
+            if len(tables) == 1:
+                raise
+            return through_prepare(block, a)
         if res.bad_reason:
             if len(tables) > 1:  # a composite: those rows go to the next tables, row by row (rare)
                 return through_prepare(block, a)

@@ -695,9 +695,15 @@ def convert_frame(
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
     # a composite's later tables (the IMF table behind the ECB one) are loaded only when rows fall through
     tables = resolve_tables_lazily(source)
-    out, bad_reason, recomputed, differed = _convert_table(
-        frame, tables[0], target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean, rate_date
-    )
+    args = (target, pol, mode, max_lookback_days, amount, currency, date, into, dtype, mean, rate_date)
+    try:
+        out, bad_reason, recomputed, differed = _convert_table(frame, tables[0], *args)
+    except UnknownCurrencyError:
+        # a target the first table lacks: a later table of a composite that has it prices the rows, as
+        # convert() tries them (with none that has it, the error stands, as convert()'s does)
+        if not any(_has_currency(t, target) for t in tables[1:]):
+            raise
+        out, bad_reason, recomputed, differed = _convert_table(frame, tables[0], *args, others=True)
     n = len(frame)
     used: list[int] = [0] if len(bad_reason) < n else []
     if len(tables) > 1 and bad_reason:
@@ -852,7 +858,7 @@ def _fill_from_others(
             break
         sub = frame.iloc[remaining]
         o2, b2, r2, d2 = _convert_table(
-            sub, table, target, pol, mode, lookback, amount, currency, date, into, dtype, mean, rate_date
+            sub, table, target, pol, mode, lookback, amount, currency, date, into, dtype, mean, rate_date, others=True
         )
         recomputed += r2
         differed += d2
@@ -875,7 +881,9 @@ def _fill_from_others(
     # tables that refuse a row for different reasons: a missing or invalid date (or rate date) is the row's
     # problem, as under the table that knows its currency; the scalar reason below would price the row at
     # its rate date alone (a found example: UAH, no date of its own, a rate date)
-    date_bad = _rate_days(frame.iloc[remaining], date, rate_date)[1] if remaining else {}
+    # each row's day as the rows were priced (a date-time's calendar day, a rate date where given): the
+    # cell itself would be read by the strict ISO rule and refused when it carries a time of day
+    rem_days, date_bad = _rate_days(frame.iloc[remaining], date, rate_date) if remaining else (np.zeros(0), {})
     for j, i in enumerate(remaining):
         if len(set(seen[i])) == 1:
             final[i] = seen[i][0]
@@ -883,16 +891,22 @@ def _fill_from_others(
         if j in date_bad:
             final[i] = date_bad[j]
             continue
-        day = frame[date].iloc[i]
-        if rate_date is not None and not pd.isna(frame[rate_date].iloc[i]):
-            day = frame[rate_date].iloc[i]
-        key = (_plain(frame[currency].iloc[i]), _plain(day))
+        key = (_plain(frame[currency].iloc[i]), _day(int(rem_days[j])))
         reason = cache.get(key)
         if reason is None:
             reason = cache[key] = _composite_reason(key[0], key[1], target, pol, tables, mode, lookback)
         final[i] = reason
     used = [int(c) for c in np.unique(codes) if c >= 0]
     return out, final, recomputed, differed, used
+
+
+def _has_currency(table: RateTable, currency: str) -> bool:
+    """Whether ``table`` can price ``currency`` on some day (its base, a series, a legal parity)."""
+    return currency == table.base or currency in table or bool(prices(table, currency))
+
+
+def _day(ordinal: int) -> date:
+    return date.fromordinal(ordinal)
 
 
 def _composite_reason(
@@ -965,6 +979,7 @@ def _convert_table(
     dtype: OutputDtype,
     mean: bool,
     rate_date: str | None = None,
+    others: bool = False,
 ) -> tuple[pd.DataFrame, dict[int, str], int, int]:
     """One table's pass over every row: ``(output, reasons of rows without a result, recomputed, float_differed)``."""
     origin = day_span(table)[0]  # days counted from the table's first: no shift in the pass over the rows
@@ -981,6 +996,7 @@ def _convert_table(
         fixings=("first", "last", "count") if mean else ("first",),
         in_units=dtype != "decimal",
         origin=origin,
+        others=others,
     )
     n, valid, rounded, r, big = res.n, res.valid, res.rounded, res.r, res.big
     mu, all_valid, any_same, ok_conv = res.mu, res.all_valid, res.any_same, res.ok_conv
@@ -1355,6 +1371,7 @@ def _convert_columns(
     fixings: tuple[str, ...] = (),
     in_units: bool = False,
     origin: int = 0,
+    others: bool = False,
 ) -> _Converted:
     """:func:`_convert_columns_once`, optimistic first: the days of a ``datetime64`` column (a
     :class:`_TickDays` not checked yet) and a float64 amount column are checked by the pass over the rows
@@ -1365,7 +1382,7 @@ def _convert_columns(
     if isinstance(ords, _TickDays) and not ords.checked and not fixed:
         res = _convert_columns_once(
             _read_amounts(amount_col, check=False), currency_col, dates, table, target, pol, mode,
-            max_lookback_days, fixings=fixings, in_units=in_units, origin=origin,
+            max_lookback_days, fixings=fixings, in_units=in_units, origin=origin, others=others,
         )  # fmt: skip
         if res is not None:
             return res
@@ -1373,7 +1390,7 @@ def _convert_columns(
         dates = ords.check()
     res = _convert_columns_once(
         _read_amounts(amount_col), currency_col, dates, table, target, pol, mode, max_lookback_days,
-        fixings=fixings, in_units=in_units, origin=origin,
+        fixings=fixings, in_units=in_units, origin=origin, others=others,
     )  # fmt: skip
     assert res is not None  # checked inputs: nothing to give up on
     return res
@@ -1392,6 +1409,7 @@ def _convert_columns_once(
     fixings: tuple[str, ...] = (),
     in_units: bool = False,
     origin: int = 0,
+    others: bool = False,
 ) -> _Converted | None:
     """Convert rows with one table: the arrays :func:`_convert_table` and the chunked totals
     (:func:`aidtrack.frames.aggregate.totals`) build on.
@@ -1404,6 +1422,10 @@ def _convert_columns_once(
     ``dates`` is what :func:`_rate_days` (or :func:`_rate_days_lazily`) gives: the day each row's rate is
     chosen for, and the reasons of rows whose dates are bad. Its array of days is reused in place (it
     becomes the rows' places in the stack): pass a fresh one.
+
+    ``others``: other tables of a composite source follow this one. A target this table does not have then
+    makes every row that needs a rate a row without a result here (the next tables may price it, as
+    :func:`aidtrack.convert` tries them), instead of an error for the whole frame.
     """
     n = len(currency_col)
     codes, names, cur_reasons = _read_currencies(currency_col, table, target)
@@ -1429,7 +1451,10 @@ def _convert_columns_once(
     # code * width + day with no lookup; with many (a categorical of every currency), or categories some of
     # which no row uses (a filtered frame: their legs are not built for nothing), one row per leg
     kind: MeanPolicy = RatePolicy.DAILY if isinstance(pol, FixedDate) else pol  # a fixed date: daily on its date
-    leg_names: tuple[str | None, ...] = tuple(c if c is not None and c != table.base else None for c in names)
+    # the target's own rows need no rate (and a table without the target has no leg for them)
+    leg_names: tuple[str | None, ...] = tuple(
+        c if c is not None and c not in (table.base, target) else None for c in names
+    )
     code_leg: np.ndarray[Any, Any] | None = None
     in_order = len(names) <= _IN_CODE_ORDER
     used: Any = None  # which codes occur, where it was worth finding out
@@ -1469,7 +1494,15 @@ def _convert_columns_once(
     stack = _stack(table, leg_names, kind, max_lookback_days)
     needs_rates = bool((valid & ~same).any()) if any_same or bad_reason else n > 0
     # a target the table lacks fails every row that needs a rate: say so once, as convert() would
-    dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
+    try:
+        dst_leg = None if target == table.base or not needs_rates else _leg(table, target, kind, max_lookback_days)
+    except UnknownCurrencyError as exc:
+        if not others:
+            raise
+        dst_leg = None  # every row needing a rate is bad: the rates the pass computes are thrown away
+        lacking = np.flatnonzero(valid & ~same)
+        bad_reason.update(dict.fromkeys(lacking.tolist(), str(exc)))
+        valid[lacking] = False
     o0, o_end = day_span(table)
     ndays = o_end - o0 + 1
     rows = base_row + 1
