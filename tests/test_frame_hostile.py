@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aidtrack
+from aidtrack.errors import InvalidArgumentError, InvalidFrameError
 from aidtrack.frames.aggregate import totals
 from aidtrack.frames.convert import convert_frame
 
@@ -136,3 +137,35 @@ def test_rows_already_in_a_target_the_table_lacks_need_no_rate() -> None:
         for a in frame["amount"]
     ] == out["converted"].tolist()
     assert np.all(out["rate_source"].isna())
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        ["amount", "currency", "date", "date"],
+        ["amount", "currency", "date", "amount"],
+        pd.MultiIndex.from_tuples([("amount", "a"), ("currency", "b"), ("date", "c"), ("date", "d")]),
+    ],
+)
+def test_a_name_that_selects_several_columns_is_a_frame_error(columns: Any) -> None:
+    """Duplicate column names (pd.concat(axis=1) makes them) or the top level of MultiIndex columns: an
+    AttributeError ('DataFrame' object has no attribute 'dtype') came out of the column readers."""
+    frame = pd.DataFrame([[1.0, "USD", "2024-01-10", "2024-01-11"]], columns=columns)
+    with pytest.raises(InvalidFrameError, match="select more than one column"):
+        convert_frame(frame, "EUR")
+    if not isinstance(columns, pd.MultiIndex):
+        with pytest.raises(InvalidFrameError, match="select more than one column"):
+            totals(frame.assign(donor="d"), "EUR", "donor")
+
+
+@pytest.mark.parametrize("value", ["²", "¹", "1²"])
+def test_aidtrack_threads_refuses_digits_int_cannot_read(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'²'.isdigit() is true but int('²') raises a bare ValueError: the variable's own error instead."""
+    import aidtrack.frames.convert as convert_module
+
+    monkeypatch.setenv(convert_module.THREADS_ENV, value)
+    frame = pd.DataFrame({"amount": np.ones(4), "currency": ["USD"] * 4, "date": pd.to_datetime(["2024-01-10"] * 4)})
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(convert_module, "_PARALLEL_MIN_ROWS", 2)
+        with pytest.raises(InvalidArgumentError, match="AIDTRACK_THREADS"):
+            convert_frame(frame, "EUR")

@@ -266,7 +266,7 @@ def _threads() -> int:
         except AttributeError:  # pragma: no cover - not on Linux
             cores = os.cpu_count() or 1
         return max(1, min(cores, 4))
-    value = int(raw) if raw.isdigit() else 0
+    value = int(raw) if raw.isdecimal() else 0  # isdigit() takes '²', which int() refuses
     if value < 1:
         raise InvalidArgumentError(
             THREADS_ENV,
@@ -810,6 +810,15 @@ def _check_arguments(
             f"(columns: {', '.join(map(str, frame.columns))}); name the columns with amount=, currency=, date="
             + (", rate_date=" if rate_date is not None else ""),
             columns=missing,
+        )
+    # a name two columns share (or the top level of MultiIndex columns) selects a frame, not a column
+    several = [c for c in wanted if not isinstance(frame[c], pd.Series)]
+    if several:
+        raise InvalidFrameError(
+            f"the name(s) {', '.join(repr(c) for c in several)} select more than one column of the frame; "
+            "rename the columns so that each name is one column (or name a single column with amount=, "
+            "currency=, date=" + (", rate_date=)" if rate_date is not None else ")"),
+            columns=several,
         )
     mean = is_mean(pol)
     fixing_cols = ["fixing_first", "fixing_last", "fixing_count"] if mean else ["fixing_date"]
