@@ -169,3 +169,21 @@ def test_aidtrack_threads_refuses_digits_int_cannot_read(value: str, monkeypatch
         m.setattr(convert_module, "_PARALLEL_MIN_ROWS", 2)
         with pytest.raises(InvalidArgumentError, match="AIDTRACK_THREADS"):
             convert_frame(frame, "EUR")
+
+
+@pytest.mark.parametrize("dtype", ["bool", "boolean", "bool[pyarrow]", "object"])
+def test_boolean_amounts_give_the_reasons_of_an_object_column(dtype: str) -> None:
+    """A nullable boolean amount column: its missing value was "not a boolean" (it is a missing amount, as
+    in every other column), and the reasons left out the value an object column's name."""
+    values = [True, False] if dtype == "bool" else [True, None, False]
+    frame = pd.DataFrame(
+        {
+            "amount": pd.Series(values, dtype=dtype),
+            "currency": ["USD"] * len(values),
+            "date": ["2024-01-10"] * len(values),
+        }
+    )
+    out = convert_frame(frame, "EUR", errors="coerce")
+    expected = ["missing amount" if v is None else f"amount must be a number, not a boolean ({v!r})" for v in values]
+    assert out["problem"].tolist() == expected
+    assert out["converted"].isna().all()

@@ -436,8 +436,12 @@ def _read_amounts(col: pd.Series, *, check: bool = True) -> _Amounts:
         values = col.to_numpy()
         return _Amounts(values, {}, None, "float", values, None, checked=False)
     if pd.api.types.is_bool_dtype(dtype):
-        reason = "amount must be a number, not a boolean"
-        return _Amounts(np.full(n, np.nan), dict.fromkeys(range(n), reason), None, "float", np.zeros(n))
+        # each value's reason as an object column's (a nullable column's missing value is a missing amount)
+        reasons = {
+            i: "missing amount" if pd.isna(v) else f"amount must be a number, not a boolean ({bool(v)!r})"
+            for i, v in enumerate(col.tolist())
+        }
+        return _Amounts(np.full(n, np.nan), reasons, None, "float", np.zeros(n))
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
         is_int = pd.api.types.is_integer_dtype(dtype)
         top: float | None = None  # the largest magnitude, when known already
