@@ -125,18 +125,39 @@ def test_a_target_only_a_later_source_has(to: str, policy: str, dtype: str) -> N
         assert summed == sum(scalar(a, c, to, on, policy=policy) for a, c, on in inputs)
 
 
-def test_rows_already_in_a_target_the_table_lacks_need_no_rate() -> None:
+@pytest.mark.parametrize("column", ["object", "categorical", "categorical with unused"])
+def test_rows_already_in_a_target_the_table_lacks_need_no_rate(column: str) -> None:
     """A table without the target: rows already in it convert as themselves (convert() needs no rate for
-    them); the stack of legs once built a leg for the target and failed the frame."""
-    frame = pd.DataFrame({"amount": [Decimal("1000.0005"), 3], "currency": ["KWD", "kwd"], "date": ["2023-06-10"] * 2})
+    them); the stack of legs once built a leg for the target and failed the frame (a categorical with
+    categories no row uses took another path to the same leg)."""
+    codes: Any = ["KWD", "kwd"]
+    if column != "object":
+        codes = pd.Categorical(codes, categories=["KWD", "kwd", "NOK"] if column.endswith("unused") else None)
+    frame = pd.DataFrame({"amount": [Decimal("1000.0005"), 3], "currency": codes, "date": ["2023-06-10"] * 2})
     out = convert_frame(frame, "KWD", source="ecb-bundled", dtype="decimal")
     assert out["converted"].tolist() == [Decimal("1000.000"), Decimal("3.000")]
     assert out["rate"].tolist() == [1.0, 1.0]
-    assert [
+    scalar_results = [
         aidtrack.convert(a, "KWD", to="KWD", on="2023-06-10", source="ecb-bundled").result.amount
         for a in frame["amount"]
-    ] == out["converted"].tolist()
+    ]
+    assert scalar_results == out["converted"].tolist()
     assert np.all(out["rate_source"].isna())
+    # under the default sources, with rows that need a rate from the IMF table
+    mixed = pd.DataFrame(
+        {
+            "amount": [1000.0, 2.5, 7.0],
+            "currency": pd.Categorical(["USD", "KWD", "EUR"], categories=["EUR", "KWD", "USD", "NOK"]),
+            "date": ["2023-06-10"] * 3,
+        }
+    )
+    out = convert_frame(mixed, "KWD", policy="annual_mean", errors="coerce")
+    rows_as_scalar(
+        out,
+        [(1000.0, "USD", "2023-06-10"), (2.5, "KWD", "2023-06-10"), (7.0, "EUR", "2023-06-10")],
+        "KWD",
+        policy="annual_mean",
+    )
 
 
 @pytest.mark.parametrize(

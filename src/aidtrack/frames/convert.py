@@ -1478,7 +1478,9 @@ def _convert_columns_once(
         in_order = in_order and all(used[k] or c is None for k, c in enumerate(leg_names))
     if not in_order:
         leg_names = tuple(
-            sorted({c for k, c in enumerate(names) if c is not None and c != table.base and (used is None or used[k])})
+            sorted(
+                {c for k, c in enumerate(names) if c not in (None, table.base, target) and (used is None or used[k])}
+            )
         )
         leg_of_name = {c: k for k, c in enumerate(leg_names)}
         code_leg = np.array([leg_of_name.get(c, len(leg_names)) if c else len(leg_names) for c in names])
