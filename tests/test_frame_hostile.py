@@ -208,3 +208,23 @@ def test_boolean_amounts_give_the_reasons_of_an_object_column(dtype: str) -> Non
     expected = ["missing amount" if v is None else f"amount must be a number, not a boolean ({v!r})" for v in values]
     assert out["problem"].tolist() == expected
     assert out["converted"].isna().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    amount=st.sampled_from([float("nan"), float("inf"), None, "abc", "1e30", True, Decimal("NaN")]),
+    day=st.one_of(st.none(), st.sampled_from(["2006-12-29", "1960-01-01", "2031-01-01"])),
+    policy=st.sampled_from(["daily", "annual_mean"]),
+    to=st.sampled_from(["EUR", "USD", "KWD"]),
+)
+def test_a_bad_amount_in_a_currency_only_a_later_source_has(amount: Any, day: str | None, policy: str, to: str) -> None:
+    """KWD (only the IMF table has it) with a missing or bad amount under ECB then IMF: the ECB table refused
+    the currency and the IMF table the amount, and the reason convert() gives for 1 KWD was looked for, which
+    found a rate and stopped with an AssertionError. The row's problem is its amount, as under the IMF table."""
+    frame = pd.DataFrame(
+        {"amount": pd.Series([amount, 5.0], dtype=object), "currency": ["KWD", "USD"], "date": [day, "2006-12-29"]}
+    )
+    out = convert_frame(frame, to, policy=policy, errors="coerce")
+    alone = convert_frame(frame.iloc[:1], to, policy=policy, errors="coerce", source="imf-bundled")
+    assert out["problem"].iloc[0] == alone["problem"].iloc[0]
+    assert pd.isna(out["converted"].iloc[0])

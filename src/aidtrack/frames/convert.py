@@ -897,9 +897,15 @@ def _fill_from_others(
     # each row's day as the rows were priced (a date-time's calendar day, a rate date where given): the
     # cell itself would be read by the strict ISO rule and refused when it carries a time of day
     rem_days, date_bad = _rate_days(frame.iloc[remaining], date, rate_date) if remaining else (np.zeros(0), {})
+    # a bad amount (missing, infinite, not a number) is the row's problem too, as under the table that knows its
+    # currency: convert() refuses the amount before it looks for a rate (the scalar reason below prices 1)
+    amount_bad = _read_amounts(frame[amount].iloc[remaining]).bad if remaining else {}
     for j, i in enumerate(remaining):
         if len(set(seen[i])) == 1:
             final[i] = seen[i][0]
+            continue
+        if j in amount_bad:
+            final[i] = amount_bad[j]
             continue
         if j in date_bad:
             final[i] = date_bad[j]
