@@ -228,3 +228,21 @@ def test_a_bad_amount_in_a_currency_only_a_later_source_has(amount: Any, day: st
     alone = convert_frame(frame.iloc[:1], to, policy=policy, errors="coerce", source="imf-bundled")
     assert out["problem"].iloc[0] == alone["problem"].iloc[0]
     assert pd.isna(out["converted"].iloc[0])
+
+
+@pytest.mark.parametrize("policy", ["daily", "annual_mean"])
+def test_a_target_a_later_source_lacks(policy: str) -> None:
+    """IMF then ECB with target KWD: the rows the IMF table cannot price went to the ECB table, which lacks
+    KWD, and its UnknownCurrencyError failed the whole frame where convert() gives each row its result."""
+    from aidtrack.rates.sources import Composite, resolve_source
+
+    source = Composite([resolve_source("imf-bundled"), resolve_source("ecb-bundled")])
+    inputs = [
+        (1000.0, "USD", "2023-06-10"),
+        (2.5, "EUR", "2023-06-10"),
+        (7.0, "KWD", "2020-01-02"),
+        (3.0, "GBP", "2026-05-05"),
+    ]
+    frame = pd.DataFrame(inputs, columns=["amount", "currency", "date"])
+    out = convert_frame(frame, "KWD", policy=policy, source=source, errors="coerce")
+    rows_as_scalar(out, inputs, "KWD", policy=policy, source=source)
