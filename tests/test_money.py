@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, Inexact, Rounded, localcontext
 
 import pytest
 from hypothesis import given
@@ -163,3 +163,25 @@ def test_arithmetic_never_rounds_silently() -> None:
     with pytest.raises(InvalidRecordError, match="beyond aidtrack's limit"):
         Money("1e70", "EUR")
     assert str((Money(1, "EUR") / 3).amount) == "0." + "3" * 60
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**29) + 1, max_value=10**29 - 1, places=30),
+    st.integers(min_value=1, max_value=28),
+)
+def test_negation_and_abs_are_exact_in_any_caller_context(value: Decimal, prec: int) -> None:
+    # -x and abs(x) of a Decimal round to the current context (28 digits by default): a 59-digit amount lost
+    # its last 31 digits, and under a caller's prec=3 -Money("1.23456", ...) was Money("-1.23", ...)
+    money = Money(value, "EUR")
+    with localcontext(prec=prec, rounding=ROUND_DOWN) as ctx:
+        ctx.traps[Inexact] = ctx.traps[Rounded] = True
+        negated, absolute = -money, abs(money)
+    assert negated.amount == value.copy_negate() and str(negated.amount).lstrip("-") == str(value).lstrip("-")
+    assert absolute.amount == value.copy_abs() and absolute == abs(negated)
+    assert -negated == money
+
+
+def test_negating_a_long_amount_keeps_every_digit() -> None:
+    money = Money("1234567890.1234567890123456789012345", "EUR")
+    assert (-money).amount == Decimal("-1234567890.1234567890123456789012345")
+    assert abs(-money) == money

@@ -70,7 +70,7 @@ def plain_amount(amount: Decimal, currency: str) -> str:
         if shown.as_tuple().exponent > -places:  # type: ignore[operator]
             shown = amount
     if shown == 0:
-        shown = abs(shown)  # no "-0.00"
+        shown = shown.copy_abs()  # no "-0.00"
     return format(shown, ",f")
 
 
@@ -175,13 +175,15 @@ class Money:
         return NotImplemented
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        # copy_negate/copy_abs are exact: -x and abs(x) round to the caller's decimal context (28 digits
+        # by default, or whatever precision and rounding the caller set), which an amount must never see
+        return Money(self.amount.copy_negate(), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(self.amount.copy_abs(), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, Money):
