@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, Inexact, Rounded, localcontext
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -431,3 +431,25 @@ def test_invisible_characters_are_ignored_like_absent_ones(digits: str) -> None:
     with_chars = [(m.amount, m.currency) for m in find_money(f"€{digits}", locale="en")]
     without = [(m.amount, m.currency) for m in find_money(f"€{plain}", locale="en")]
     assert with_chars == without
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount"),
+    [
+        ("EUR 1234567890123456789012345678.91", "en", "1234567890123456789012345678.91"),
+        ("EUR 1.234567890123456789012345678901 billion", "en", "1234567890.123456789012345678901"),
+        ("1,234567890123456789012345678901 Mrd. Euro", "de", "1234567890.123456789012345678901"),
+        ("-5 million euros", "en", "-5000000"),
+        ("two hundred and thirty-four thousand euros", "en", "234000"),
+        ("zweitausenddreihundertvierundfünfzig Euro", "de", "2354"),
+    ],
+)
+def test_reading_an_amount_never_rounds_in_any_caller_context(text: str, locale: str, amount: str) -> None:
+    # x.scaleb(9), x * 100 and -x round to the current context: a number of 30 digits became 28 digits
+    # ("EUR 1234567890123456789012345678.91" was EUR 1234567890123456789012345679) with the default context,
+    # and a caller's prec=3 raised decimal.InvalidOperation from every amount of 4 digits or more
+    assert parse_money(text, locale=locale).amount == Decimal(amount)
+    for prec in (3, 28):
+        with localcontext(prec=prec, rounding=ROUND_DOWN, Emax=5, Emin=-5) as ctx:
+            ctx.traps[Inexact] = ctx.traps[Rounded] = True
+            assert parse_money(text, locale=locale).amount == Decimal(amount)

@@ -63,7 +63,7 @@ import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -602,9 +602,20 @@ def _fold_exceptions(sources: Iterable[str]) -> set[str] | None:
 
 
 # -- values ------------------------------------------------------------------------------
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, DivisionByZero, Overflow])
+"""Every step from written number to amount (scales, number words): exact, whatever the caller's decimal
+context (a bare ``x.scaleb(9)`` or ``x * 100`` rounds to its precision, 28 digits by default; Money then
+refuses an amount beyond aidtrack's limits instead of receiving a rounded one)."""
+
+
 def _numeral_value(text: str, syntax: _Syntax) -> Decimal:
     digits = "".join(ch for ch in text if ch not in syntax.groups)
-    return Decimal(digits.replace(syntax.decimal, "."))
+    return _EXACT.create_decimal(digits.replace(syntax.decimal, "."))
+
+
+def _scaled(value: Decimal, exponent: int) -> Decimal:
+    """``value × 10**exponent`` exactly, as :func:`_plain` writes it."""
+    return _plain(value.scaleb(exponent, _EXACT))
 
 
 def _de_word_value(word: str) -> Decimal:
@@ -613,16 +624,16 @@ def _de_word_value(word: str) -> Decimal:
     if w in halves:
         return halves[w]
     if w.endswith("einhalb"):
-        return _de_word_value(w[: -len("einhalb")]) + Decimal("0.5")
+        return _EXACT.add(_de_word_value(w[: -len("einhalb")]), Decimal("0.5"))
     if "tausend" in w:
         left, right = w.split("tausend", 1)
-        return (_de_word_value(left) if left else Decimal(1)) * 1000 + (_de_word_value(right) if right else 0)
+        return _EXACT.fma(_de_word_value(left) if left else Decimal(1), 1000, _de_word_value(right) if right else 0)
     if "hundert" in w:
         left, right = w.split("hundert", 1)
-        return (_de_word_value(left) if left else Decimal(1)) * 100 + (_de_word_value(right) if right else 0)
+        return _EXACT.fma(_de_word_value(left) if left else Decimal(1), 100, _de_word_value(right) if right else 0)
     if "und" in w and w not in lex.NUMBER_WORDS["de"]:
         left, right = w.split("und", 1)
-        return _de_word_value(left) + _de_word_value(right)
+        return _EXACT.add(_de_word_value(left), _de_word_value(right))
     return Decimal(lex.NUMBER_WORDS["de"][w])
 
 
@@ -638,17 +649,14 @@ def _en_word_value(text: str) -> Decimal:
     for word in t.split():
         if word == "and":
             continue
-        if word == "hundred":
-            total *= 100
-        else:
-            total += lex.NUMBER_WORDS["en"][word]
+        total = _EXACT.multiply(total, 100) if word == "hundred" else _EXACT.add(total, lex.NUMBER_WORDS["en"][word])
     return total
 
 
 def _plain(value: Decimal) -> Decimal:
     """``2.5E+9`` as ``2500000000``; keeps written decimals (``1.50``) as they are."""
-    if value == value.to_integral_value() and value.adjusted() < 27:  # within the 28-digit context
-        return value.quantize(Decimal(1))
+    if value == value.to_integral_value(context=_EXACT) and value.adjusted() < 27:  # at most 27 digits
+        return value.quantize(Decimal(1), context=_EXACT)
     return value
 
 
@@ -782,7 +790,7 @@ def _build(
         exponent = {**lex.SCALES[syntax.lang]}[" ".join(scale_word.casefold().split())]
     elif attached is not None:
         exponent = lex.SCALES_ATTACHED[syntax.lang][attached.casefold()]
-    amount = _plain(value.scaleb(exponent))
+    amount = _scaled(value, exponent)
     candidates = _lookup(written.strip(), syntax)
     if not candidates:
         return None
@@ -863,7 +871,7 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
             is_and = conn is not None and gap.strip().casefold() == and_word
             before = text[max(0, prev.start - 12) : prev.start].casefold()
             if conn and same and (not is_and or between in before):
-                low = prev.amount if prev.scale else _plain(prev.amount.scaleb(m.scale))
+                low = prev.amount if prev.scale else _scaled(prev.amount, m.scale)
                 out[-1] = replace(
                     prev,
                     text=text[prev.start : m.end],
@@ -886,10 +894,10 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
                     else lex.SCALES_ATTACHED[syntax.lang][(ahead.group("att") or "").casefold()]
                 )
                 try:
-                    high = _plain(_numeral_value(ahead.group("high"), syntax).scaleb(exp))
+                    high = _scaled(_numeral_value(ahead.group("high"), syntax), exp)
                 except InvalidOperation:
                     high = None
-                low = _plain(m.amount.scaleb(exp))
+                low = _scaled(m.amount, exp)
                 if high is not None and low < high:
                     m = replace(
                         m,
@@ -917,7 +925,7 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
                             if b.group("scale")
                             else m.scale
                         )
-                        low = _plain(low_value.scaleb(low_exp))
+                        low = _scaled(low_value, low_exp)
                         if low < m.amount:
                             new_start = window_start + b.start()
                             m = replace(
@@ -1036,7 +1044,7 @@ def _scaled_numbers(text: str, *, locale: str) -> list[MoneyMatch]:
             text=m.group(0),
             start=m.start(),
             end=m.end(),
-            amount=_plain(value.scaleb(exponent)),
+            amount=_scaled(value, exponent),
             currency=None,
             candidates=(),
             qualifier=qualifier,
@@ -1156,4 +1164,4 @@ def _bare_amount(text: str, locale: str) -> Decimal | None:
     except InvalidOperation:
         return None
     exponent = scales[" ".join(m.group("scale").casefold().split())] if m.group("scale") else 0
-    return _plain(value.scaleb(exponent))
+    return _scaled(value, exponent)
