@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, Inexact, Rounded, localcontext
 
 import pytest
 from hypothesis import given, settings
@@ -152,3 +152,16 @@ def test_long_compact_of_exactly_one_unit_without_an_explicit_one_form() -> None
     # babel 2.14-2.16 raise KeyError for French "1 million" (CLDR has an explicit "1" form only for "mille")
     assert Money("1e6", "EUR").format(locale="fr", style="compact_name") == "1 million euros"
     assert Money("999999", "CHF").format(locale="fr_CH", style="compact_name") == "1 million francs suisses"
+
+
+@pytest.mark.parametrize("style", ["standard", "code", "name", "compact", "compact_name"])
+def test_formatting_does_not_depend_on_the_callers_decimal_context(style: str) -> None:
+    # the formatting context was a copy of the caller's: traps on Inexact/Rounded raised decimal.Inexact
+    # from every display of an amount with more decimals than shown, and the caller's rounding mode applied
+    money = Money("123456789.125", "EUR")
+    expected = format_money(money, locale="de_DE", style=style)  # type: ignore[arg-type]
+    for rounding in (ROUND_DOWN, ROUND_UP):
+        with localcontext(prec=3, rounding=rounding) as ctx:
+            ctx.traps[Inexact] = ctx.traps[Rounded] = True
+            assert format_money(money, locale="de_DE", style=style) == expected  # type: ignore[arg-type]
+            assert ctx.prec == 3 and ctx.rounding == rounding and ctx.traps[Inexact]

@@ -58,7 +58,7 @@ symbol (``2\\xa0Mrd.\\xa0€``) so that a line never breaks inside an amount;
 from __future__ import annotations
 
 import re
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from babel import Locale, UnknownLocaleError
@@ -101,6 +101,8 @@ _DIGITS = re.compile(r"\d+")
 
 _FORMAT_PRECISION = 80
 """Decimal digits available while formatting: 30 integer digits + 20 fraction digits, with room to spare."""
+_FORMAT_CONTEXT = Context(prec=_FORMAT_PRECISION, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
+"""The context babel formats in: fresh (half-even, default traps), never derived from the caller's."""
 
 
 def format_money(
@@ -143,8 +145,9 @@ def format_money(
     mode = Rounding(rounding)
     loc = _locale(locale)
     # babel rounds in the current decimal context (28 digits by default); an amount within aidtrack's
-    # limit (30 integer digits) with 20 fraction digits needs 50: give it room, in this thread only
-    with localcontext(prec=_FORMAT_PRECISION, Emax=999_999, Emin=-999_999):
+    # limit (30 integer digits) with 20 fraction digits needs 50: give it room, in this thread only. A fresh
+    # context, not a copy of the caller's: its rounding mode and traps (Inexact, Rounded) play no part
+    with localcontext(_FORMAT_CONTEXT):
         if style in ("compact", "compact_name"):
             digits = _COMPACT_DEFAULT_DIGITS if fraction_digits is None else fraction_digits
             text = _compact(money, loc, digits, mode, long=style == "compact_name")
