@@ -361,3 +361,28 @@ def test_huge_amounts_convert_or_fail_clearly() -> None:
     assert convert("9.99e29", "USD", to="EUR", on="2025-01-09").result.amount > Decimal("9e29")
     with pytest.raises(aidtrack.AidtrackError, match="1e70 is beyond aidtrack's limit"):
         convert("1e70", "USD", to="EUR", on="2025-01-09")
+
+
+@pytest.mark.parametrize("source", [None, "bundled+imf-bundled", "imf-bundled", "bundled"])
+@pytest.mark.parametrize("policy", ["daily", "annual_mean", "monthly_mean"])
+def test_convert_pledges_prices_each_pledge_as_pledge_convert_does(source: str | None, policy: str) -> None:
+    # convert_pledges used only the first table of the source: with the default source (ECB, then IMF) a UAH or
+    # KWD pledge that Pledge.convert(), convert() and totals() price from the IMF's annual averages was refused
+    # with UnknownCurrencyError
+    from aidtrack import Pledge, convert_pledges
+
+    pledges = [
+        Pledge(donor="Canada", announced=day, amount=Money(amount, cur))
+        for cur, amount in (("CAD", "440000000"), ("UAH", "1000000"), ("KWD", "12.345"), ("USD", "0.5"))
+        for day in ("2024-06-30", "2025-01-09")
+    ]
+    for p in pledges:
+        try:
+            expected: object = p.convert("USD", policy=policy, source=source)
+        except aidtrack.AidtrackError as exc:
+            expected = (type(exc), str(exc))
+        try:
+            got: object = convert_pledges([p], "USD", policy=policy, source=source)[0]
+        except aidtrack.AidtrackError as exc:
+            got = (type(exc), str(exc))
+        assert got == expected, p

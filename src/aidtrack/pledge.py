@@ -438,16 +438,18 @@ def convert_pledges(
     That is its ``rate_date`` when set, else its announcement date.
 
     The arguments are those of :func:`aidtrack.convert`: the target as the
-    second argument or ``to=`` (default EUR). The rate table is loaded once; the first pledge with no rate raises
+    second argument or ``to=`` (default EUR), and the same sources: each pledge is priced by the first table of
+    ``source`` (by default the bundled ECB rates, then the IMF's annual averages) that can price it, as
+    :meth:`Pledge.convert` prices it. The tables are loaded once; the first pledge with no rate raises
     :class:`~aidtrack.errors.RateNotAvailableError` naming it.
     """
     from aidtrack.conversion import convert_money, target_currency
-    from aidtrack.rates.sources import resolve_table
+    from aidtrack.rates.sources import resolve_tables_lazily
 
     target = target_currency(None, to)
     pol = as_policy(policy)
     mode = Rounding(rounding)
-    table = resolve_table(source)
+    table = resolve_tables_lazily(source)
     out = []
     for p in pledges:
         try:
