@@ -386,3 +386,15 @@ def test_convert_pledges_prices_each_pledge_as_pledge_convert_does(source: str |
         except aidtrack.AidtrackError as exc:
             got = (type(exc), str(exc))
         assert got == expected, p
+
+
+@pytest.mark.parametrize("on", [date.min, date(1, 3, 1), date(9999, 12, 1), date.max])
+@pytest.mark.parametrize(
+    "policy", ["monthly_mean", "quarterly_mean", "annual_mean", "fiscal:4", "fiscal:10", "trailing:36600", "daily"]
+)
+def test_a_date_at_the_ends_of_the_calendar_is_refused_with_the_rate_error(on: date, policy: str) -> None:
+    # with the default source (ECB, then IMF) the combined error worked out the mean window, which for December
+    # 9999 (or a fiscal year or trailing window before year 1) is beyond datetime's range: a bare ValueError
+    # ("year 10000 is out of range") or OverflowError came out instead of the sources' refusals
+    with pytest.raises(aidtrack.RateNotAvailableError, match=on.isoformat()):
+        convert(100, "USD", "EUR", on=on, policy=policy)

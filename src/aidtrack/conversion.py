@@ -442,8 +442,9 @@ def _combined(
 
     reasons = [(t.info.name, str(exc), prices(t, cur) and prices(t, to)) for t, exc in failures]
     straddle = False
-    if is_mean(policy) and on:  # a window that two sources share part of: say so
-        start, end = mean_window(policy, on)  # type: ignore[arg-type]  # a mean is never a FixedDate
+    window = _window_of(policy, on)
+    if window is not None:  # a window that two sources share part of: say so
+        start, end = window
         inside = [t for (t, _), r in zip(failures, reasons, strict=True) if r[2]]
         straddle = sum(t.coverage_start <= end and t.coverage_end >= start for t in inside) > 1
     text = combine_reasons(reasons, straddle=straddle)
@@ -460,6 +461,16 @@ def _combined(
         err.args = (text,)
         return err
     return first
+
+
+def _window_of(policy: Policy, on: date | None) -> tuple[date, date] | None:
+    """The mean window of ``policy`` for ``on`` (``None`` for no mean, no date, or a window beyond datetime's range)."""
+    if not is_mean(policy) or not on:
+        return None
+    try:
+        return mean_window(policy, on)  # type: ignore[arg-type]  # a mean is never a FixedDate
+    except (ValueError, OverflowError):
+        return None
 
 
 def _convert_one(
