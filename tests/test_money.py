@@ -185,3 +185,16 @@ def test_negating_a_long_amount_keeps_every_digit() -> None:
     money = Money("1234567890.1234567890123456789012345", "EUR")
     assert (-money).amount == Decimal("-1234567890.1234567890123456789012345")
     assert abs(-money) == money
+
+
+@pytest.mark.parametrize("divisor", [0, "0", Decimal("-0"), 0.0, Decimal("0E+5")])
+def test_dividing_money_by_zero_is_a_clear_error(divisor: object) -> None:
+    """An AidtrackError that is also the ZeroDivisionError Python code expects, naming the amount."""
+    from aidtrack.errors import AidtrackError, MoneyDivisionError
+
+    with pytest.raises(MoneyDivisionError, match=r"cannot divide EUR 5\.00 by zero") as info:
+        Money("5", "EUR") / divisor
+    assert isinstance(info.value, AidtrackError) and isinstance(info.value, ZeroDivisionError)
+    with pytest.raises(MoneyDivisionError):
+        Money("5", "EUR") / Money(divisor, "EUR")  # type: ignore[arg-type]
+    assert Money("5", "EUR") / 2 == Money("2.5", "EUR") and Money("5", "EUR") / Money("2", "EUR") == Decimal("2.5")

@@ -13,6 +13,7 @@ Tree::
     ├── InvalidArgumentError (ValueError)      a bad argument: a date, an option value
     ├── UnknownCurrencyError (ValueError, LookupError)
     ├── CurrencyMismatchError (TypeError)      arithmetic across currencies
+    ├── MoneyDivisionError (ZeroDivisionError) an amount of money divided by zero
     ├── UnknownPolicyError (ValueError)        a rate policy name is not known
     ├── RateNotAvailableError (LookupError)    no rate for that currency and date
     ├── RateDataError (ValueError)             malformed rate data (file or download)
@@ -78,6 +79,7 @@ __all__ = [
     "InvalidRecordError",
     "MacroDataError",
     "MissingExtraError",
+    "MoneyDivisionError",
     "MoneyParseError",
     "NetworkError",
     "NoDenominatorError",
@@ -165,6 +167,17 @@ class CurrencyMismatchError(AidtrackError, TypeError):
         self.left = left
         self.right = right
         super().__init__(f"cannot {operation} {left} and {right}: convert one of them first (aidtrack.convert)")
+
+
+class MoneyDivisionError(AidtrackError, ZeroDivisionError):
+    """An amount of money divided by zero (a number, or an amount of zero): there is no result to give."""
+
+    def __init__(self, dividend: object, divisor: object) -> None:
+        self.dividend = dividend
+        self.divisor = divisor
+        super().__init__(
+            f"cannot divide {dividend} by zero ({divisor!r}); divide by a number or an amount other than zero"
+        )
 
 
 class UnknownPolicyError(AidtrackError, ValueError):

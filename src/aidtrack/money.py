@@ -35,6 +35,7 @@ from aidtrack.errors import (
     FieldProblem,
     InvalidArgumentError,
     InvalidRecordError,
+    MoneyDivisionError,
     UnknownCurrencyError,
 )
 
@@ -199,11 +200,15 @@ class Money:
     def __truediv__(self, other: object) -> Any:
         if isinstance(other, Money):
             self._same(other, "divide")
+            if not other.amount:
+                raise MoneyDivisionError(self, other)
             return MONEY_CONTEXT.divide(self.amount, other.amount)
         try:
             dec = to_decimal(other, what="divisor")
         except ValueError:
             return NotImplemented
+        if not dec:
+            raise MoneyDivisionError(self, other)
         return Money(MONEY_CONTEXT.divide(self.amount, dec), self.currency)
 
     def _cmp(self, other: object) -> Decimal:
