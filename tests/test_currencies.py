@@ -224,6 +224,14 @@ def test_every_source_is_accepted_by_name(name: str) -> None:
         resolve_source("my-rates.csv")
 
 
+@pytest.mark.parametrize("spec", ["+", "bundled+", "+bundled", "bundled++imf-bundled", "bundled+ "])
+def test_a_composite_with_an_empty_part_is_refused(spec: str) -> None:
+    """Hostile review: 'bundled+' was read as 'bundled' and '+' failed with 'a Composite needs at least one source'."""
+    with pytest.raises(InvalidArgumentError, match="has an empty part: 'A\\+B' takes a source on each side"):
+        resolve_source(spec, offline=True)
+    assert isinstance(resolve_source("bundled + imf-bundled", offline=True), Composite)
+
+
 def test_names_work_in_every_function(tmp_path: Path) -> None:
     assert convert(100, "USD", to="EUR", on="2025-01-09", source="bundled").source.key == "ecb-bundled"
     assert convert(1, "UAH", to="USD", on="2024-06-30", policy="annual_mean", source="imf-bundled").result

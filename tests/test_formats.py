@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 import aidtrack
 from aidtrack import Money, Pledge
+from aidtrack.cli import main
 from aidtrack.errors import PledgeFileError
 from aidtrack.files.csvfile import read_pledges_csv, write_pledges_csv
 from aidtrack.files.formats import detect_format, read_pledges, write_frame, write_pledges
@@ -422,3 +424,17 @@ def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
     assert Pledge.model_validate_json(text) == good
     with pytest.raises(ValueError, match="names 'notes' more than once"):
         Pledge.model_validate_json(text[:-1] + ', "notes": "a", "notes": "b"}')
+
+
+# -- hostile review: the JSON export kept 10 digits of a float rate and wrote dates as time stamps --
+def test_convert_file_json_rate_is_the_csv_rate(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("donor,date,amount,currency\nDE,2024-01-05,100,USD\nFR,2024-01-05,0.1,GBP\n")
+    assert main(["convert-file", str(src), "-o", str(tmp_path / "o.csv")], out=io.StringIO()) == 0
+    assert main(["convert-file", str(src), "-o", str(tmp_path / "o.json")], out=io.StringIO()) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text())))
+    records = json.loads((tmp_path / "o.json").read_text())
+    assert [r["rate"] for r in records] == [float(r["rate"]) for r in rows]  # was 0.9156670635 for 0.9156670634557275
+    assert records[0]["rate"] == 0.9156670634557275
+    assert [r["fixing_date"] for r in records] == [r["fixing_date"] for r in rows] == ["2024-01-05"] * 2
+    assert [r["converted"] for r in records] == [r["converted"] for r in rows] == ["91.57", "0.12"]

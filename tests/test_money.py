@@ -198,3 +198,16 @@ def test_dividing_money_by_zero_is_a_clear_error(divisor: object) -> None:
     with pytest.raises(MoneyDivisionError):
         Money("5", "EUR") / Money(divisor, "EUR")  # type: ignore[arg-type]
     assert Money("5", "EUR") / 2 == Money("2.5", "EUR") and Money("5", "EUR") / Money("2", "EUR") == Decimal("2.5")
+
+
+# -- hostile review: to_decimal read '1_000' and non-ASCII digits, which the file reader refuses --
+@pytest.mark.parametrize("text", ["1_000", "١٠٠", "１００", "1٠0", "1e1_0"])
+def test_amount_text_is_ascii_digits_only(text: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="is not a plain decimal number"):
+        to_decimal(text)
+    with pytest.raises(InvalidRecordError, match="is not a plain decimal number"):
+        Money(text, "USD")  # `aidtrack convert 1_000 USD` converted 1000 USD
+
+
+def test_plain_amount_text_still_reads() -> None:
+    assert to_decimal(" 1250.50 ") == Decimal("1250.50") and to_decimal("-2e9") == Decimal("-2e9")

@@ -128,7 +128,10 @@ def to_decimal(value: object, *, what: str = "amount", limit: bool = True) -> De
         dec = Decimal(repr(float(value)))
     elif isinstance(value, str):
         try:
-            dec = Decimal(value.strip())
+            text = value.strip()
+            if not text.isascii() or "_" in text:  # Decimal() reads '1_000', '١٠٠' and '１００'; a file cell may not
+                raise InvalidOperation
+            dec = Decimal(text)
         except InvalidOperation:
             raise InvalidArgumentError(
                 what, value, f"{what} {value!r} is not a plain decimal number (expected e.g. 440000000 or 1250.50)"

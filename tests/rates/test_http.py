@@ -19,7 +19,7 @@ from aidtrack.errors import (
     NetworkError,
     OfflineError,
 )
-from aidtrack.rates.remote.http import USER_AGENT, HttpClient, HttpConfig
+from aidtrack.rates.remote.http import USER_AGENT, HttpClient, HttpConfig, offline_from_env
 
 ZIP = "/stats/eurofxref/eurofxref-hist.zip"
 
@@ -178,6 +178,22 @@ def test_offline_mode_opens_no_socket(server: HTTPServer, monkeypatch: pytest.Mo
     with pytest.raises(OfflineError):
         HttpClient().get(server.url_for(ZIP))
     assert server.log == []
+
+
+@pytest.mark.parametrize("value", ["maybe", "y", "offline", "2"])
+def test_an_unreadable_offline_variable_is_an_error(
+    value: str, server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile review: 'AIDTRACK_OFFLINE=y' was read as online and the download went ahead."""
+    monkeypatch.setenv("AIDTRACK_OFFLINE", value)
+    with pytest.raises(InvalidArgumentError, match=f"AIDTRACK_OFFLINE must be 1, true, yes or on .*got '{value}'"):
+        HttpClient().get(server.url_for(ZIP))
+    assert server.log == []
+    for online in ("", "0", "off", " No "):
+        monkeypatch.setenv("AIDTRACK_OFFLINE", online)
+        assert offline_from_env() is False
+    monkeypatch.setenv("AIDTRACK_OFFLINE", " TRUE ")
+    assert offline_from_env() is True
 
 
 def test_configuration_is_validated() -> None:

@@ -407,6 +407,31 @@ def test_user_csv_reports_every_bad_row_and_loads_nothing() -> None:
         assert f"line {n}:" in msg
 
 
+def test_user_csv_absurd_rates_and_the_lines_of_table_rules() -> None:
+    """Hostile review: a rate of 1e400 loaded (USD 100 became EUR 0.00) and 1e-400 ended in 'too large to
+    round'; a second rate for a day and a base rate other than 1 were reported one line too early."""
+    text = (
+        "date,currency,rate\n2024-01-05,USD,1.1\n2024-01-05,JPY,1e400\n2024-01-05,GBP,1e-400\n"
+        "2024-01-05,USD,1.2\n2024-01-05,EUR,2\n2024-01-05,CHF,0.93\n2024-01-05,CHF,0.930\n"
+    )
+    with pytest.raises(RateDataError) as info:
+        read_rate_table_csv(io.StringIO(text), base="EUR")
+    msg = str(info.value)
+    assert "4 bad row(s), nothing loaded" in msg
+    assert "line 3: rate 1E+400 is outside the range of a real exchange rate" in msg
+    assert "line 4: rate 1E-400 is outside the range" in msg
+    assert "line 5: two different USD rates for 2024-01-05: 1.1 and 1.2" in msg
+    assert "line 6: the base currency EUR must have rate 1" in msg
+    assert "line 8" not in msg  # the same rate twice is no conflict
+    edge = read_rate_table_csv(
+        io.StringIO("date,currency,rate\n2024-01-05,IRR,9e29\n2024-01-05,KWD,1e-30\n"), base="EUR"
+    )
+    assert [Decimal(edge.series(c).raw[0]) for c in ("IRR", "KWD")] == [Decimal("9e29"), Decimal("1e-30")]
+    for rate in ("1e30", "0.99e-30"):
+        with pytest.raises(RateDataError, match="outside the range of a real exchange rate"):
+            RateTable.from_rows([("2024-01-05", "USD", rate)], base="EUR", key="k", name="n")  # every parser
+
+
 def test_user_csv_header_problems_and_custom_columns() -> None:
     with pytest.raises(RateDataError, match="missing column.*rate.*the header has day, ccy, value"):
         read_rate_table_csv(io.StringIO("day,ccy,value\n2025-01-09,USD,1.03\n"), base="EUR")

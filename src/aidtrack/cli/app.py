@@ -440,6 +440,17 @@ SUBCOMMANDS: list[Callable[[Any], None]] = [
 with ``set_defaults(run=fn)`` where ``fn(args, out) -> int``)."""
 
 
+def _missing_path(filename: object) -> str:
+    """The message for a missing file: its folder's name when the folder is what is missing."""
+    from pathlib import Path
+
+    name = safe_text(str(filename))
+    folder = Path(str(filename)).parent
+    if str(folder) not in ("", ".") and not folder.is_dir():
+        return f"no such folder: {safe_text(str(folder))} (for {name}): create it first, or give another path"
+    return f"no such file: {name}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="aidtrack",
@@ -466,6 +477,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except SystemExit as exc:  # --help, --version, or a usage error (already printed, one line)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     stream = out if out is not None else sys.stdout
+    if stream is None:  # started with standard output closed (`aidtrack ... >&-`): nowhere to write the result
+        print(
+            "aidtrack: error: standard output is closed: give the command somewhere to write, e.g. > out.txt",
+            file=sys.stderr,
+        )
+        return 1
     try:
         with source_context(args):  # --source as the default source; aidtrack warnings as plain lines
             code: int = args.run(args, stream)
@@ -480,7 +497,29 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except FileNotFoundError as exc:
-        print(f"aidtrack: error: no such file: {exc.filename}", file=sys.stderr)
+        print(f"aidtrack: error: {_missing_path(exc.filename)}", file=sys.stderr)
+        return 1
+    except IsADirectoryError as exc:
+        name = exc.filename2 if exc.filename2 is not None else exc.filename  # a rename names the target second
+        print(f"aidtrack: error: {safe_text(str(name))} is a folder, not a file: give a file's path", file=sys.stderr)
+        return 1
+    except PermissionError as exc:
+        name = exc.filename2 if exc.filename2 is not None else exc.filename
+        print(
+            f"aidtrack: error: permission denied: {safe_text(str(name))}: check the file's and its folder's "
+            "permissions, or give another path",
+            file=sys.stderr,
+        )
+        return 1
+    except UnicodeEncodeError as exc:  # e.g. PYTHONIOENCODING=ascii and a donor named 'Düsseldorf'
+        if exc.encoding.replace("-", "").lower() in ("utf8", "utf8sig"):  # not the output's encoding: a bug
+            return _report_bug(exc)
+        print(
+            f"aidtrack: error: cannot write {exc.object[exc.start]!r} (U+{ord(exc.object[exc.start]):04X}) in the "
+            f"output's encoding "
+            f"{exc.encoding}: run with PYTHONIOENCODING=utf-8 (or a UTF-8 locale such as LANG=C.UTF-8)",
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:
         print(f"aidtrack: error: {one_line(str(exc))}", file=sys.stderr)
@@ -489,17 +528,22 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         print("aidtrack: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, unless AIDTRACK_DEBUG asks for the traceback
-        import os
-
-        if os.environ.get("AIDTRACK_DEBUG"):
-            raise
-        print(
-            f"aidtrack: error: unexpected {type(exc).__name__}: {one_line(str(exc))} (this is a bug in aidtrack; "
-            "please report it, with the traceback that AIDTRACK_DEBUG=1 shows)",
-            file=sys.stderr,
-        )
-        return 1
+        return _report_bug(exc)
     return code
+
+
+def _report_bug(exc: Exception) -> int:
+    """One line for an unexpected exception (re-raised under ``AIDTRACK_DEBUG`` for its traceback)."""
+    import os
+
+    if os.environ.get("AIDTRACK_DEBUG"):
+        raise exc
+    print(
+        f"aidtrack: error: unexpected {type(exc).__name__}: {one_line(str(exc))} (this is a bug in aidtrack; "
+        "please report it, with the traceback that AIDTRACK_DEBUG=1 shows)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -148,7 +148,14 @@ def run_convert_file(args: argparse.Namespace, out: TextIO) -> int:
     from aidtrack.cli.render import safe_text
     from aidtrack.files.formats import convert_file
 
-    source = sys.stdin if args.file == "-" else args.file
+    source: Any = args.file
+    if args.file == "-":  # decoded like every other input: UTF-8, a BOM dropped, closed stdin read as empty
+        import io
+
+        from aidtrack.cli.inputs import read_input_text
+
+        source = io.StringIO(read_input_text("-"), newline="")
+        source.name = "<stdin>"
     result = convert_file(
         source, args.output, args.to, policy=args.policy, rounding=args.rounding, **read_options(args)
     )

@@ -37,6 +37,8 @@ def decode_input(data: bytes, where: str) -> str:
 def read_input_text(path: str) -> str:
     """The text of the file ``path``, or of stdin for ``-``, decoded by :func:`decode_input`."""
     if path == "-":
+        if sys.stdin is None:  # started with stdin closed (`<&-`): nothing to read, as with an empty pipe
+            return ""
         buffer = getattr(sys.stdin, "buffer", None)
         if buffer is None:  # a text stream put in place of stdin (tests, embedding): already decoded
             return sys.stdin.read()

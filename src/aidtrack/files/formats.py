@@ -39,6 +39,7 @@ import csv
 import functools
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -780,13 +781,37 @@ def write_frame(
         # text fields quoted: a lone carriage return in a note must not read back as a line break
         atomic_write_text(target, flat.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC))
     elif fmt == "json":
-        atomic_write_text(target, flat.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+        atomic_write_text(target, _json_records(flat))
     else:
         require("pyarrow", "parquet", "writing Parquet files")
         buffer = io.BytesIO()
         flat.to_parquet(buffer, index=False)
         with atomic_path(target) as tmp:
             tmp.write_bytes(buffer.getvalue())
+
+
+def _json_records(flat: pd.DataFrame) -> str:
+    """``flat`` as a JSON array of records, floats and dates exactly as CSV writes them.
+
+    pandas' ``to_json`` keeps 10 significant digits of a float (a rate 0.9156670634557275 became
+    0.9156670635) and writes a date as a midnight time stamp; here a float is its shortest repr (it
+    reads back as the same float) and a date without a time of day is ``YYYY-MM-DD``.
+    """
+    records = json.loads(flat.to_json(orient="records", date_format="iso", force_ascii=False))
+    for col in flat.columns:
+        series = flat[col]
+        if pd.api.types.is_float_dtype(series.dtype):
+            values: list[Any] = [float(v) if math.isfinite(v) else None for v in series.tolist()]
+        elif pd.api.types.is_datetime64_any_dtype(series.dtype):
+            values = [
+                None if pd.isna(v) else v.date().isoformat() if v == v.normalize() else v.isoformat()
+                for v in series.tolist()
+            ]
+        else:
+            continue
+        for record, value in zip(records, values, strict=True):
+            record[col] = value
+    return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def _missing(value: Any) -> bool:

@@ -294,7 +294,14 @@ def resolve_source(source: Any, *, offline: bool | None = None, rates_base: str 
         )
     spec = source.strip()
     if "+" in spec and not spec.lower().endswith((".csv", ".txt")):
-        parts = [p for p in spec.split("+") if p.strip()]
+        parts = spec.split("+")
+        if not all(p.strip() for p in parts):  # 'ecb+' or '+': a source left out is not read as none
+            raise InvalidArgumentError(
+                "source",
+                source,
+                f"source {source!r} has an empty part: 'A+B' takes a source on each side of every '+', "
+                "e.g. 'ecb+imf' (the ECB's rates, then the IMF's)",
+            )
         return Composite([resolve_source(p, offline=offline, rates_base=rates_base) for p in parts])
     key = spec.lower()
     if key == "default":

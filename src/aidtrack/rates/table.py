@@ -402,6 +402,27 @@ def _table_head(base: str, quoted_in_base: bool, names: Sequence[str]) -> bytes:
     return f"aidtrack-rate-table/{_PICKLE_VERSION}|{base}|{int(quoted_in_base)}|{','.join(names)}".encode("ascii")
 
 
+RATE_RANGE = (Decimal("1e-30"), Decimal("1e30"))
+"""A rate (units per unit of the base) outside this range is refused as data damage (a misplaced
+exponent, say): it lies far beyond any published rate, and beyond it ``amount x rate`` leaves the
+60 exact digits of aidtrack's arithmetic (a rate of 1E+400 turned USD 100 into EUR 0.00)."""
+
+
+def implausible_rate(rate: Decimal) -> str | None:
+    """Why a positive ``rate`` cannot be a real exchange rate (outside :data:`RATE_RANGE`), else ``None``.
+
+    >>> implausible_rate(Decimal("1.0921")) is None, implausible_rate(Decimal("1e400")) is not None
+    (True, True)
+    """
+    low, high = RATE_RANGE
+    if low <= rate < high:
+        return None
+    return (
+        f"rate {rate} is outside the range of a real exchange rate (at least {low}, below {high} units per "
+        "unit of the base): check the rate column (a misplaced exponent or decimal point?)"
+    )
+
+
 class RateTable:
     """Fixings of several currencies per one unit of ``base``, with their source.
 
@@ -557,6 +578,8 @@ class RateTable:
                 raise RateDataError(str(exc), where=name, line=n) from exc
             if dec <= 0:
                 raise RateDataError(f"rate must be positive, got {rate!r}", where=name, line=n)
+            if (problem := implausible_rate(dec)) is not None:
+                raise RateDataError(problem, where=name, line=n)
             if cur == base:
                 if dec != 1:
                     raise RateDataError(f"the base currency {base} must have rate 1, got {rate!r}", where=name, line=n)

@@ -42,7 +42,7 @@ from aidtrack._dates import parse_iso_date
 from aidtrack.amounts import to_decimal
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
-from aidtrack.rates.table import RateTable
+from aidtrack.rates.table import RateTable, implausible_rate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,6 +80,7 @@ def _build(
     base = normalize_currency(base)
     good: list[tuple[date, str, Decimal]] = []
     problems: list[str] = []
+    seen: dict[tuple[date, str], Decimal] = {}  # checked here, so that a problem names its own line
     for n, day, currency, rate in rows:
         if isinstance(rate, _Bad):
             problems.append(f"{line_word} {n}: {rate.reason}")
@@ -90,6 +91,12 @@ def _build(
             value = to_decimal(rate.strip() if isinstance(rate, str) else rate, what="rate", limit=False)
             if value <= 0:
                 raise ValueError(f"rate must be positive, got {rate!r}")
+            if (problem := implausible_rate(value)) is not None:
+                raise ValueError(problem)
+            if cur == base and value != 1:
+                raise ValueError(f"the base currency {base} must have rate 1, got {rate!r}")
+            if seen.setdefault((d, cur), value) != value:
+                raise ValueError(f"two different {cur} rates for {d.isoformat()}: {seen[d, cur]} and {value}")
         except (ValueError, UnknownCurrencyError) as exc:
             problems.append(f"{line_word} {n}: {exc}")
             continue

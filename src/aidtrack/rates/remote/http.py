@@ -82,10 +82,24 @@ ProgressCallback = Callable[[int, "int | None"], None]
 def offline_from_env() -> bool:
     """Whether ``AIDTRACK_OFFLINE`` asks for offline mode (``1``, ``true``, ``yes`` or ``on``).
 
+    ``0``, ``false``, ``no``, ``off`` or empty (or unset) mean online; any other value raises
+    :class:`~aidtrack.errors.InvalidArgumentError` rather than being read as either.
+
     >>> import os; os.environ.get("AIDTRACK_OFFLINE") is None or offline_from_env() in (True, False)
     True
     """
-    return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    raw = os.environ.get(OFFLINE_ENV, "")
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise InvalidArgumentError(  # 'y' or 'offline' would otherwise mean: use the network
+        OFFLINE_ENV,
+        raw,
+        f"the environment variable {OFFLINE_ENV} must be 1, true, yes or on (never use the network) or 0, false, "
+        f"no, off or empty (use it), got {raw!r}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
