@@ -420,3 +420,25 @@ def test_halfway_rows_are_recomputed_exactly() -> None:
     expected = deflate(Money(exact_half, "USD"), year=2023, base_year=2024, method="dac", donor="USA")
     assert out["deflated"][0] == expected.result.amount
     assert out.attrs["aidtrack_deflation"]["recomputed"] == 1
+
+
+@pytest.mark.parametrize(
+    "years",
+    [
+        pd.array([2023, None], dtype="Int64"),  # a nullable year column with a gap crashed with a ValueError
+        [2023, float("inf")],  # an infinite year crashed with an OverflowError
+        [2023, "-inf"],
+        [2023, 1e20],  # wrapped round to -9223372036854775808 and was reported as that year
+        [2023, True],  # a boolean was read as year 1
+        [2023, -5],
+        [2023, "2024.5"],
+    ],
+)
+def test_deflate_frame_reports_a_year_that_is_not_a_calendar_year(years: object) -> None:
+    df = pd.DataFrame({"donor": ["DEU", "DEU"], "year": years, "amount": [1, 2], "currency": ["USD", "USD"]})
+    out = deflate_frame(df, base_year=2024, errors="coerce")
+    assert out["deflated"][0] == float(deflate(Money(1, "USD"), year=2023, base_year=2024, donor="DEU").result.amount)
+    assert pd.isna(out["deflated"][1])
+    assert "is not a calendar year" in str(out["deflation_problem"][1])
+    with pytest.raises(DeflationRowsError, match=r"row 1: year .* is not a calendar year"):
+        deflate_frame(df, base_year=2024)

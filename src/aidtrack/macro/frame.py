@@ -31,6 +31,7 @@ how many rows were recomputed exactly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -62,26 +63,35 @@ class _Key:
 
 
 def _years(col: pd.Series) -> tuple[np.ndarray[Any, Any], dict[int, str]]:
+    """int64 years and the rows whose year is not a calendar year (missing, fractional, infinite,
+    a boolean, or outside 1-9999), each with its reason."""
     problems: dict[int, str] = {}
     if pd.api.types.is_datetime64_any_dtype(col):
         years = col.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    elif pd.api.types.is_integer_dtype(col):
-        return col.to_numpy(dtype="int64"), problems
+    elif pd.api.types.is_integer_dtype(col) and not col.hasnans:
+        years = col.to_numpy(dtype="int64")
+        if len(years) == 0 or (years.min() >= 1 and years.max() <= 9999):
+            return years, problems
+        years = years.astype("float64")
     else:
         out = np.zeros(len(col), dtype="float64")
         for i, v in enumerate(col.tolist()):
             if hasattr(v, "year") and not isinstance(v, str):
                 out[i] = v.year
                 continue
+            if isinstance(v, (bool, np.bool_)):
+                out[i] = np.nan
+                continue
             try:
                 f = float(v)
             except (TypeError, ValueError):
                 f = float("nan")
-            out[i] = f if f == f and f == int(f) else np.nan
+            out[i] = f if math.isfinite(f) and f == int(f) else np.nan
         years = out
-    bad = np.isnan(years)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(years) | (years < 1) | (years > 9999)
     for i in np.flatnonzero(bad).tolist():
-        problems[int(i)] = f"year {col.iloc[int(i)]!r} is not a calendar year"
+        problems[int(i)] = f"year {col.iloc[int(i)]!r} is not a calendar year (a whole number from 1 to 9999)"
     return np.where(bad, 0, years).astype("int64"), problems
 
 
