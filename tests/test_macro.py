@@ -21,6 +21,7 @@ from aidtrack.errors import (
     AidtrackError,
     DeflationRowsError,
     EstimateNotAllowedError,
+    InvalidArgumentError,
     MacroDataError,
     NoDenominatorError,
     NotConvertibleError,
@@ -273,6 +274,14 @@ def test_per_capita() -> None:
     assert p.result == Money("1.00", "EUR") and p.population == 83_517_000
     wb = per_capita(Money("83516593", "EUR"), "DEU", 2024, series="wdi", indicator="SP.POP.TOTL")
     assert wb.unrounded == 1 and "World Bank" in wb.explain()
+
+
+@pytest.mark.parametrize("year", [2024.0, "2024", True])
+def test_per_capita_refuses_a_year_that_is_not_an_int_like_share_of(year: object) -> None:
+    # 2024.0 was accepted silently (the result said year=2024.0); "2024" and True failed with a misleading
+    # "no LP value for DEU in 2024 ... (available: 1980-2030)"
+    with pytest.raises(InvalidArgumentError, match="year must be a calendar year"):
+        per_capita(Money("83517000", "EUR"), "DEU", year)  # type: ignore[arg-type]
 
 
 # -- donors and groups --------------------------------------------------------------------------------------

@@ -258,6 +258,8 @@ def per_capita(
     Money('1.00', 'EUR')
     """
     money = _money(total)
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InvalidArgumentError("year", year, f"year must be a calendar year (int), not {year!r}")
     src = as_series(series, default="weo")
     ident = resolve_donor(donor)
     countries, day, _ = _countries(ident, year, members_on, f"population ({indicator})")
