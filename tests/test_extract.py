@@ -511,3 +511,17 @@ def test_floor_on_real_published_news(lang: str) -> None:
     result = extraction_eval.score(NEWS_CORPUS, lang=lang)["overall"]
     precision, recall = FLOOR[lang]
     assert result["precision"] >= precision and result["recall"] >= recall, result
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Deutschland sagte 2 Milliarden Euro zu und danach ein Viertel einer weiteren Milliarde.", "de"),
+        ("Germany pledged €2 billion and later a quarter of a further billion.", "en"),
+        ("Deutschland sagte 2 Milliarden Euro zu und danach einige hundert Millionen.", "de"),
+    ],
+)
+def test_a_fraction_of_a_scale_word_gives_no_invented_candidate(text: str, lang: str) -> None:
+    # the second figure was read as a whole billion (or exactly 100 million) in the first sentence's currency
+    found = extract_pledges(text, lang=lang, published=date(2025, 1, 9))
+    assert [c.money for c in found] == [Money("2000000000", "EUR")]

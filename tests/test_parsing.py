@@ -201,6 +201,37 @@ def test_numbers_that_are_not_money(text: str, locale: str) -> None:
     assert find_money(text, locale=locale) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("a quarter of a billion euros", "en"),  # was read as EUR 1,000,000,000
+        ("three quarters of a billion dollars", "en"),
+        ("half of a billion euros", "en"),
+        ("a third of a billion euros", "en"),
+        ("10% of a billion euros", "en"),
+        ("ten per cent of a billion euros", "en"),
+        ("a fraction of a billion euros", "en"),
+        ("ein Viertel einer Milliarde Euro", "de"),  # was read as EUR 1,000,000,000
+        ("die Hälfte einer Milliarde Euro", "de"),
+        ("zehn Prozent einer Milliarde Euro", "de"),
+        ("einige hundert Millionen Euro", "de"),  # was read as exactly EUR 100,000,000
+        ("mehrere tausend Euro", "de"),
+        ("ein paar hundert Millionen Euro", "de"),
+    ],
+)
+def test_a_word_amount_that_is_only_part_of_the_figure_is_not_read(text: str, locale: str) -> None:
+    # the fraction or the vague multiple belongs to the amount: reading the word after it alone is a wrong
+    # figure, so nothing is read
+    assert find_money(text, locale=locale) == []
+
+
+def test_half_a_billion_with_hyphens_is_half_a_billion() -> None:
+    (m,) = find_money("half-a-billion euros", locale="en")  # was 'a-billion euros' = EUR 1,000,000,000
+    assert (m.text, m.amount, m.currency) == ("half-a-billion euros", Decimal(500_000_000), "EUR")
+    (m,) = find_money("a quarter of €1 billion", locale="en")  # a written figure stays what it says
+    assert m.amount == Decimal(1_000_000_000)
+
+
 def test_numeral_with_the_other_convention_is_flagged() -> None:
     (m,) = find_money("22.000 euros", locale="en")
     assert m.amount == Decimal("22.000") and m.ambiguous and m.currency == "EUR"

@@ -378,7 +378,7 @@ def _number_word_pattern(lang: str) -> tuple[str, str]:
     tens = "|".join(w for w, v in words.items() if v >= 20)
     below100 = rf"(?:(?:{tens})(?:[- ](?:{unit}))?|{teens}|{unit})"
     number = rf"(?:(?:{unit}){_SPACE}+hundred(?:{_SPACE}+(?:and{_SPACE}+)?{below100})?|{below100})"
-    article = rf"(?:one{_SPACE}+and{_SPACE}+a{_SPACE}+half|half{_SPACE}+an?|an?)"
+    article = rf"(?:one{_SPACE}+and{_SPACE}+a{_SPACE}+half|half{_SEP}an?|an?)"
     return number, article
 
 
@@ -761,6 +761,10 @@ def _build(
     # a hyphen right after the amount is fine only in a compound that already uses hyphens
     if end < len(text) - 1 and text[end] == "-" and text[end + 1].isalpha() and "-" not in match.group(0):
         return None
+    if num is None and _PART_OF.get(syntax.lang, _NEVER).search(text, max(0, start - 40), start):
+        # "a quarter of a billion", "ein Viertel einer Milliarde", "einige hundert Millionen": the word is
+        # not the amount ("a billion" is not what the text says); nothing is read rather than a wrong figure
+        return None
     try:
         if num is not None:
             value = _numeral_value(num, syntax)
@@ -827,6 +831,22 @@ def _build(
     )
 
 
+_NEVER = re.compile(r"(?!)")
+# What, right before an amount written with a word ("a billion", "einer Milliarde", "hundert Millionen"), makes
+# the word not the amount: a fraction or percentage of it, or a vague multiple of it.
+_PART_OF = {
+    "en": re.compile(
+        r"(?:\b(?:half|quarters?|thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|hundredths?|"
+        r"fraction|percent)|\bper[\s\u00a0]+cent|%)[\s\u00a0]+of[\s\u00a0]+$",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"(?:\b(?:Hälfte|Viertel|Drittel|Fünftel|Sechstel|Siebtel|Achtel|Neuntel|Zehntel|Hundertstel|Bruchteil|"
+        r"Prozent)|%|\b(?:einige|einigen|mehrere|mehreren|etliche|etlichen|viele|vielen|wenige|wenigen|paar))"
+        r"[\s\u00a0]+$",
+        re.IGNORECASE,
+    ),
+}
 _AMOUNTING_TO = re.compile(
     r"(?:paket|scheck|vertrag|kredit|kredite|darlehen|zusage|vereinbarung|summe|betrag|hilfe|anleihe|rechnung|"
     r"tranche|volumen)[\s\u00a0]+$",
@@ -1024,7 +1044,10 @@ def _scaled_numbers(text: str, *, locale: str) -> list[MoneyMatch]:
     syntax = _syntax(locale_id)
     visible, kept = _visible_text(text)
     out: list[MoneyMatch] = []
+    part_of = _PART_OF.get(syntax.lang, _NEVER)
     for m in _scaled_pattern(locale_id).finditer(visible):
+        if m.group("num") is None and part_of.search(visible, max(0, m.start() - 40), m.start()):
+            continue  # "a quarter of a further billion": not a billion (see _build)
         try:
             if m.group("num") is not None:
                 value = _numeral_value(m.group("num"), syntax)
