@@ -168,6 +168,41 @@ def test_ranges_keep_both_bounds() -> None:
         assert m.text == text
 
 
+def test_a_falling_pair_of_amounts_is_no_range() -> None:
+    # "€2 billion to €1 billion" was one range with amount 2 billion (at_least) and upper 1 billion
+    for text, locale in [("€2 billion to €1 billion", "en"), ("2 Mrd. Euro bis 1 Mrd. Euro", "de")]:
+        found = find_money(text, locale=locale)
+        assert [(m.amount, m.upper, m.qualifier) for m in found] == [
+            (Decimal(2 * 10**9), None, Qualifier.EXACT),
+            (Decimal(10**9), None, Qualifier.EXACT),
+        ], text
+    # "between" names one range whichever bound comes first
+    for text, locale in [("between €2 billion and €1 billion", "en"), ("zwischen 2 Mrd. Euro und 1 Mrd. Euro", "de")]:
+        (m,) = find_money(text, locale=locale)
+        assert (m.amount, m.upper, m.qualifier) == (Decimal(10**9), Decimal(2 * 10**9), Qualifier.AT_LEAST), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    a=st.integers(min_value=1, max_value=999),
+    b=st.integers(min_value=1, max_value=999),
+    scale=st.sampled_from(["million", "billion", "bn", "m"]),
+    conn=st.sampled_from([" to ", "-", " - ", "–", " and "]),
+    between=st.booleans(),
+    symbol=st.sampled_from(["€", "£", "C$"]),
+)
+def test_every_range_has_its_upper_bound_above_its_amount(
+    a: int, b: int, scale: str, conn: str, between: bool, symbol: str
+) -> None:
+    sep = "" if scale in ("bn", "m") else " "
+    text = f"{'between ' if between else ''}{symbol}{a}{sep}{scale}{conn}{symbol}{b}{sep}{scale}"
+    for m in find_money(text, locale="en"):
+        if m.upper is not None:
+            assert m.upper > m.amount and m.qualifier is Qualifier.AT_LEAST, text
+            unit = 10**9 if scale in ("billion", "bn") else 10**6
+            assert (m.amount, m.upper) == (min(a, b) * unit, max(a, b) * unit), text
+
+
 def test_spans_index_the_text() -> None:
     text = "Norwegen sagte über zwei Milliarden Euro zu, Kanada 440 Mio. kanadische Dollar und 30 Prozent mehr."
     found = find_money(text, locale="de")

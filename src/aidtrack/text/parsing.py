@@ -890,18 +890,21 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
             same = prev.currency == m.currency or prev.currency is None or m.currency is None
             is_and = conn is not None and gap.strip().casefold() == and_word
             before = text[max(0, prev.start - 12) : prev.start].casefold()
-            if conn and same and (not is_and or between in before):
-                low = prev.amount if prev.scale else _scaled(prev.amount, m.scale)
+            lo, hi = prev.amount if prev.scale else _scaled(prev.amount, m.scale), m.amount
+            if between in before and lo > hi:  # "between €2 billion and €1 billion": the same range
+                lo, hi = hi, lo
+            if conn and same and (not is_and or between in before) and lo < hi:
+                # "€2 billion to €1 billion" (a cut from one figure to another) is no range: two amounts
                 out[-1] = replace(
                     prev,
                     text=text[prev.start : m.end],
                     end=m.end,
-                    amount=low,
-                    upper=m.amount,
+                    amount=lo,
+                    upper=hi,
                     currency=prev.currency or m.currency,
                     ambiguous=prev.ambiguous and m.ambiguous,
                     qualifier=Qualifier.AT_LEAST if prev.qualifier is Qualifier.EXACT else prev.qualifier,
-                    notes=(*prev.notes, f"range {low} to {m.amount}: the lower bound is recorded as at_least"),
+                    notes=(*prev.notes, f"range {lo} to {hi}: the lower bound is recorded as at_least"),
                 )
                 continue
         if m.scale == 0 and m.upper is None and m.currency_text and m.text.endswith(tuple("0123456789")):
