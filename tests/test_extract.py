@@ -525,3 +525,9 @@ def test_a_fraction_of_a_scale_word_gives_no_invented_candidate(text: str, lang:
     # the second figure was read as a whole billion (or exactly 100 million) in the first sentence's currency
     found = extract_pledges(text, lang=lang, published=date(2025, 1, 9))
     assert [c.money for c in found] == [Money("2000000000", "EUR")]
+
+
+def test_a_price_basis_year_gives_no_candidate() -> None:
+    # "in 2023 euros" gave a second, complete candidate of EUR 2,023.00
+    found = extract_pledges("Germany will provide €5 billion in 2023 euros.", lang="en", published=date(2025, 1, 9))
+    assert [c.money for c in found] == [Money("5000000000", "EUR")]

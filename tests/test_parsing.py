@@ -267,6 +267,15 @@ def test_half_a_billion_with_hyphens_is_half_a_billion() -> None:
     assert m.amount == Decimal(1_000_000_000)
 
 
+def test_a_price_basis_year_is_not_an_amount() -> None:
+    # "in 2023 euros" names the prices of a year; it was read as an amount of EUR 2,023
+    for text in ["€5 billion in 2023 euros", "€5 billion in constant 2020 US dollars", "$3bn in real 2015 dollars"]:
+        assert [m.text for m in find_money(text, locale="en")] == [text.split(" in ")[0]], text
+    # a year-like number that is written as money still is
+    assert [m.amount for m in find_money("a grant of 2023 euros", locale="en")] == [Decimal(2023)]
+    assert [m.amount for m in find_money("in 2023 million euros", locale="en")] == [Decimal(2_023_000_000)]
+
+
 def test_numeral_with_the_other_convention_is_flagged() -> None:
     (m,) = find_money("22.000 euros", locale="en")
     assert m.amount == Decimal("22.000") and m.ambiguous and m.currency == "EUR"

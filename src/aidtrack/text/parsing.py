@@ -765,6 +765,15 @@ def _build(
         # "a quarter of a billion", "ein Viertel einer Milliarde", "einige hundert Millionen": the word is
         # not the amount ("a billion" is not what the text says); nothing is read rather than a wrong figure
         return None
+    if (
+        num is not None
+        and scale_word is None
+        and attached is None
+        and g["scur"]
+        and _YEAR.fullmatch(num)
+        and _PRICE_BASIS.get(syntax.lang, _NEVER).search(text, max(0, start - 20), start)
+    ):
+        return None  # "in 2023 euros", "in constant 2020 dollars": the prices of a year, not 2023 euros
     try:
         if num is not None:
             value = _numeral_value(num, syntax)
@@ -847,6 +856,8 @@ _PART_OF = {
         re.IGNORECASE,
     ),
 }
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_PRICE_BASIS = {"en": re.compile(r"\b(?:in|constant|real)[\s\u00a0]+$", re.IGNORECASE)}
 _AMOUNTING_TO = re.compile(
     r"(?:paket|scheck|vertrag|kredit|kredite|darlehen|zusage|vereinbarung|summe|betrag|hilfe|anleihe|rechnung|"
     r"tranche|volumen)[\s\u00a0]+$",
