@@ -531,3 +531,36 @@ def test_a_price_basis_year_gives_no_candidate() -> None:
     # "in 2023 euros" gave a second, complete candidate of EUR 2,023.00
     found = extract_pledges("Germany will provide €5 billion in 2023 euros.", lang="en", published=date(2025, 1, 9))
     assert [c.money for c in found] == [Money("5000000000", "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "written"),
+    [
+        ("Germany will provide -500 million euros in aid.", "-500000000", "-500 million euros"),
+        ("Germany will provide \u2212500 million euros in aid.", "-500000000", "\u2212500 million euros"),
+        ("Germany will provide 0 euros in aid.", "0", "0 euros"),
+    ],
+)
+def test_a_negative_or_zero_amount_is_kept_as_written_and_is_no_clean_pledge(
+    text: str, amount: str, written: str
+) -> None:
+    # the minus sign was dropped (a clean EUR 500,000,000 pledge, exported by `aidtrack extract --csv`), and a
+    # zero amount was `complete` although to_pledge() refuses it
+    (c,) = extract_pledges(text, lang="en", published=date(2025, 1, 9))
+    assert c.money == Money(amount, "EUR") and c.amount.text == written
+    assert text[c.span[0] : c.span[1]] == written
+    assert "not a positive amount" in c.issues and not c.complete
+
+
+def test_a_hyphen_between_amounts_is_no_minus_sign() -> None:
+    (c,) = extract_pledges("Germany will provide 2-500 million euros in aid.", lang="en", published=date(2025, 1, 9))
+    assert (c.money, c.amount.upper, c.complete) == (Money("2000000", "EUR"), Decimal(500_000_000), True)
+
+
+def test_a_negative_amount_is_exact_in_any_decimal_context() -> None:
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 3
+        (c,) = extract_pledges("Germany will provide -1234.56 euros.", lang="en", published=date(2025, 1, 9))
+    assert c.amount.amount == Decimal("-1234.56")

@@ -110,7 +110,8 @@ class PledgeCandidate:
     another reading of :mod:`aidtrack.text.clauses` (``"running_total"``,
     ``"level"``, ``"part"``, ``"need"`` ...). ``issues`` lists what keeps it
     from being a clean pledge: ``"no donor"``, ``"ambiguous currency"``,
-    ``"ambiguous numeral"``, ``"cumulative total"`` and the other readings'
+    ``"ambiguous numeral"``, ``"not a positive amount"`` (``-500 million euros``,
+    ``0 euros``), ``"cumulative total"`` and the other readings'
     issues. ``complete`` is true when there are none. ``confidence`` (0 to 1)
     starts at 1 and drops for each doubt (see ``docs/extraction.md``).
     ``donor_carried_over`` is true when the donor was named in the previous
@@ -169,6 +170,8 @@ class PledgeCandidate:
             out.append("ambiguous currency")
         elif self.amount.ambiguous:
             out.append("ambiguous numeral")
+        if self.amount.amount <= 0:
+            out.append("not a positive amount")
         if self.reading != "pledge":
             out.append(NOT_NEW[self.reading])
         return tuple(out)
@@ -801,7 +804,7 @@ def extract_pledges(
             previous = _Previous(skipped[2], text, skipped[0], skipped[1], lang2, recipient_code, territory)
             skipped = None
         context = previous if previous is not None and previous.paragraph == paragraph else None
-        raw = [_shift(m, s_start) for m in _money_in_visible(sentence, locale_id)]
+        raw = [_signed(_shift(m, s_start), text) for m in _money_in_visible(sentence, locale_id)]
         carried_money = context.money if context is not None else None
         bare = _bare_amounts(sentence, s_start, locale, lang2, raw, carried_money) if _has_scale(sentence) else []
         shifted = sorted([*raw, *bare], key=lambda m: m.start)
@@ -940,6 +943,17 @@ def _list_line(sentence: str, first_amount: int, donors: list[DonorMention], off
     if colon < 0 or head[colon + 1 :].strip(" \t\u00a0–—-"):
         return False
     return any(d.end - offset <= colon and not sentence[d.end - offset : colon].strip() for d in donors)
+
+
+def _signed(m: MoneyMatch, text: str) -> MoneyMatch:
+    """The amount with the minus sign written right before it ("-500 million euros"): a negative amount, which the
+    candidate reports as an issue, rather than the sign dropped."""
+    i = m.start - 1
+    if i < 0 or text[i] not in "-\u2212" or (i > 0 and (text[i - 1].isalnum() or text[i - 1] in "-\u2212")):
+        return m
+    return replace(
+        m, text=text[i : m.end], start=i, amount=m.amount.copy_negate(), notes=(*m.notes, "a minus sign precedes it")
+    )
 
 
 def _shift(m: MoneyMatch, offset: int) -> MoneyMatch:
