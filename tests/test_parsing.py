@@ -528,3 +528,37 @@ def test_reading_an_amount_never_rounds_in_any_caller_context(text: str, locale:
         with localcontext(prec=prec, rounding=ROUND_DOWN, Emax=5, Emin=-5) as ctx:
             ctx.traps[Inexact] = ctx.traps[Rounded] = True
             assert parse_money(text, locale=locale).amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("twelve thousand five hundred euros", "en"),  # was read as EUR 500
+        ("one million two hundred thousand euros", "en"),  # EUR 200,000
+        ("Norway pledged 1 million 200 thousand euros.", "en"),  # EUR 200,000
+        ("1 billion 500 million euros", "en"),  # EUR 500,000,000
+        ("EUR 5 million 300 thousand", "en"),  # EUR 5,000,000
+        ("zwei Millionen dreihunderttausend Euro", "de"),  # EUR 300,000
+        ("eine Million zweihunderttausend Euro", "de"),  # EUR 200,000
+        ("2 Milliarden 500 Millionen Euro", "de"),  # EUR 500,000,000
+        ("2 Mio. 300 Tsd. Euro", "de"),
+    ],
+)
+def test_an_amount_written_in_several_scale_groups_is_not_read_in_part(text: str, locale: str) -> None:
+    """One group of such an amount is not the amount: nothing is read rather than a part of the figure."""
+    assert find_money(text, locale=locale) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amounts"),
+    [
+        ("three hundred million euros", "en", ["300000000"]),
+        ("zwölftausendfünfhundert Euro", "de", ["12500"]),
+        ("5 million euros and 300 thousand euros", "en", ["5000000", "300000"]),
+        ("Canada gave 2 million. 300 thousand euros came later.", "en", ["300000"]),
+        ("EUR 5 million, 300 thousand of it for demining", "en", ["5000000"]),
+        ("zwischen 1 Million und 2 Millionen Euro", "de", ["1000000"]),
+    ],
+)
+def test_amounts_next_to_other_numbers_are_still_read(text: str, locale: str, amounts: list[str]) -> None:
+    assert [str(m.amount) for m in find_money(text, locale=locale)] == amounts

@@ -765,6 +765,14 @@ def _build(
         # "a quarter of a billion", "ein Viertel einer Milliarde", "einige hundert Millionen": the word is
         # not the amount ("a billion" is not what the text says); nothing is read rather than a wrong figure
         return None
+    before, after = _compound(syntax.lang)
+    if before.search(text, max(0, start - 80), start) or (
+        (scale_word is not None or attached is not None) and after.match(text, end)
+    ):
+        # one amount written in several groups ("1 million 200 thousand euros", "twelve thousand five hundred
+        # euros", "zwei Millionen dreihunderttausend Euro", "EUR 5 million 300 thousand"): this match is one group
+        # of it; nothing is read rather than a part of the figure
+        return None
     if (
         num is not None
         and scale_word is None
@@ -843,6 +851,21 @@ def _build(
 _NEVER = re.compile(r"(?!)")
 # What, right before an amount written with a word ("a billion", "einer Milliarde", "hundert Millionen"), makes
 # the word not the amount: a fraction or percentage of it, or a vague multiple of it.
+@cache
+def _compound(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(before, after): a number and a scale word right before an amount (searched up to its start), or right
+    after an amount that has a scale word (matched at its end): the groups of one amount written in several."""
+    number, article = _number_word_pattern(lang)
+    scale = "|".join(
+        re.escape(w) + ("" if w.endswith(".") else r"\b") for w in sorted(lex.SCALES[lang], key=len, reverse=True)
+    )
+    group = rf"(?:\d[\d.,'\u00a0]*|\b(?:{number}|{article})){_SPACE}*\b(?:{scale})"
+    return (
+        re.compile(rf"{group}{_SPACE}+$", re.IGNORECASE),
+        re.compile(rf"{_SPACE}+{group}", re.IGNORECASE),
+    )
+
+
 _PART_OF = {
     "en": re.compile(
         r"(?:\b(?:half|quarters?|thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|hundredths?|"
