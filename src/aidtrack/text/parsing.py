@@ -849,6 +849,8 @@ def _build(
 
 
 _NEVER = re.compile(r"(?!)")
+
+
 # What, right before an amount written with a word ("a billion", "einer Milliarde", "hundert Millionen"), makes
 # the word not the amount: a fraction or percentage of it, or a vague multiple of it.
 @cache
