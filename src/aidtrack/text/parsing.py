@@ -765,8 +765,8 @@ def _build(
         # "a quarter of a billion", "ein Viertel einer Milliarde", "einige hundert Millionen": the word is
         # not the amount ("a billion" is not what the text says); nothing is read rather than a wrong figure
         return None
-    before, after = _compound(syntax.lang)
-    if before.search(text, max(0, start - 80), start) or (
+    scale_before, before, after = _compound(syntax.lang)
+    if (scale_before.search(text, max(0, start - 24), start) and before.search(text, max(0, start - 80), start)) or (
         (scale_word is not None or attached is not None) and after.match(text, end)
     ):
         # one amount written in several groups ("1 million 200 thousand euros", "twelve thousand five hundred
@@ -854,15 +854,17 @@ _NEVER = re.compile(r"(?!)")
 # What, right before an amount written with a word ("a billion", "einer Milliarde", "hundert Millionen"), makes
 # the word not the amount: a fraction or percentage of it, or a vague multiple of it.
 @cache
-def _compound(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(before, after): a number and a scale word right before an amount (searched up to its start), or right
-    after an amount that has a scale word (matched at its end): the groups of one amount written in several."""
+def _compound(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(scale before, before, after): a number and a scale word right before an amount (searched up to its start;
+    the scale word alone first, a cheap test), or right after an amount that has a scale word (matched at its
+    end): the groups of one amount written in several."""
     number, article = _number_word_pattern(lang)
     scale = "|".join(
         re.escape(w) + ("" if w.endswith(".") else r"\b") for w in sorted(lex.SCALES[lang], key=len, reverse=True)
     )
     group = rf"(?:\d[\d.,'\u00a0]*|\b(?:{number}|{article})){_SPACE}*\b(?:{scale})"
     return (
+        re.compile(rf"\b(?:{scale}){_SPACE}+$", re.IGNORECASE),
         re.compile(rf"{group}{_SPACE}+$", re.IGNORECASE),
         re.compile(rf"{_SPACE}+{group}", re.IGNORECASE),
     )
