@@ -562,3 +562,24 @@ def test_an_amount_written_in_several_scale_groups_is_not_read_in_part(text: str
 )
 def test_amounts_next_to_other_numbers_are_still_read(text: str, locale: str, amounts: list[str]) -> None:
     assert [str(m.amount) for m in find_money(text, locale=locale)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("€1bn-1.5bn", "en"),  # was read as exactly EUR 1,000,000,000, the upper bound lost
+        ("€1 billion-1.5 billion", "en"),
+        ("EUR 1 billion to 1.5 billion", "en"),
+        ("€1bn - 1.5bn", "en"),
+        ("EUR 1 Mrd. bis 1,5 Mrd.", "de"),
+    ],
+)
+def test_a_range_whose_first_amount_has_its_scale_word_keeps_its_upper_bound(text: str, locale: str) -> None:
+    (found,) = find_money(text, locale=locale)
+    assert (found.amount, found.upper, found.qualifier) == (Decimal("1e9"), Decimal("1.5e9"), Qualifier.AT_LEAST)
+    assert found.text == text
+
+
+def test_a_falling_pair_after_a_scaled_amount_is_no_range() -> None:
+    (found,) = find_money("€2bn-1bn", locale="en")
+    assert (found.amount, found.upper, found.qualifier) == (Decimal("2e9"), None, Qualifier.EXACT)

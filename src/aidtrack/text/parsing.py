@@ -945,8 +945,15 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
                     notes=(*prev.notes, f"range {lo} to {hi}: the lower bound is recorded as at_least"),
                 )
                 continue
-        if m.scale == 0 and m.upper is None and m.currency_text and m.text.endswith(tuple("0123456789")):
-            ahead = ahead_pattern.match(text[m.end :])
+        scaled_first = (  # "€1bn-1.5bn", "EUR 1 billion to 1.5 billion": the currency before the number
+            m.scale > 0 and m.currency_text and not m.text.rstrip().endswith(m.currency_text.strip())
+        )
+        if (
+            m.upper is None
+            and m.currency_text
+            and ((m.scale == 0 and m.text.endswith(tuple("0123456789"))) or scaled_first)
+        ):
+            ahead = ahead_pattern.match(text, m.end)  # at the amount's end, without copying the rest of the text
             if ahead is not None and ahead.group("conn").strip().casefold() != and_word:
                 word = ahead.group("scale")
                 exp = (
@@ -958,15 +965,15 @@ def _ranges(found: list[MoneyMatch], text: str, syntax: _Syntax) -> list[MoneyMa
                     high = _scaled(_numeral_value(ahead.group("high"), syntax), exp)
                 except InvalidOperation:
                     high = None
-                low = _scaled(m.amount, exp)
+                low = m.amount if m.scale else _scaled(m.amount, exp)  # "€1-1.5bn": the first number takes bn
                 if high is not None and low < high:
                     m = replace(
                         m,
-                        text=text[m.start : m.end + ahead.end()],
-                        end=m.end + ahead.end(),
+                        text=text[m.start : ahead.end()],
+                        end=ahead.end(),
                         amount=low,
                         upper=high,
-                        scale=exp,
+                        scale=m.scale or exp,
                         qualifier=Qualifier.AT_LEAST if m.qualifier is Qualifier.EXACT else m.qualifier,
                         notes=(*m.notes, f"range {low} to {high}: the lower bound is recorded as at_least"),
                     )
