@@ -159,6 +159,29 @@ def test_bad_values_are_problems_never_guesses(value: str, needle: str) -> None:
     assert needle in df.loc[0, "problem"]
 
 
+@pytest.mark.parametrize("text", ["5<b>0</b>", "5<b/>0", "<b>50</b>"])
+def test_a_value_with_an_element_inside_is_a_problem_not_its_first_text(text: str) -> None:
+    # '5<b>0</b>' was read as 5: ElementTree's .text stops at the first child element
+    tx = _tx(f'<value value-date="2025-01-09">{text}</value>')
+    with pytest.raises(BadRecordsError, match="holds an element <b>"):
+        iati.read(_xml(tx), today=TODAY)
+    df = iati.read(_xml(tx), today=TODAY, errors="coerce")
+    assert df.loc[0, "amount"] is None and "plain text" in df.loc[0, "problem"]
+
+
+def test_comments_and_cdata_inside_a_value_are_not_part_of_the_amount() -> None:
+    # XML character data: a comment is not text, CDATA is; both are read as XML defines them
+    df = iati.read(_xml(_tx('<value value-date="2025-01-09">1<!-- x -->2<![CDATA[.5]]></value>')), today=TODAY)
+    assert df.loc[0, "amount"] == Decimal("12.5")
+
+
+@pytest.mark.parametrize("text", ["\u0661\u0662\u0663", "\uff15", "1\u0660"])
+def test_non_ascii_digits_are_not_an_xsd_decimal(text: str) -> None:
+    # Arabic-Indic '\u0661\u0662\u0663' and fullwidth '\uff15' were read as 123 and 5 (the regex's \d is Unicode)
+    df = iati.read(_xml(_tx(f'<value value-date="2025-01-09">{text}</value>')), today=TODAY, errors="coerce")
+    assert df.loc[0, "amount"] is None and "not a decimal number" in df.loc[0, "problem"]
+
+
 def test_a_transaction_without_value_and_a_bad_flag_are_problems() -> None:
     df = iati.read(_xml('<transaction><transaction-type code="3"/></transaction>'), today=TODAY, errors="coerce")
     assert df.loc[0, "path"] == "iati-activities/iati-activity[1]/transaction[1]"
@@ -249,6 +272,53 @@ def test_malformed_xml_and_other_files() -> None:
         iati.read(b'<iati-organisations version="2.03"/>')
     with pytest.raises(DataFormatError, match="no element found"):
         iati.read(b"")
+
+
+@pytest.mark.parametrize("encoding", ["x-unknown", "shift_jis", "UTF-32", "base64"])
+def test_an_undecodable_declared_encoding_is_a_data_format_error(encoding: str) -> None:
+    # was LookupError / ValueError from expat, which the CLI reported as a bug in aidtrack
+    xml = f'<?xml version="1.0" encoding="{encoding}"?><iati-activities version="2.03"/>'.encode()
+    with pytest.raises(DataFormatError, match="encoding its XML declaration names.*UTF-8"):
+        iati.read(xml)
+
+
+def test_a_file_declared_and_encoded_as_utf16_is_read() -> None:
+    xml = '<?xml version="1.0" encoding="UTF-16"?>' + _xml(_tx('<value value-date="2025-01-09">7</value>')).decode()
+    assert iati.read(xml.encode("utf-16"), today=TODAY).loc[0, "amount"] == Decimal("7")
+
+
+@pytest.mark.parametrize(
+    ("xml", "inside"),
+    [
+        (
+            '<iati-activities version="2.03"><wrap><iati-activity default-currency="EUR">'
+            "<iati-identifier>X</iati-identifier>{tx}</iati-activity></wrap></iati-activities>",
+            "<wrap> (iati-activities/wrap)",
+        ),
+        (
+            '<iati-activities version="2.03"><iati-activity default-currency="EUR"><iati-identifier>A</iati-identifier>'
+            "<iati-activity><iati-identifier>B</iati-identifier>{tx}</iati-activity></iati-activity></iati-activities>",
+            "<iati-activity> (iati-activities/iati-activity)",
+        ),
+    ],
+)
+def test_a_misplaced_activity_is_refused_not_skipped(xml: str, inside: str) -> None:
+    # was: 0 rows and no problem: the activity's values were silently dropped
+    body = xml.format(tx=_tx('<value value-date="2025-01-09">10</value>')).encode()
+    with pytest.raises(DataFormatError, match="direct children of <iati-activities>") as info:
+        iati.read(body, today=TODAY)
+    assert inside in str(info.value)
+
+
+def test_cli_iati_undecodable_file_is_one_line_no_bug_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="x-unknown"?><iati-activities/>')
+    assert main(["iati", str(path), "--today", "2026-01-01"]) == 1
+    err = capsys.readouterr().err
+    assert "encoding" in err and "bug" not in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 # -- conversion -----------------------------------------------------------------------------------

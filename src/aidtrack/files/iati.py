@@ -173,8 +173,8 @@ COLUMNS = (
 """The columns of :func:`read`, in order (``problem`` follows with ``errors="coerce"``)."""
 _DATE_COLUMNS = ("value_date", "transaction_date", "period_start", "period_end")
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-"""xsd:decimal: digits with an optional sign and point; no exponent, no thousands separators."""
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+"""xsd:decimal: ASCII digits with an optional sign and point; no exponent, no thousands separators."""
 _XSD_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -307,10 +307,12 @@ def _activities(stream: IO[bytes], where: str) -> Iterator[tuple[Element, int, s
     root: Element | None = None
     root_version: str | None = None
     count = 0
+    tags: list[str] = []
     try:
         for event, elem in events:
             if event == "start":
                 depth += 1
+                tags.append(str(elem.tag))
                 if depth == 1:
                     root = elem
                     if elem.tag != "iati-activities":
@@ -327,12 +329,20 @@ def _activities(stream: IO[bytes], where: str) -> Iterator[tuple[Element, int, s
                     root_version = elem.get("version")
                 continue
             depth -= 1
-            if depth == 1 and elem.tag == "iati-activity":
-                count += 1
-                yield elem, count, elem.get("version") or root_version
-                elem.clear()
+            tags.pop()
+            if depth == 1:
+                if elem.tag == "iati-activity":
+                    count += 1
+                    yield elem, count, elem.get("version") or root_version
+                elem.clear()  # any child of the root, read or not: memory stays bounded
                 assert root is not None
                 root.remove(elem)
+            elif elem.tag == "iati-activity":
+                raise DataFormatError(
+                    where,
+                    f"an <iati-activity> inside <{tags[-1]}> ({'/'.join(tags)}): activities must be direct "
+                    "children of <iati-activities>; its values would not be read, so the file is refused",
+                )
     except DTDForbidden as exc:
         raise UnsafeXmlError(
             where,
@@ -353,6 +363,14 @@ def _activities(stream: IO[bytes], where: str) -> Iterator[tuple[Element, int, s
     except ParseError as exc:
         line, column = exc.position
         raise DataFormatError(where, f"malformed XML: {_expat_message(exc)}", line=line, column=column + 1) from None
+    except AidtrackError:
+        raise
+    except (LookupError, ValueError) as exc:  # the declared encoding: unknown, not text, or multi-byte
+        raise DataFormatError(
+            where,
+            f"cannot decode the file in the encoding its XML declaration names ({exc}); IATI files are UTF-8: "
+            "re-save the file as UTF-8 and fix its <?xml ... encoding=...?> line",
+        ) from None
     if root is None:  # pragma: no cover - expat raises on an empty document first
         raise DataFormatError(where, "empty file: no XML element")
 
@@ -437,7 +455,12 @@ def _read_value(
         problems.append(f"{len(values)} <value> elements in one {tag}; the standard allows one")
     value = values[0]
     text = (value.text or "").strip()
-    if not text:
+    inner = next((c for c in value if isinstance(c.tag, str)), None)
+    if inner is not None:
+        problems.append(
+            f"the value holds an element <{inner.tag}>; an IATI value is the amount as plain text, such as 1250.50"
+        )
+    elif not text:
         problems.append("the value is empty: no amount")
     elif not _DECIMAL.fullmatch(text):
         problems.append(
