@@ -173,6 +173,45 @@ def test_bodies_that_are_not_flow_responses(body: str, needle: str) -> None:
         fts.read(body)
 
 
+def test_numbers_of_any_length_are_exact_and_never_crash() -> None:
+    body = (
+        '{"status": "ok", "data": {"flows": [{"id": 900020, "status": "paid", "date": "2025-01-09",'
+        ' "amountUSD": 1234567890.123456789, "originalAmount": 12345678901234567890123456789.5,'
+        ' "originalCurrency": "EUR", "exchangeRate": 0.1000000000000000055511151231257827},'
+        ' {"id": "900021", "status": "paid", "date": "2025-01-09", "amountUSD": 1' + "0" * 5000 + "}]}}"
+    )
+    # the 5001-digit integer raised ValueError ("Exceeds the limit (4300 digits) for integer string conversion")
+    df = fts.read(body, errors="coerce")
+    assert df.loc[0, "amount_usd"] == Decimal("1234567890.123456789")
+    assert str(df.loc[0, "original_amount"]) == "12345678901234567890123456789.5"
+    assert str(df.loc[0, "exchange_rate"]) == "0.1000000000000000055511151231257827"
+    assert df.loc[0, "id"] == "900020" and df.loc[0, "problem"] is None
+    assert df.loc[1, "amount_usd"] is None and "amountUSD: not a number" in df.loc[1, "problem"]
+
+
+def test_json_nested_too_deeply_is_a_data_format_error() -> None:
+    # was RecursionError from the json module
+    with pytest.raises(DataFormatError, match="nested too deeply"):
+        fts.read('{"status": "ok", "data": {"flows": [' + "[" * 100_000 + "]" * 100_000 + "]}}")
+
+
+def test_a_key_given_twice_is_a_problem_not_the_last_value() -> None:
+    # json keeps the last of two amountUSD values without a word: which one FTS meant is unknown
+    one = json.dumps(flow("900030", 100, "paid", "2025-01-09"))[:-1] + ', "amountUSD": 200}'
+    with pytest.raises(BadRecordsError) as info:
+        fts.read('{"status": "ok", "data": {"flows": [' + one + "]}}")
+    assert str(info.value.problems[0]).startswith("data.flows[0].amountUSD (flow 900030): the flow gives this key")
+    objects = '[{"type": "Organization", "name": "A", "name": "B"}]'
+    base = {k: v for k, v in flow("900031", 100, "paid", "2025-01-09").items() if k != "sourceObjects"}
+    two = json.dumps(base)[:-1] + f', "sourceObjects": {objects}}}'
+    df = fts.read('{"status": "ok", "data": {"flows": [' + two + "]}}", errors="coerce")
+    assert df.loc[0, "problem"].startswith("sourceObjects[0].name: given more than once")
+    with pytest.raises(DataFormatError, match="repeats the key 'data'"):
+        fts.read('{"status": "ok", "data": {"flows": []}, "data": {"flows": [' + one + "]}}")
+    with pytest.raises(DataFormatError, match="repeats the key 'data.flows'"):
+        fts.read('{"status": "ok", "data": {"flows": [], "flows": [' + one + "]}}")
+
+
 # -- fetching from a loopback server --------------------------------------------------------------
 
 

@@ -223,11 +223,39 @@ def _load(source: JsonSource) -> tuple[str, Any]:
     )
 
 
+class _Object(dict[str, Any]):
+    """A JSON object that repeated a key: ``duplicates`` names the keys (``json`` keeps the last value)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = _Object(pairs)
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for key, _ in pairs:
+        if key in seen:
+            repeated[key] = None
+        seen.add(key)
+    marked.duplicates = tuple(repeated)
+    return marked
+
+
+def _duplicates(obj: Any) -> tuple[str, ...]:
+    return obj.duplicates if isinstance(obj, _Object) else ()
+
+
 def _parse(text: str | bytes, where: str) -> Any:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
-        return json.loads(text, parse_float=Decimal)
+        # integers as Decimal too: exact, and no int-to-str digit limit (a 5000-digit number raised ValueError)
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_object)
+    except RecursionError:
+        raise DataFormatError(where, "not an FTS flow response: the JSON is nested too deeply to read") from None
     except UnicodeDecodeError as exc:
         raise DataFormatError(where, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -244,6 +272,11 @@ def _flows_of(doc: Any, where: str) -> list[Any]:
         detail = doc.get("message") or doc.get("error") or ""
         raise DataFormatError(where, f"the FTS API answered status {status!r}" + (f": {detail}" if detail else ""))
     data = doc.get("data")
+    repeated = [f"'{k}'" for k in _duplicates(doc)] + [f"'data.{k}'" for k in _duplicates(data)]
+    if repeated:
+        raise DataFormatError(
+            where, f"the response repeats the key {', '.join(repeated)}: which one holds the flows is ambiguous"
+        )
     flows = data.get("flows") if isinstance(data, Mapping) else None
     if not isinstance(flows, list):
         raise DataFormatError(
@@ -304,6 +337,13 @@ def _read_flow(flow: Any, problems: list[tuple[str, str]]) -> dict[str, Any]:
     if not isinstance(flow, Mapping):
         problems.append(("", f"a flow must be a JSON object, got {type(flow).__name__}"))
         return row
+    for key in _duplicates(flow):
+        problems.append((key, "the flow gives this key more than once: which value holds is ambiguous"))
+    for side in ("sourceObjects", "destinationObjects"):
+        objects = flow.get(side)
+        for i, obj in enumerate(objects if isinstance(objects, list) else ()):
+            for key in _duplicates(obj):
+                problems.append((f"{side}[{i}].{key}", "given more than once in this object: ambiguous"))
     for column, key in _FLOW_FIELDS:
         row[column] = _text(flow.get(key))
     if row["id"] is None:
