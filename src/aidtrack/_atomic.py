@@ -6,8 +6,10 @@ temporary file. Used for user files (pledge files, exports) and for the rate cac
 
 The new file gets the permissions a plain ``open(path, "w")`` would give it: an existing
 file keeps its mode, a new one gets ``0o666`` less the process umask. Writing to a symbolic
-link replaces the file the link points to (the link stays a link). A missing folder is
-reported as a ``FileNotFoundError`` naming the target, not the temporary file.
+link replaces the file the link points to (the link stays a link), unless ``follow_links=False``
+(the rate cache): then the link itself is replaced by the new file and its target is never
+touched. A missing folder is reported as a ``FileNotFoundError`` naming the target, not the
+temporary file.
 """
 
 from __future__ import annotations
@@ -63,11 +65,14 @@ def _umask() -> int:
 
 
 def _mode_for(target: Path) -> int:
-    """The mode ``open(target, "w")`` would leave: the existing file's, else ``0o666`` less the umask."""
+    """The mode ``open(target, "w")`` would leave: the existing regular file's, else ``0o666`` less the umask."""
     try:
-        return stat.S_IMODE(os.stat(target).st_mode)
+        st = os.stat(target, follow_symlinks=False)
     except OSError:
-        return 0o666 & ~_umask()
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    return 0o666 & ~_umask()
 
 
 def _write_all(fh: IO[bytes], data: bytes) -> None:
@@ -76,12 +81,15 @@ def _write_all(fh: IO[bytes], data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str], *, prefix: str | None = None) -> Iterator[Path]:
+def atomic_path(
+    path: str | os.PathLike[str], *, prefix: str | None = None, follow_links: bool = True
+) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it when the ``with`` block succeeds.
 
-    For libraries that write to a path themselves (Parquet, Excel).
+    For libraries that write to a path themselves (Parquet, Excel). With ``follow_links=False``
+    a symbolic link at ``path`` is replaced itself, never the file it points to.
     """
-    target = _resolve_links(Path(path))
+    target = _resolve_links(Path(path)) if follow_links else Path(path)
     if not target.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, f"no such folder {str(target.parent)!r} to write", str(target))
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target, prefix), suffix=".tmp")
@@ -100,13 +108,16 @@ def atomic_path(path: str | os.PathLike[str], *, prefix: str | None = None) -> I
     _fsync_dir(target.parent)
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, prefix: str | None = None) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, prefix: str | None = None, follow_links: bool = True
+) -> None:
     """Replace ``path`` with ``data`` atomically and durably.
 
     ``prefix`` names the temporary file (default ``.<name>.``, suffix ``.tmp``),
-    so a cache can find and sweep the leftovers of a killed writer.
+    so a cache can find and sweep the leftovers of a killed writer. ``follow_links=False``
+    replaces a symbolic link at ``path`` instead of writing to the file it points to.
     """
-    with atomic_path(path, prefix=prefix) as tmp, open(tmp, "wb") as fh:
+    with atomic_path(path, prefix=prefix, follow_links=follow_links) as tmp, open(tmp, "wb") as fh:
         _write_all(fh, data)
 
 

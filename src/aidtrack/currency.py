@@ -86,9 +86,10 @@ def _sha256_hex(data: bytes) -> str:
 
 
 def _read_iso4217(path: str, key: str) -> dict[str, int] | None:
+    from aidtrack._cachedir import read_cache_file
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_cache_file(path, limit=1024 * 1024)  # never a link, a FIFO or /dev/zero; a real copy is ~3 kB
         first, newline, rest = data.partition(b"\n")
         magic, _, digest = first.decode("ascii").partition(" ")
         if not newline or magic != _ISO4217_MAGIC or _sha256_hex(rest) != digest:
@@ -111,7 +112,7 @@ def _write_iso4217(path: str, key: str, table: dict[str, int]) -> None:
     data = f"{_ISO4217_MAGIC} {_sha256_hex(rest)}\n".encode("ascii") + rest
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, follow_links=False)  # a link planted at ``path`` is replaced, not followed
     except (OSError, UnicodeEncodeError):
         pass  # a read-only cache folder: babel answers next time as well
 

@@ -197,6 +197,8 @@ def _read_bundled() -> RateTable:
 PREPARSED_FOLDER = "tables"
 """The sub-folder of the cache folder (:func:`aidtrack.rates.remote.cache.cache_dir`) holding pre-parsed tables."""
 _PREPARSED_MAGIC = b"aidtrack-preparsed-table/1"
+_PREPARSED_LIMIT = 64 * 1024 * 1024
+"""The most of a pre-parsed copy that is read (the bundled ECB table's is about 1 MB)."""
 _INFO_FIELDS = ("key", "name", "base", "url", "sha256", "frequency", "measure", "vintage", "attribution")
 
 
@@ -264,7 +266,7 @@ def write_preparsed(path: Path, table: RateTable, file_sha256: str) -> bool:
     rest = head + b"".join(sections)
     data = _PREPARSED_MAGIC + b" " + hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, follow_links=False)  # a link planted at ``path`` is replaced, not followed
     except OSError:
         return False
     return True
@@ -275,11 +277,13 @@ def read_preparsed(path: Path, file_sha256: str, *, key: str = BundledECB.key) -
 
     Checks: the first line and format, the SHA-256 of everything after it, the source file's SHA-256
     and the table's key it was built for, the header's fields and section sizes. Each currency's
-    section is decompressed on first use (:class:`CachedColumn`).
+    section is decompressed on first use (:class:`CachedColumn`). A symbolic link, FIFO, device or
+    folder at ``path`` is not followed or read (``None``).
     """
+    from aidtrack._cachedir import read_cache_file
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_cache_file(path, limit=_PREPARSED_LIMIT)
     except OSError:
         return None
     first, newline, rest = data.partition(b"\n")

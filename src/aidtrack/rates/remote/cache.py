@@ -18,7 +18,10 @@ How a write stays safe:
   rename is the one moment the new data becomes current. A process killed
   at any point leaves either the old manifest (and the old data) or the new;
 * readers take no lock: they read the manifest, then the file it names, and
-  check the file's SHA-256 against the manifest before using it.
+  check the file's SHA-256 against the manifest before using it;
+* a symbolic link, FIFO, device or folder planted under a cache file's name is
+  never followed, read or written through: reading refuses it (the cache is
+  damaged, the next update replaces it) and writing replaces the link itself.
 
 :class:`CacheEntry` records, per source, the file, its SHA-256 and size, when
 the data was retrieved, its first and last fixing dates, its currencies and
@@ -40,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from aidtrack._atomic import atomic_write_bytes
-from aidtrack._cachedir import CACHE_DIR_ENV, cache_dir
+from aidtrack._cachedir import CACHE_DIR_ENV, cache_dir, read_cache_file
 from aidtrack.errors import CacheError, CacheReadOnlyError, InvalidArgumentError
 
 __all__ = [
@@ -58,6 +61,8 @@ MANIFEST_FORMAT = 1
 _KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _DATA_FILE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}-[0-9a-f]{16}\.[a-z0-9]{1,8}")
 """A data file's name: ``<key>-<16 hex digits of its SHA-256>.<suffix>``, a plain name in the cache folder."""
+_MANIFEST_LIMIT = 16 * 1024 * 1024
+"""The most of ``manifest.json`` that is read (a real one is a few kB per source)."""
 
 
 def _aware(value: object) -> datetime:
@@ -185,12 +190,14 @@ class RateCache:
         """
         path = self.path / MANIFEST
         try:
-            raw = path.read_bytes()
+            raw = read_cache_file(path, limit=_MANIFEST_LIMIT)
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise CacheError(str(self.path), f"cannot read {MANIFEST} ({exc})") from exc
+            raise CacheError(str(self.path), f"cannot read {MANIFEST} ({exc}); run 'aidtrack rates update'") from exc
         try:
+            if len(raw) > _MANIFEST_LIMIT:
+                raise ValueError(f"larger than {_MANIFEST_LIMIT} bytes")
             doc = json.loads(raw)
             if doc.get("format") != MANIFEST_FORMAT:
                 raise ValueError(f"unknown manifest format {doc.get('format')!r}")
@@ -214,11 +221,14 @@ class RateCache:
                 return None
             path = self._inside(entry.file)
             try:
-                data = path.read_bytes()
+                data = read_cache_file(path, limit=entry.size)  # longer than recorded: the SHA-256 check fails
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise CacheError(str(self.path), f"cannot read {entry.file} ({exc})") from exc
+                raise CacheError(
+                    str(self.path),
+                    f"cannot read {entry.file} ({exc}); it will be replaced by the next successful update",
+                ) from exc
             digest = hashlib.sha256(data).hexdigest()
             if digest != entry.sha256:
                 raise CacheError(
@@ -274,9 +284,9 @@ class RateCache:
         digest = hashlib.sha256(data).hexdigest()
         name = f"{key}-{digest[:16]}.{suffix}"
         target = self.path / name
-        if not (target.exists() and _sha256_file(target) == digest):
+        if not _holds(target, digest, len(data)):
             try:
-                atomic_write_bytes(target, data, prefix=f".{key}~")
+                atomic_write_bytes(target, data, prefix=f".{key}~", follow_links=False)
             except OSError as exc:
                 raise CacheReadOnlyError(str(self.path), f"cannot write {name} ({exc})") from exc
         entry = CacheEntry(
@@ -352,9 +362,8 @@ class RateCache:
                 if entry is not None:
                     entries[key] = entry
                 doc = {"format": MANIFEST_FORMAT, "entries": {k: entries[k].to_json() for k in sorted(entries)}}
-                atomic_write_bytes(
-                    self.path / MANIFEST, json.dumps(doc, indent=2).encode() + b"\n", prefix=".manifest~"
-                )
+                text = json.dumps(doc, indent=2).encode() + b"\n"
+                atomic_write_bytes(self.path / MANIFEST, text, prefix=".manifest~", follow_links=False)
                 return old
         except filelock.Timeout as exc:
             raise CacheError(str(self.path), f"could not lock {MANIFEST} within {self.lock_timeout:g} s") from exc
@@ -391,5 +400,9 @@ def _check_key(key: str) -> str:
     return key
 
 
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _holds(path: Path, digest: str, size: int) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly the bytes with this SHA-256."""
+    try:
+        return hashlib.sha256(read_cache_file(path, limit=size)).hexdigest() == digest
+    except OSError:
+        return False
