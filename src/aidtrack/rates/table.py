@@ -57,8 +57,10 @@ __all__ = [
     "RateTable",
     "Series",
     "SourceInfo",
+    "implausible_rate",
     "period_bounds",
     "period_label",
+    "rate_problem",
 ]
 
 FREQUENCIES = {"D": "daily", "M": "monthly", "Q": "quarterly", "A": "annual"}
@@ -423,6 +425,18 @@ def implausible_rate(rate: Decimal) -> str | None:
     )
 
 
+def rate_problem(rate: Decimal, currency: str, base: str, given: object) -> str | None:
+    """Why ``rate`` (read from ``given``) cannot be ``currency``'s rate against ``base``, else ``None``: not positive,
+    outside :data:`RATE_RANGE`, or a rate of the base currency other than 1."""
+    if rate <= 0:
+        return f"rate must be positive, got {given!r}"
+    if (problem := implausible_rate(rate)) is not None:
+        return problem
+    if currency == base and rate != 1:
+        return f"the base currency {base} must have rate 1, got {given!r}"
+    return None
+
+
 class RateTable:
     """Fixings of several currencies per one unit of ``base``, with their source.
 
@@ -576,13 +590,9 @@ class RateTable:
                 dec = to_decimal(rate, what="rate", limit=False)
             except (ValueError, UnknownCurrencyError) as exc:
                 raise RateDataError(str(exc), where=name, line=n) from exc
-            if dec <= 0:
-                raise RateDataError(f"rate must be positive, got {rate!r}", where=name, line=n)
-            if (problem := implausible_rate(dec)) is not None:
+            if (problem := rate_problem(dec, cur, base, rate)) is not None:
                 raise RateDataError(problem, where=name, line=n)
             if cur == base:
-                if dec != 1:
-                    raise RateDataError(f"the base currency {base} must have rate 1, got {rate!r}", where=name, line=n)
                 continue
             col = by_currency.setdefault(cur, {})
             o = period_bounds(frequency, d)[0].toordinal() if frequency != "D" else d.toordinal()

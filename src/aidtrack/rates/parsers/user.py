@@ -42,7 +42,7 @@ from aidtrack._dates import parse_iso_date
 from aidtrack.amounts import to_decimal
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import InvalidArgumentError, RateDataError, UnknownCurrencyError
-from aidtrack.rates.table import RateTable, implausible_rate
+from aidtrack.rates.table import RateTable, rate_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,12 +89,8 @@ def _build(
             d = parse_iso_date(day.to_pydatetime() if hasattr(day, "to_pydatetime") else day)
             cur = normalize_currency(str(currency).strip())
             value = to_decimal(rate.strip() if isinstance(rate, str) else rate, what="rate", limit=False)
-            if value <= 0:
-                raise ValueError(f"rate must be positive, got {rate!r}")
-            if (problem := implausible_rate(value)) is not None:
+            if (problem := rate_problem(value, cur, base, rate)) is not None:
                 raise ValueError(problem)
-            if cur == base and value != 1:
-                raise ValueError(f"the base currency {base} must have rate 1, got {rate!r}")
             if seen.setdefault((d, cur), value) != value:
                 raise ValueError(f"two different {cur} rates for {d.isoformat()}: {seen[d, cur]} and {value}")
         except (ValueError, UnknownCurrencyError) as exc:
