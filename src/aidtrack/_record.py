@@ -14,7 +14,22 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aidtrack.errors import FieldProblem, InvalidRecordError
 
-__all__ = ["Record", "invalid_record", "loads_exact"]
+__all__ = ["Record", "invalid_record", "loads_exact", "repeated_keys"]
+
+
+def repeated_keys(pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
+    """The keys a JSON object's ``pairs`` give more than once, in the order they repeat (``json`` keeps the last).
+
+    >>> repeated_keys([("a", 1), ("b", 2), ("a", 3)]), repeated_keys([("a", 1)])
+    (('a',), ())
+    """
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for key, _ in pairs:
+        if key in seen:
+            repeated[key] = None
+        seen.add(key)
+    return tuple(repeated)
 
 
 def invalid_record(model: str, exc: ValidationError) -> InvalidRecordError:
@@ -113,11 +128,7 @@ def loads_exact(data: str | bytes | bytearray, *, where: str = "<JSON>") -> Any:
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
         if len(obj) != len(pairs):
-            seen: set[str] = set()
-            for twice, _ in pairs:
-                if twice in seen:
-                    break
-                seen.add(twice)
+            twice = repeated_keys(pairs)[0]
             values = ", ".join(repr(v) for k, v in pairs if k == twice)
             raise DataFormatError(
                 where, f"an object names {twice!r} more than once ({values}); keep the one that is meant"

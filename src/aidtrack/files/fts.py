@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 
 from aidtrack._options import check_errors
+from aidtrack._record import repeated_keys
 from aidtrack.amounts import to_decimal
 from aidtrack.currency import normalize_currency
 from aidtrack.errors import (
@@ -234,13 +235,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(obj) == len(pairs):
         return obj
     marked = _Object(pairs)
-    seen: set[str] = set()
-    repeated: dict[str, None] = {}
-    for key, _ in pairs:
-        if key in seen:
-            repeated[key] = None
-        seen.add(key)
-    marked.duplicates = tuple(repeated)
+    marked.duplicates = repeated_keys(pairs)
     return marked
 
 
