@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aidtrack.errors import FieldProblem, InvalidRecordError
 
-__all__ = ["Record", "invalid_record", "loads_exact", "repeated_keys"]
+__all__ = ["Record", "invalid_record", "loads_exact", "repeated_keys", "whole_text"]
 
 
 def repeated_keys(pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
@@ -30,6 +30,24 @@ def repeated_keys(pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
             repeated[key] = None
         seen.add(key)
     return tuple(repeated)
+
+
+def whole_text(value: str, what: str) -> str:
+    """``value``, if UTF-8 can hold it, else a ``ValueError`` (a pledge's :attr:`~aidtrack.pledge.Pledge.id`
+    hashes its UTF-8).
+
+    Only a lone surrogate fails: half of a character, left by a JSON ``\\ud800`` escape without
+    its pair or by bytes decoded with ``errors="surrogateescape"``.
+    """
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"{what} holds {value[exc.start]!r} at position {exc.start}, a lone surrogate (half of a character, "
+                "not text): the text was damaged on its way in; correct it where it came from"
+            ) from None
+    return value
 
 
 def invalid_record(model: str, exc: ValidationError) -> InvalidRecordError:

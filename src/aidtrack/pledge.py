@@ -26,7 +26,7 @@ from babel import Locale
 from pydantic import ValidationInfo, computed_field, field_validator, model_validator
 
 from aidtrack._dates import parse_iso_date
-from aidtrack._record import Record
+from aidtrack._record import Record, whole_text
 from aidtrack.amounts import MONEY_CONTEXT, Rounding
 from aidtrack.errors import AidtrackError, FieldProblem, InvalidRecordError
 from aidtrack.money import Money
@@ -112,23 +112,6 @@ def _by_name() -> dict[str, str]:
     return table
 
 
-def _whole_text(value: str, what: str) -> str:
-    """``value``, if UTF-8 can hold it (a pledge's :attr:`~Pledge.id` hashes its UTF-8); else a ``ValueError``.
-
-    Only a lone surrogate fails: half of a character, left by a JSON ``\\ud800`` escape without
-    its pair or by bytes decoded with ``errors="surrogateescape"``.
-    """
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValueError(
-                f"{what} holds {value[exc.start]!r} at position {exc.start}, a lone surrogate (half of a character, "
-                "not text): the text was damaged on its way in; correct it where it came from"
-            ) from None
-    return value
-
-
 def country_code(name: str) -> str | None:
     """The ISO 3166 alpha-2 code for a country name in English or German, or ``None``.
 
@@ -150,7 +133,7 @@ class Donor(Record):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = " ".join(_whole_text(value, "donor name").split())
+        value = " ".join(whole_text(value, "donor name").split())
         if not value:
             raise ValueError("donor name must not be empty")
         return value
@@ -212,7 +195,7 @@ class SourceRef(Record):
     def _url(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        value = _whole_text(value.strip(), "source url")
+        value = whole_text(value.strip(), "source url")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"source url {value!r} must be an http(s) URL such as https://example.org/page")
@@ -221,7 +204,7 @@ class SourceRef(Record):
     @field_validator("title", "publisher")
     @classmethod
     def _text(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return value if value is None else _whole_text(value, f"source {info.field_name}")
+        return value if value is None else whole_text(value, f"source {info.field_name}")
 
 
 class Pledge(Record):
@@ -283,7 +266,7 @@ class Pledge(Record):
     @field_validator("recipient")
     @classmethod
     def _recipient(cls, value: str) -> str:
-        value = " ".join(_whole_text(value, "recipient").split())
+        value = " ".join(whole_text(value, "recipient").split())
         if not value:
             raise ValueError("recipient must not be empty")
         return value
@@ -291,7 +274,7 @@ class Pledge(Record):
     @field_validator("notes")
     @classmethod
     def _notes(cls, value: str | None) -> str | None:
-        return _whole_text(value, "notes") if value and value.strip() else None
+        return whole_text(value, "notes") if value and value.strip() else None
 
     @model_validator(mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
 
+from aidtrack._record import whole_text
 from aidtrack.errors import AidtrackError, HeaderProblem, InvalidArgumentError, PledgeFileError, RowProblem
 from aidtrack.frames.rows import FRAME_COLUMNS, LocatedRowProblem
 from aidtrack.tabular import (
@@ -578,10 +579,10 @@ class _Checked:
             note = text("notes", value)
             self.note_given.append(note is not None)
             self.note_values.append(note if note and note.strip() else None)
-            if note is not None and not note.isascii():
+            if note is not None:
                 try:
-                    note.encode("utf-8")
-                except UnicodeEncodeError:
+                    whole_text(note, "notes")
+                except ValueError:
                     whole[k] = False
                     self.note_values[k] = None  # no good row has it; the frame's text column could not hold it
         ok &= whole[self.notes.codes]
