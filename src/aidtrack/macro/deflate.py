@@ -72,9 +72,17 @@ __all__ = [
     "FxStep",
     "Method",
     "annual_rate",
+    "check_year",
     "dac_deflator_from_prices",
     "deflate",
 ]
+
+
+def check_year(name: str, value: object) -> None:
+    """A year argument (``year=``, ``base_year=``) of the real-terms functions: an ``int``, not a ``bool``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(name, value, f"{name} must be a calendar year (int), not {value!r}")
+
 
 DEFLATE_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
 """Decimal context of every deflation step before the one rounding to the minor unit."""
@@ -338,9 +346,8 @@ def deflate(
         )
     if year is None:
         raise InvalidArgumentError("year", None, "deflate() needs year= (the year whose prices the amount is in)")
-    for name, value in (("year", year), ("base_year", base_year)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidArgumentError(name, value, f"{name} must be a calendar year (int), not {value!r}")
+    check_year("year", year)
+    check_year("base_year", base_year)
     mode = Rounding(rounding)
     indicator, default = INDICATORS[method]
     index = as_series(series, default=default)

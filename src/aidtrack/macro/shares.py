@@ -42,7 +42,7 @@ from aidtrack._dates import parse_iso_date
 from aidtrack.amounts import Rounding, quantize
 from aidtrack.conversion import Conversion
 from aidtrack.errors import InvalidArgumentError, NoDenominatorError, SeriesNotAvailableError
-from aidtrack.macro.deflate import DEFLATE_CONTEXT, FxStep, annual_rate
+from aidtrack.macro.deflate import DEFLATE_CONTEXT, FxStep, annual_rate, check_year
 from aidtrack.macro.groups import DonorIdentity, members, national_currency, resolve_donor
 from aidtrack.macro.series import BundledName, MacroSeries, SeriesProvenance, SeriesValue, as_series
 from aidtrack.money import Money
@@ -191,8 +191,7 @@ def share_of(
         )
     if basis not in ("national", "usd"):
         raise InvalidArgumentError("basis", basis, f"basis must be 'national' or 'usd', not {basis!r}")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidArgumentError("year", year, f"year must be a calendar year (int), not {year!r}")
+    check_year("year", year)
     default: BundledName
     if denominator == "gni":
         indicator, default, basis = "GNI", "dac_gni", "usd"
@@ -258,8 +257,7 @@ def per_capita(
     Money('1.00', 'EUR')
     """
     money = _money(total)
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidArgumentError("year", year, f"year must be a calendar year (int), not {year!r}")
+    check_year("year", year)
     src = as_series(series, default="weo")
     ident = resolve_donor(donor)
     countries, day, _ = _countries(ident, year, members_on, f"population ({indicator})")
