@@ -205,8 +205,7 @@ def _arrow_table(fh: IO[str], raw: bytes | None, where: str, used: str, context:
         raw = fh.read().encode("utf-8", "surrogatepass")
         fh.seek(start)
     begin = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-    returns = b"\r" in raw
-    if b'"' in raw or b"\x00" in raw or (returns and raw.count(b"\r") != raw.count(b"\r\n")):
+    if b'"' in raw or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
         return None
     end = raw.find(b"\n", begin)
     if end < 0 or _FILLED.search(raw, end + 1) is None or raw[end + 1 : end + 2] in (b"\r", b"\n"):
