@@ -920,11 +920,12 @@ def _fill_from_others(
 
 
 def _has_currency(table: RateTable, currency: str) -> bool:
-    """Whether ``table`` can price ``currency`` on some day (its base, a series, a legal parity)."""
-    return currency == table.base or currency in table or bool(prices(table, currency))
+    """:func:`aidtrack.policy.prices`, under a name ``convert_frame``'s own ``prices=`` argument leaves visible."""
+    return prices(table, currency)
 
 
 def _day(ordinal: int) -> date:
+    """``date.fromordinal``, where a ``date=`` argument (the column's name) hides the class."""
     return date.fromordinal(ordinal)
 
 
